@@ -1,0 +1,3 @@
+from schema_pkg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Safety around an online migration run: lock, timeouts, retries, guard, progress.
+
+env.py calls these in order; each does one thing and is testable alone.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+
+from alembic.util import CommandError
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from schema_pkg.settings import Timeouts
+
+# One key for every schema_pkg migration run on a database.
+ADVISORY_LOCK_SQL = "SELECT pg_advisory_lock(hashtextextended('schema_pkg migrations', 0))"
+ALLOW_DATA_LOSS_ENV = "SCHEMA_PKG_ALLOW_DATA_LOSS"
+TRANSACTION_POOLER_PORT = 6543
+
+
+def refuse_transaction_pooler(port: int | None) -> None:
+    """Session advisory locks need a session; Supabase's transaction pooler has none."""
+    if port == TRANSACTION_POOLER_PORT:
+        raise CommandError(
+            "port 6543 is Supabase's transaction pooler, which breaks the migration lock; "
+            "use the direct connection (port 5432) or the session pooler"
+        )
+
+
+def take_advisory_lock(conn: Connection, timeouts: Timeouts) -> None:
+    """Serialize concurrent runs; give up after lock_timeout with a clear message.
+
+    The lock query autobegins a transaction under SQLAlchemy 2, which alembic
+    would then treat as someone else's, so commit straight after.
+    """
+    conn.execute(text("SELECT set_config('lock_timeout', :t, false)"), {"t": timeouts.lock_timeout})
+    try:
+        conn.execute(text(ADVISORY_LOCK_SQL))
+    except DBAPIError as exc:
+        if is_lock_timeout(exc):
+            conn.rollback()
+            raise CommandError(
+                f"another schema_pkg migration holds the migration lock; gave up after "
+                f"lock_timeout={timeouts.lock_timeout} (SCHEMA_PKG_LOCK_TIMEOUT)"
+            ) from None
+        raise
+    conn.commit()
+
+
+def set_session_timeouts(conn: Connection, timeouts: Timeouts) -> None:
+    """lock_timeout and statement_timeout for every migration statement."""
+    conn.execute(
+        text(
+            "SELECT set_config('lock_timeout', :lock, false),"
+            " set_config('statement_timeout', :stmt, false)"
+        ),
+        {"lock": timeouts.lock_timeout, "stmt": timeouts.statement_timeout},
+    )
+    conn.commit()
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    return sqlstate(exc) == "55P03"
+
+
+def backoff_seconds(attempt: int) -> float:
+    """0.2 s, 0.4 s, 0.8 s, ... capped at 5 s."""
+    return min(0.2 * 2**attempt, 5.0)
+
+
+def describe_lock_holders(conn: Connection) -> str:
+    """Name the sessions that hold locks on our schemas' relations (the likely blockers)."""
+    rows = conn.execute(
+        text(
+            """
+            SELECT DISTINCT l.pid, a.application_name, a.state, l.mode,
+                   n.nspname || '.' || c.relname AS relation
+            FROM pg_locks l
+            JOIN pg_class c ON c.oid = l.relation
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.granted AND l.pid <> pg_backend_pid()
+              AND n.nspname IN ('public', 'auth')
+            ORDER BY l.pid
+            """
+        )
+    ).all()
+    if not rows:
+        return "no other session holds a lock on public or auth relations now"
+    return "; ".join(
+        f"pid {r.pid} ({r.application_name or 'no application_name'}, {r.state}) "
+        f"holds {r.mode} on {r.relation}"
+        for r in rows
+    )
+
+
+def current_revision(conn: Connection) -> str:
+    """The revision alembic_version records, as text for messages."""
+    try:
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        conn.rollback()
+        return "base (no alembic_version table)"
+    return ", ".join(rows) or "base"
+
+
+def count_rows(conn: Connection, tables: Iterable[str]) -> dict[str, int]:
+    """Row counts of those tables that exist, keyed by schema-qualified name."""
+    counts = {}
+    for name in tables:
+        exists = conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar()
+        if exists is not None:
+            counts[name] = conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+    return counts
+
+
+def guard_downgrade(conn: Connection, steps: Iterable) -> None:
+    """Refuse a downgrade that would drop tables holding rows, unless explicitly allowed."""
+    doomed: list[str] = []
+    for step in steps:
+        if not step.is_upgrade:
+            doomed.extend(getattr(step.revision.module, "DOWNGRADE_DROPS_TABLES", ()))
+    if not doomed or os.environ.get(ALLOW_DATA_LOSS_ENV) == "1":
+        return
+    counts = {name: n for name, n in count_rows(conn, doomed).items() if n}
+    conn.rollback()
+    if counts:
+        listed = ", ".join(f"{name} ({n} rows)" for name, n in counts.items())
+        raise CommandError(
+            f"downgrade would drop tables holding data: {listed}; "
+            f"pass --allow-data-loss or set {ALLOW_DATA_LOSS_ENV}=1 to proceed"
+        )
+
+
+class Progress:
+    """An on_version_apply callback printing each revision with its duration."""
+
+    def __init__(self, quiet: bool, stream=None):
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+
+    def __call__(self, *, ctx, step, heads, run_args) -> None:
+        elapsed = time.perf_counter() - self.started
+        self.started = time.perf_counter()
+        if self.quiet:
+            return
+        script = step.up_revision
+        title = (script.doc or "").strip().splitlines()[0] if script.doc else ""
+        verb = "applied " if step.is_upgrade else "reverted"
+        print(f"  {verb} {script.revision}  {title[:68]:68} {elapsed:6.2f} s",
+              file=self.stream, flush=True)

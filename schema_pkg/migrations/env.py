@@ -1,0 +1,158 @@
+"""Alembic environment for schema_pkg.
+
+Three ways in:
+* offline (``--sql``): renders SQL with literal binds and named paramstyle, so
+  ``%`` is not doubled; the script starts with the same timeouts an online
+  run sets;
+* a connection handed over in ``config.attributes["connection"]`` (pytest-alembic,
+  tests): used as is;
+* online: resolves the target (``schema_pkg.settings``), takes the migration
+  advisory lock, sets timeouts, guards destructive downgrades, and runs each
+  revision in its own transaction, retrying lock timeouts with backoff.
+
+Connection and input errors become alembic ``CommandError``s, which both
+``schema-pkg`` and bare ``alembic`` print as one line without a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from logging.config import fileConfig
+
+from alembic import context
+from alembic.util import CommandError
+from sqlalchemy import create_engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from schema_pkg import deploy
+from schema_pkg.models import Base
+from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
+
+config = context.config
+if config.config_file_name and config.attributes.get("configure_logging", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """alembic check compares public tables only; alembic_version is alembic's own."""
+    return not (type_ == "table" and name == "alembic_version")
+
+
+def configure(**kwargs) -> None:
+    context.configure(
+        target_metadata=target_metadata,
+        include_object=include_object,
+        transaction_per_migration=True,
+        **kwargs,
+    )
+
+
+def run_offline() -> None:
+    timeouts = Timeouts.from_env()
+    configure(
+        dialect_name="postgresql",
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    context.execute(f"SET lock_timeout = '{timeouts.lock_timeout}'")
+    context.execute(f"SET statement_timeout = '{timeouts.statement_timeout}'")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def resolve() -> Target:
+    """The CLI passes a Target; bare alembic reads -x url=... or the environment."""
+    if "target" in config.attributes:
+        return config.attributes["target"]
+    try:
+        return resolve_target(context.get_x_argument(as_dictionary=True).get("url"))
+    except TargetError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def connect(target: Target, timeouts: Timeouts):
+    deploy.refuse_transaction_pooler(target.url.port)
+    engine = create_engine(
+        target.url,
+        poolclass=NullPool,
+        connect_args={"connect_timeout": timeouts.connect_timeout, "application_name": "schema_pkg"},
+    )
+    try:
+        return engine.connect()
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise CommandError(f"cannot connect to {redact(target.url)}: {reason}") from None
+
+
+def command_name() -> str | None:
+    """The alembic command being run: from the schema-pkg CLI or bare alembic's argv."""
+    if "command" in config.attributes:
+        return config.attributes["command"]
+    cmd = getattr(config.cmd_opts, "cmd", None)
+    return getattr(cmd[0], "__name__", None) if cmd else None
+
+
+def planned_steps(connection):
+    """The steps alembic is about to run, for the downgrade guard."""
+    migration_context = context.get_context()
+    heads = migration_context.get_current_heads()
+    return migration_context.opts["fn"](heads, migration_context)
+
+
+def run_with_retries(connection, timeouts: Timeouts) -> None:
+    """Run the migrations; on a lock timeout retry with backoff, then fail naming holders."""
+    progress = deploy.Progress(quiet=config.attributes.get("quiet", False))
+    for attempt in range(timeouts.lock_retries + 1):
+        configure(connection=connection, on_version_apply=[progress])
+        if attempt == 0 and command_name() == "downgrade":
+            deploy.guard_downgrade(connection, planned_steps(connection))
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            return
+        except DBAPIError as exc:
+            if connection.in_transaction():
+                connection.rollback()
+            if deploy.is_lock_timeout(exc) and attempt < timeouts.lock_retries:
+                time.sleep(deploy.backoff_seconds(attempt))
+                continue
+            raise migration_failure(connection, exc, timeouts) from None
+
+
+def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts) -> CommandError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if exc.connection_invalidated or connection.invalidated or connection.closed:
+        return CommandError(f"connection lost during migration: {reason}; "
+                            "completed revisions are committed, rerun to finish")
+    at = deploy.current_revision(connection)
+    if deploy.is_lock_timeout(exc):
+        holders = deploy.describe_lock_holders(connection)
+        return CommandError(
+            f"lock not available after {timeouts.lock_retries + 1} tries "
+            f"(lock_timeout={timeouts.lock_timeout}); database left at {at}; {holders}"
+        )
+    return CommandError(f"migration failed: {reason}; database left at {at}")
+
+
+def run_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        configure(connection=given)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    timeouts = Timeouts.from_env()
+    target = resolve()
+    with connect(target, timeouts) as connection:
+        deploy.take_advisory_lock(connection, timeouts)
+        deploy.set_session_timeouts(connection, timeouts)
+        run_with_retries(connection, timeouts)
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()
