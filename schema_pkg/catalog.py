@@ -1,0 +1,120 @@
+"""Read one schema of a live database into plain data: a catalog snapshot.
+
+A snapshot maps section -> object key -> attributes.  Keys name objects the
+way a reader would ("projects.slug", "projects UNIQUE (slug)"); constraints
+and indexes are keyed by definition, not by name, so a renamed constraint is
+no drift.  Everything is plain str/bool/list so snapshots compare with ``==``
+and print readably.  Read both sides with the same search_path: the catalog
+prints names outside it schema-qualified.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+Snapshot = dict[str, dict[str, dict[str, Any]]]
+
+# Sections that are reported but never count as drift.
+INFORMATIONAL_SECTIONS = frozenset({"grants", "owners"})
+
+QUERIES: dict[str, str] = {
+    "tables": """
+        SELECT c.relname AS key, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')""",
+    "columns": """
+        SELECT c.relname || '.' || a.attname AS key,
+               format_type(a.atttypid, a.atttypmod) AS type,
+               NOT a.attnotnull AS nullable,
+               pg_get_expr(d.adbin, d.adrelid) AS default,
+               rank() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int AS position
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')
+          AND a.attnum > 0 AND NOT a.attisdropped""",
+    "constraints": """
+        SELECT c.relname || ' ' || pg_get_constraintdef(con.oid) AS key,
+               con.contype::text AS kind
+        FROM pg_constraint con
+        JOIN pg_class c ON c.oid = con.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = :schema""",
+    "indexes": """
+        SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS definition,
+               t.relname AS table_name, i.indisvalid AS valid
+        FROM pg_index i
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_class t ON t.oid = i.indrelid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = :schema""",
+    "enums": """
+        SELECT t.typname AS key, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+        FROM pg_type t
+        JOIN pg_enum e ON e.enumtypid = t.oid
+        JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = :schema
+        GROUP BY t.typname""",
+    "policies": """
+        SELECT tablename || '.' || policyname AS key, permissive, cmd,
+               (SELECT array_agg(r::text ORDER BY r::text) FROM unnest(roles) r) AS roles,
+               qual, with_check
+        FROM pg_policies WHERE schemaname = :schema""",
+    "functions": """
+        SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS key,
+               pg_get_function_arguments(p.oid) AS arguments,
+               pg_get_function_result(p.oid) AS result,
+               l.lanname AS language, p.prosecdef AS security_definer,
+               p.provolatile::text AS volatility, p.proconfig AS config, p.prosrc AS body
+        FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        JOIN pg_language l ON l.oid = p.prolang
+        WHERE n.nspname = :schema""",
+    "grants": """
+        SELECT 'table ' || c.relname AS key,
+               (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'v', 'S')
+        UNION ALL
+        SELECT 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+               (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(p.proacl) a)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = :schema""",
+    "owners": """
+        SELECT 'table ' || c.relname AS key, pg_get_userbyid(c.relowner) AS owner
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')
+        UNION ALL
+        SELECT 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+               pg_get_userbyid(p.proowner)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = :schema""",
+}
+
+INDEX_NAME = re.compile(r"^(CREATE (?:UNIQUE )?INDEX) \S+ ON ")
+
+
+def read_indexes(conn: Connection, schema: str) -> dict[str, dict[str, Any]]:
+    """Indexes keyed by their definition with the index name taken out."""
+    section = {}
+    for row in conn.execute(text(QUERIES["indexes"]), {"schema": schema}).mappings():
+        definition = INDEX_NAME.sub(r"\1 ON ", row["definition"])
+        section[definition] = {"valid": row["valid"]}
+    return section
+
+
+def read_section(conn: Connection, name: str, schema: str) -> dict[str, dict[str, Any]]:
+    if name == "indexes":
+        return read_indexes(conn, schema)
+    rows = conn.execute(text(QUERIES[name]), {"schema": schema}).mappings()
+    return {row["key"]: {k: v for k, v in row.items() if k != "key"} for row in rows}
+
+
+def snapshot(conn: Connection, schema: str = "public") -> Snapshot:
+    """Every section of ``schema`` as plain data."""
+    return {name: read_section(conn, name, schema) for name in QUERIES}

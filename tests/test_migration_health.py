@@ -1,0 +1,90 @@
+"""Migration health: one head, frozen revisions, clean upgrade, exact downgrades, models in step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from schema_pkg.catalog import snapshot
+from schema_pkg.config import make_config, resource_dir, revisions_in_order, script_directory
+from schema_pkg.scratch import migrate
+from schema_pkg.settings import Target
+
+REVISIONS = [script.revision for script in revisions_in_order()]
+
+
+def without_alembic_version(snap):
+    """alembic keeps its version table at base; it is not one of our objects."""
+    return {section: {k: v for k, v in objects.items() if "alembic_version" not in k}
+            for section, objects in snap.items()}
+
+
+def full_snapshot(url):
+    """public and auth (the two schemas our revisions touch) and the recorded revision."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        result = {"public": without_alembic_version(snapshot(conn, "public")),
+                  "auth": snapshot(conn, "auth")}
+        has_version_table = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+        result["version"] = conn.execute(text("SELECT version_num FROM alembic_version")
+                                         ).scalars().all() if has_version_table else []
+    engine.dispose()
+    return result
+
+
+def test_there_is_exactly_one_head():
+    assert len(script_directory().get_heads()) == 1
+
+
+def test_revisions_never_import_schema_pkg():
+    for path in sorted(resource_dir("versions").glob("*.py")):
+        assert not re.search(r"^\s*(from|import)\s+schema_pkg", path.read_text(), re.M), path
+
+
+def test_upgrade_from_empty_then_rerun_changes_nothing(scratch_url):
+    migrate(scratch_url, "head")
+    first = full_snapshot(scratch_url)
+    migrate(scratch_url, "head")
+    assert full_snapshot(scratch_url) == first
+    assert first["version"] == [REVISIONS[-1]]
+
+
+def test_models_match_the_migrations_at_head(schema_pkg_database):
+    command.check(make_config(Target(schema_pkg_database, "tests"), quiet=True))
+
+
+def test_downgrade_to_base_leaves_none_of_our_objects(scratch_url):
+    migrate(scratch_url, "head")
+    migrate(scratch_url, "base", downgrade=True)
+    after = full_snapshot(scratch_url)
+    public_objects = {section: keys for section, keys in after["public"].items()
+                      if section not in ("grants", "owners")}
+    assert all(not objects for objects in public_objects.values()), public_objects
+    assert all(not section for section in after["auth"].values()), "auth schema left behind"
+    assert after["version"] == []
+
+
+def test_base_head_base_head_twice_restores_an_identical_catalog(scratch_url):
+    migrate(scratch_url, "head")
+    at_head = full_snapshot(scratch_url)
+    for _ in range(2):
+        migrate(scratch_url, "base", downgrade=True)
+        migrate(scratch_url, "head")
+        assert full_snapshot(scratch_url) == at_head
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_each_revision_downgrade_removes_exactly_what_it_created(scratch_url, revision):
+    index = REVISIONS.index(revision)
+    before = REVISIONS[index - 1] if index else None
+    if before:
+        migrate(scratch_url, before)
+    prior = full_snapshot(scratch_url)
+    migrate(scratch_url, revision)
+    assert full_snapshot(scratch_url) != prior, f"{revision} changed nothing"
+    migrate(scratch_url, before or "base", downgrade=True)
+    assert full_snapshot(scratch_url) == prior

@@ -1,0 +1,45 @@
+"""The wheel carries the env, the revisions and the SQL, and uses its own copy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from schema_pkg.config import CHECKOUT_DIR, resource_dir
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(CHECKOUT_DIR)],
+        check=True, capture_output=True, timeout=300,
+    )
+    return next(out.glob("schema_pkg-*.whl"))
+
+
+def test_wheel_contains_env_revisions_and_sql(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {"schema_pkg/migrations/env.py", "schema_pkg/migrations/script.py.mako",
+                "schema_pkg/sql/full_upgrade.sql"}
+    expected |= {f"schema_pkg/versions/{p.name}" for p in resource_dir("versions").glob("*.py")}
+    expected |= {f"schema_pkg/sql/{p.name}" for p in (CHECKOUT_DIR / "sql").glob("*.sql")}
+    assert expected <= names, sorted(expected - names)
+
+
+def test_installed_package_uses_its_packaged_revisions(wheel, tmp_path):
+    zipfile.ZipFile(wheel).extractall(tmp_path)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from schema_pkg.config import resource_dir, script_directory; "
+            "print(resource_dir('versions')); print(script_directory().get_current_head())")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)],
+                            capture_output=True, text=True, check=True, cwd=tmp_path)
+    packaged, head = result.stdout.split()
+    assert packaged == str(tmp_path / "schema_pkg" / "versions")
+    assert head == max(p.name[:4] for p in resource_dir("versions").glob("0*.py"))

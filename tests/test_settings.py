@@ -1,0 +1,75 @@
+"""Resolving the target database: precedence, URL forms, drivers and redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from schema_pkg.settings import (
+    LOCAL_DEFAULT_URL,
+    TargetError,
+    Timeouts,
+    redact,
+    resolve_target,
+)
+
+
+def test_cli_url_wins_over_environment():
+    target = resolve_target("postgresql://a@h/cli", {"DATABASE_URL": "postgresql://b@h/env"})
+    assert (target.source, target.url.database) == ("--url", "cli")
+
+
+def test_database_url_wins_over_pg_variables():
+    target = resolve_target(None, {"DATABASE_URL": "postgresql://b@h/env", "PGDATABASE": "pg"})
+    assert (target.source, target.url.database) == ("DATABASE_URL", "env")
+
+
+def test_pg_variables_build_a_url():
+    env = {"PGHOST": "db.example", "PGPORT": "6000", "PGUSER": "u", "PGPASSWORD": "p%w",
+           "PGDATABASE": "d"}
+    target = resolve_target(None, env)
+    assert target.source == "PG* variables"
+    assert (target.url.host, target.url.port, target.url.username, target.url.password,
+            target.url.database) == ("db.example", 6000, "u", "p%w", "d")
+
+
+def test_local_default_when_nothing_is_set():
+    target = resolve_target(None, {})
+    assert target.is_local_default
+    assert target.url.database == LOCAL_DEFAULT_URL.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgresql+psycopg2"])
+def test_supabase_url_forms_use_the_psycopg3_driver(scheme):
+    target = resolve_target(f"{scheme}://postgres:secret@db.abc.supabase.co:5432/postgres")
+    assert target.url.drivername == "postgresql+psycopg"
+
+
+def test_percent_encoded_password_survives():
+    target = resolve_target("postgresql://u:p%25ss%40word@h/d")
+    assert target.url.password == "p%ss@word"
+
+
+def test_password_never_appears_in_text():
+    target = resolve_target("postgresql://u:hunter2@h/d")
+    assert "hunter2" not in str(target)
+    assert "hunter2" not in redact("postgresql://u:hunter2@h/d")
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    ("sqlite:///x.db", "not a PostgreSQL URL"),
+    ("mysql://u@h/d", "not a PostgreSQL URL"),
+    ("postgresql//missing-colon", "malformed"),
+    ("postgresql://u@h:notaport/d", "malformed"),
+    ("postgresql://u@h", "names no database"),
+])
+def test_bad_urls_are_rejected_with_a_reason(bad, fragment):
+    with pytest.raises(TargetError, match=fragment):
+        resolve_target(bad)
+
+
+def test_timeouts_come_from_the_environment():
+    timeouts = Timeouts.from_env({"SCHEMA_PKG_LOCK_TIMEOUT": "200ms",
+                                  "SCHEMA_PKG_LOCK_RETRIES": "0"})
+    assert (timeouts.lock_timeout, timeouts.lock_retries) == ("200ms", 0)
+    with pytest.raises(TargetError):
+        Timeouts.from_env({"SCHEMA_PKG_LOCK_RETRIES": "many"})
