@@ -432,3 +432,175 @@ UPDATE alembic_version SET version_num='0005' WHERE alembic_version.version_num 
 
 COMMIT;
 
+BEGIN;
+
+-- Running upgrade 0005 -> 0006
+
+-- Team helpers ---------------------------------------------------------------
+
+CREATE SCHEMA private;
+GRANT USAGE ON SCHEMA private TO authenticated, service_role;
+
+-- Is the caller a member of the team, in any role?
+CREATE FUNCTION private.is_soc_team_member(_team_id uuid)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r
+    WHERE r.team_id = _team_id AND r.user_id = auth.uid()
+  );
+$$;
+
+-- Does the caller hold one of these roles in the team?
+CREATE FUNCTION private.has_soc_team_role(_team_id uuid, _roles public.soc_role[])
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r
+    WHERE r.team_id = _team_id AND r.user_id = auth.uid() AND r.role = ANY (_roles)
+  );
+$$;
+
+REVOKE EXECUTE ON FUNCTION private.is_soc_team_member(uuid) FROM PUBLIC, anon;
+REVOKE EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) FROM PUBLIC, anon;
+GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated, service_role;
+
+-- profiles: a user's own profile only ----------------------------------------
+
+ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Users can view own profile"
+ON profiles FOR SELECT TO authenticated
+USING ((select auth.uid()) = id);
+
+CREATE POLICY "Users can create own profile"
+ON profiles FOR INSERT TO authenticated
+WITH CHECK ((select auth.uid()) = id);
+
+CREATE POLICY "Users can update own profile"
+ON profiles FOR UPDATE TO authenticated
+USING ((select auth.uid()) = id)
+WITH CHECK ((select auth.uid()) = id);
+
+-- user_project_preferences: owned by user_id ---------------------------------
+
+ALTER TABLE user_project_preferences ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Users can view own preferences"
+ON user_project_preferences FOR SELECT TO authenticated
+USING ((select auth.uid()) = user_id);
+
+CREATE POLICY "Users can insert own preferences"
+ON user_project_preferences FOR INSERT TO authenticated
+WITH CHECK ((select auth.uid()) = user_id);
+
+CREATE POLICY "Users can update own preferences"
+ON user_project_preferences FOR UPDATE TO authenticated
+USING ((select auth.uid()) = user_id)
+WITH CHECK ((select auth.uid()) = user_id);
+
+CREATE POLICY "Users can delete own preferences"
+ON user_project_preferences FOR DELETE TO authenticated
+USING ((select auth.uid()) = user_id);
+
+-- project_features: follow the parent project --------------------------------
+
+ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Features are visible with their project"
+ON project_features FOR SELECT TO anon, authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+CREATE POLICY "Project owners can add features"
+ON project_features FOR INSERT TO authenticated
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can update features"
+ON project_features FOR UPDATE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can delete features"
+ON project_features FOR DELETE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+-- project_tech_stack: follow the parent project ------------------------------
+
+ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Tech stack is visible with its project"
+ON project_tech_stack FOR SELECT TO anon, authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+CREATE POLICY "Project owners can add tech stack"
+ON project_tech_stack FOR INSERT TO authenticated
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can update tech stack"
+ON project_tech_stack FOR UPDATE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can delete tech stack"
+ON project_tech_stack FOR DELETE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+-- soc_teams: members see, admins and owners edit; the service creates and deletes
+
+ALTER TABLE soc_teams ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Team members can view their teams"
+ON soc_teams FOR SELECT TO authenticated
+USING (private.is_soc_team_member(id));
+
+CREATE POLICY "Team admins can update their teams"
+ON soc_teams FOR UPDATE TO authenticated
+USING (private.has_soc_team_role(id, '{admin,owner}'))
+WITH CHECK (private.has_soc_team_role(id, '{admin,owner}'));
+
+
+-- soc_user_roles: members see; admins manage; only owners touch 'owner'; never your own role
+
+ALTER TABLE soc_user_roles ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Team members can view team roles"
+ON soc_user_roles FOR SELECT TO authenticated
+USING (private.is_soc_team_member(team_id));
+
+CREATE POLICY "Team admins can grant roles to others"
+ON soc_user_roles FOR INSERT TO authenticated
+WITH CHECK (
+  user_id <> (select auth.uid())
+  AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
+);
+
+CREATE POLICY "Team admins can change roles of others"
+ON soc_user_roles FOR UPDATE TO authenticated
+USING (
+  user_id <> (select auth.uid())
+  AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
+)
+WITH CHECK (
+  user_id <> (select auth.uid())
+  AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
+);
+
+CREATE POLICY "Team admins can revoke roles of others"
+ON soc_user_roles FOR DELETE TO authenticated
+USING (
+  user_id <> (select auth.uid())
+  AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
+);
+
+-- alembic_version: not for the API -------------------------------------------
+
+ALTER TABLE alembic_version ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON alembic_version FROM anon, authenticated;
+
+UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005';
+
+COMMIT;
+

@@ -24,11 +24,11 @@ def without_alembic_version(snap):
 
 
 def full_snapshot(url):
-    """public and auth (the two schemas our revisions touch) and the recorded revision."""
+    """The schemas our revisions touch (public, auth, private) and the recorded revision."""
     engine = create_engine(url, poolclass=NullPool)
     with engine.connect() as conn:
         result = {"public": without_alembic_version(snapshot(conn, "public")),
-                  "auth": snapshot(conn, "auth")}
+                  "auth": snapshot(conn, "auth"), "private": snapshot(conn, "private")}
         has_version_table = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
         result["version"] = conn.execute(text("SELECT version_num FROM alembic_version")
                                          ).scalars().all() if has_version_table else []
