@@ -1,0 +1,240 @@
+"""THE expectations table: table x scenario x actor -> outcome.
+
+The RLS suite (tests/rls/test_rls_matrix.py) and the report
+(docs/rls-matrix.md, ``make rls-report``) are both generated from this one
+table.  A scenario is one SQL statement run by each listed actor inside a
+rolled-back transaction, as PostgREST would run it.  In the SQL, ``{table}``,
+``{required_columns}`` and ``{required_values}`` are filled per table and
+``%(name)s`` takes a user, project, team or row of tests/rls/world.py
+(``%(me)s`` is the acting user).  Actors left out of a scenario do not apply
+to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.rls.outcomes import FILTERED, NO_GRANT, RLS_DENIED, Outcome, changes, sees
+from tests.rls.world import USER_OWNED_TABLES
+
+
+@dataclass(frozen=True)
+class Scenario:
+    command: str  # select, insert, update, delete
+    name: str  # what it targets, e.g. "alices_row"
+    sql: str
+    outcomes: dict[str, Outcome]
+
+
+def scenario(command: str, name: str, sql: str, **outcomes: Outcome) -> Scenario:
+    return Scenario(command, name, sql, outcomes)
+
+
+# The document's user-owned pattern, on each of its five tables.  alice owns alice_row.
+USER_OWNED = [
+    scenario("select", "all_rows", "SELECT id FROM {table}",
+             anon=sees(), owner=sees("alice_row"), other_user=sees("bob_row"),
+             service_role=sees("alice_row", "bob_row")),
+    scenario("select", "alices_row", "SELECT id FROM {table} WHERE id = %(alice_row)s",
+             anon=sees(), owner=sees("alice_row"), other_user=sees(), service_role=sees("alice_row")),
+    scenario("insert", "row_for_alice",
+             "INSERT INTO {table} (user_id, {required_columns}) VALUES (%(alice)s, {required_values})",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
+    scenario("update", "alices_row", "UPDATE {table} SET updated_at = now() WHERE id = %(alice_row)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "alices_row_to_bob", "UPDATE {table} SET user_id = %(bob)s WHERE id = %(alice_row)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_rows", "UPDATE {table} SET updated_at = now()",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("delete", "all_rows", "DELETE FROM {table}",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+]
+
+# The document's public pattern.  alice owns alice_public, alice_private and
+# alice_unlisted (is_public NULL); bob owns bob_private.
+PROJECTS = [
+    scenario("select", "all_projects", "SELECT id FROM projects",
+             anon=sees("alice_public"),
+             owner=sees("alice_public", "alice_private", "alice_unlisted"),
+             other_user=sees("alice_public", "bob_private"),
+             service_role=sees("alice_public", "alice_private", "alice_unlisted", "bob_private")),
+    scenario("select", "alice_private", "SELECT id FROM projects WHERE id = %(alice_private)s",
+             anon=sees(), owner=sees("alice_private"), other_user=sees(),
+             service_role=sees("alice_private")),
+    scenario("select", "alice_unlisted", "SELECT id FROM projects WHERE id = %(alice_unlisted)s",
+             anon=sees(), owner=sees("alice_unlisted"), other_user=sees(),
+             service_role=sees("alice_unlisted")),
+    scenario("insert", "project_owned_by_alice",
+             "INSERT INTO projects (name, slug, category, owner_id) "
+             "VALUES ('New', 'new', 'portfolio', %(alice)s)",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
+    scenario("insert", "ownerless_project",
+             "INSERT INTO projects (name, slug, category) VALUES ('New', 'new', 'portfolio')",
+             anon=RLS_DENIED, owner=RLS_DENIED, other_user=RLS_DENIED, service_role=changes(1)),
+    scenario("update", "alice_public", "UPDATE projects SET tagline = 'x' WHERE id = %(alice_public)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "alice_private", "UPDATE projects SET tagline = 'x' WHERE id = %(alice_private)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "alice_public_to_bob",
+             "UPDATE projects SET owner_id = %(bob)s WHERE id = %(alice_public)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
+    scenario("delete", "alice_unlisted", "DELETE FROM projects WHERE id = %(alice_unlisted)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+]
+
+# Ours (revision 0006): children follow the parent project.
+PROJECT_CHILDREN = [
+    scenario("select", "all_rows", "SELECT id FROM {table}",
+             anon=sees("on_alice_public"), owner=sees("on_alice_public", "on_alice_private"),
+             other_user=sees("on_alice_public", "on_bob_private"),
+             service_role=sees("on_alice_public", "on_alice_private", "on_bob_private")),
+    scenario("select", "on_alice_private", "SELECT id FROM {table} WHERE id = %(on_alice_private)s",
+             anon=sees(), owner=sees("on_alice_private"), other_user=sees(),
+             service_role=sees("on_alice_private")),
+    scenario("insert", "on_alice_private",
+             "INSERT INTO {table} (project_id, {required_columns}) VALUES (%(alice_private)s, {required_values})",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
+    scenario("insert", "on_alice_public",
+             "INSERT INTO {table} (project_id, {required_columns}) VALUES (%(alice_public)s, {required_values})",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
+    scenario("update", "on_alice_public",
+             "UPDATE {table} SET created_at = now() WHERE id = %(on_alice_public)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "on_alice_public_to_bobs_project",
+             "UPDATE {table} SET project_id = %(bob_private)s WHERE id = %(on_alice_public)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
+    scenario("delete", "on_alice_private", "DELETE FROM {table} WHERE id = %(on_alice_private)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+]
+
+PREFERENCES = [
+    scenario("select", "all_rows", "SELECT id FROM user_project_preferences",
+             anon=sees(), owner=sees("alice_prefs"), other_user=sees("bob_prefs"),
+             service_role=sees("alice_prefs", "bob_prefs")),
+    scenario("select", "alice_prefs", "SELECT id FROM user_project_preferences WHERE id = %(alice_prefs)s",
+             anon=sees(), owner=sees("alice_prefs"), other_user=sees(), service_role=sees("alice_prefs")),
+    scenario("insert", "prefs_for_alice",
+             "INSERT INTO user_project_preferences (user_id, project_id) VALUES (%(alice)s, %(alice_private)s)",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
+    scenario("update", "alice_prefs",
+             "UPDATE user_project_preferences SET theme_variant = 'dark' WHERE id = %(alice_prefs)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "alice_prefs_to_bob",
+             "UPDATE user_project_preferences SET user_id = %(bob)s WHERE id = %(alice_prefs)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
+    scenario("delete", "alice_prefs", "DELETE FROM user_project_preferences WHERE id = %(alice_prefs)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+]
+
+# carol (new_user) has signed up but has no profile yet.
+PROFILES = [
+    scenario("select", "all_profiles", "SELECT id FROM profiles",
+             anon=sees(), owner=sees("alice_profile"), other_user=sees("bob_profile"), new_user=sees(),
+             service_role=sees("alice_profile", "bob_profile")),
+    scenario("select", "alice_profile", "SELECT id FROM profiles WHERE id = %(alice_profile)s",
+             anon=sees(), owner=sees("alice_profile"), other_user=sees(), new_user=sees(),
+             service_role=sees("alice_profile")),
+    scenario("insert", "profile_for_carol", "INSERT INTO profiles (id) VALUES (%(carol)s)",
+             anon=RLS_DENIED, owner=RLS_DENIED, other_user=RLS_DENIED, new_user=changes(1),
+             service_role=changes(1)),
+    scenario("update", "alice_profile",
+             "UPDATE profiles SET full_name = 'A' WHERE id = %(alice_profile)s",
+             anon=FILTERED, owner=changes(1), other_user=FILTERED, new_user=FILTERED,
+             service_role=changes(1)),
+    scenario("update", "alice_profile_to_carol",
+             "UPDATE profiles SET id = %(carol)s WHERE id = %(alice_profile)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, new_user=FILTERED,
+             service_role=changes(1)),
+    scenario("delete", "alice_profile", "DELETE FROM profiles WHERE id = %(alice_profile)s",
+             anon=FILTERED, owner=FILTERED, other_user=FILTERED, new_user=FILTERED,
+             service_role=changes(1)),
+]
+
+
+def team(members: Outcome, outsiders: Outcome, **overrides: Outcome) -> dict[str, Outcome]:
+    """Outcomes for the SOC actors: every member role gets ``members``, anon and
+    other_user get ``outsiders``, service_role bypasses RLS; overrides win."""
+    base = {role: members for role in ("team_owner", "team_admin", "team_analyst", "team_viewer")}
+    base.update(anon=outsiders, other_user=outsiders)
+    return {**base, **overrides}
+
+
+# Team red: olivia owner, adam admin, ana analyst, victor viewer.  bella owns blue; grey is empty.
+SOC_TEAMS = [
+    Scenario("select", "all_teams", "SELECT id FROM soc_teams",
+             team(sees("red"), sees(), service_role=sees("red", "blue", "grey"))),
+    Scenario("insert", "new_team", "INSERT INTO soc_teams (name) VALUES ('new')",
+             team(RLS_DENIED, RLS_DENIED, service_role=changes(1))),
+    Scenario("update", "red", "UPDATE soc_teams SET description = 'x' WHERE id = %(red)s",
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(1))),
+    Scenario("update", "blue", "UPDATE soc_teams SET description = 'x' WHERE id = %(blue)s",
+             team(FILTERED, FILTERED, service_role=changes(1))),
+    Scenario("delete", "grey", "DELETE FROM soc_teams WHERE id = %(grey)s",
+             team(FILTERED, FILTERED, service_role=changes(1))),
+]
+
+GRANT = "INSERT INTO soc_user_roles (user_id, team_id, role) VALUES ({user}, {team}, '{role}')"
+SET_ROLE = "UPDATE soc_user_roles SET role = '{role}' WHERE {where}"
+MEMBERS = ("team_owner", "team_admin", "team_analyst", "team_viewer", "other_user")
+
+SOC_USER_ROLES = [
+    Scenario("select", "all_roles", "SELECT id FROM soc_user_roles",
+             team(sees("red_owner", "red_admin", "red_analyst", "red_viewer"), sees(),
+                  service_role=sees(*("red_owner", "red_admin", "red_analyst", "red_viewer",
+                                      "blue_owner")))),
+    Scenario("insert", "viewer_in_red_for_bob",
+             GRANT.format(user="%(bob)s", team="%(red)s", role="viewer"),
+             team(RLS_DENIED, RLS_DENIED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(1))),
+    Scenario("insert", "owner_in_red_for_bob",
+             GRANT.format(user="%(bob)s", team="%(red)s", role="owner"),
+             team(RLS_DENIED, RLS_DENIED, team_owner=changes(1), service_role=changes(1))),
+    Scenario("insert", "admin_in_red_for_themselves",
+             GRANT.format(user="%(me)s", team="%(red)s", role="admin"),
+             {actor: RLS_DENIED for actor in MEMBERS}),
+    Scenario("insert", "admin_in_blue_for_bob",
+             GRANT.format(user="%(bob)s", team="%(blue)s", role="admin"),
+             team(RLS_DENIED, RLS_DENIED, service_role=changes(1))),
+    Scenario("update", "red_viewer_to_analyst",
+             SET_ROLE.format(role="analyst", where="id = %(red_viewer)s"),
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(1))),
+    Scenario("update", "red_viewer_to_owner",
+             SET_ROLE.format(role="owner", where="id = %(red_viewer)s"),
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=RLS_DENIED,
+                  service_role=changes(1))),
+    Scenario("update", "own_role_to_owner",
+             SET_ROLE.format(role="owner", where="user_id = %(me)s"),
+             {actor: FILTERED for actor in MEMBERS}),
+    Scenario("update", "red_owner_to_viewer",
+             SET_ROLE.format(role="viewer", where="id = %(red_owner)s"),
+             team(FILTERED, FILTERED, service_role=changes(1))),
+    Scenario("delete", "red_viewer", "DELETE FROM soc_user_roles WHERE id = %(red_viewer)s",
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(1))),
+    Scenario("delete", "red_owner", "DELETE FROM soc_user_roles WHERE id = %(red_owner)s",
+             team(FILTERED, FILTERED, service_role=changes(1))),
+]
+
+# Not for the API at all: no grants, so the denial is a privilege error, not a policy.
+ALEMBIC_VERSION = [
+    scenario("select", "revision", "SELECT version_num FROM alembic_version",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    scenario("update", "revision", "UPDATE alembic_version SET version_num = 'x'",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+]
+
+EXPECTATIONS: dict[str, list[Scenario]] = {
+    **{table: USER_OWNED for table in USER_OWNED_TABLES},
+    "projects": PROJECTS,
+    "project_features": PROJECT_CHILDREN,
+    "project_tech_stack": PROJECT_CHILDREN,
+    "user_project_preferences": PREFERENCES,
+    "profiles": PROFILES,
+    "soc_teams": SOC_TEAMS,
+    "soc_user_roles": SOC_USER_ROLES,
+    "alembic_version": ALEMBIC_VERSION,
+}

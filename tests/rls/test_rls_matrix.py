@@ -1,0 +1,64 @@
+"""Every row of the expectations table, run as its actor, ends as expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rls import report
+from tests.rls.cases import Case, cases, observe
+
+CASES = list(cases())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_rls(rls_conn, case: Case):
+    observed = observe(rls_conn, case)
+    assert observed == case.expected, (
+        f"{case.id}: expected {case.expected.describe()}, observed {observed.describe()}\n"
+        f"  SQL: {case.sql()}")
+
+
+def test_suite_has_at_least_300_cases():
+    assert len(CASES) >= 300
+
+
+def test_case_ids_are_unique():
+    ids = [case.id for case in CASES]
+    assert len(ids) == len(set(ids))
+
+
+def policy_applies(policy, case: Case) -> bool:
+    command = policy["cmd"].lower()
+    roles = set(policy["roles"])
+    return (command in ("all", case.scenario.command)
+            and ("public" in roles or case.actor.role in roles))
+
+
+def test_every_policy_at_head_has_an_allow_and_a_deny_case(rls_conn):
+    rows = rls_conn.execute(
+        "SELECT tablename, policyname, cmd, roles::text[] FROM pg_policies "
+        "WHERE schemaname = 'public'").fetchall()
+    assert len(rows) >= 22
+    for table, name, cmd, roles in rows:
+        policy = {"cmd": cmd, "roles": roles}
+        relevant = [c for c in CASES if c.table == table and policy_applies(policy, c)
+                    and c.actor.role != "service_role"]
+        assert any(c.expected.allowed for c in relevant), f"{table}: {name!r} has no allow case"
+        assert any(not c.expected.allowed for c in relevant), f"{table}: {name!r} has no deny case"
+
+
+def test_every_public_table_has_rls_enabled_at_head(rls_conn):
+    without = rls_conn.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity").fetchall()
+    assert without == []
+
+
+def test_every_table_with_rls_is_in_the_expectations(rls_conn):
+    tables = {row[0] for row in rls_conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
+    assert tables == {case.table for case in CASES}
+
+
+def test_rls_matrix_report_is_current():
+    assert report.REPORT.read_text() == report.render(), "run `make rls-report` and commit"
