@@ -1,0 +1,97 @@
+"""How identity reaches the policies: claims, roles, legacy settings, and transaction scope."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schema_pkg.testing import StaleLegacyClaimError, as_anon, as_role, as_service_role, as_user
+from tests.rls.world import USERS
+
+ALICE, BOB = USERS["alice"], USERS["bob"]
+COUNT_ALICE_ROWS = "SELECT count(*) FROM simcore_simulations"
+
+
+def scalar(conn, sql, params=None):
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def test_without_claims_auth_uid_is_null_and_nothing_private_is_visible(rls_conn):
+    with rls_conn.transaction(force_rollback=True):
+        rls_conn.execute("SET LOCAL ROLE authenticated")
+        assert scalar(rls_conn, "SELECT auth.uid()") is None
+        assert scalar(rls_conn, COUNT_ALICE_ROWS) == 0
+        assert scalar(rls_conn, "SELECT count(*) FROM projects WHERE is_public IS NOT TRUE") == 0
+
+
+def test_owner_claims_set_auth_uid_role_and_jwt(rls_conn):
+    with as_user(rls_conn, ALICE, email="alice@example.com") as db:
+        assert scalar(db, "SELECT auth.uid()") == ALICE
+        assert scalar(db, "SELECT auth.role()") == "authenticated"
+        assert scalar(db, "SELECT auth.jwt() ->> 'email'") == "alice@example.com"
+        assert scalar(db, "SELECT current_user") == "authenticated"
+
+
+def test_a_sub_that_is_not_a_uuid_is_an_error_never_a_bypass(rls_conn):
+    with as_user(rls_conn, "not-a-uuid") as db:
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            db.execute(COUNT_ALICE_ROWS)
+
+
+def test_legacy_claim_sub_is_honoured(rls_conn):
+    with rls_conn.transaction(force_rollback=True):
+        rls_conn.execute("SET LOCAL ROLE authenticated")
+        rls_conn.execute("SELECT set_config('request.jwt.claim.sub', %s, true)", [str(ALICE)])
+        assert scalar(rls_conn, "SELECT auth.uid()") == ALICE
+        assert scalar(rls_conn, COUNT_ALICE_ROWS) == 1
+
+
+def test_stale_legacy_claim_cannot_impersonate_through_the_helpers(rls_conn):
+    rls_conn.execute("SELECT set_config('request.jwt.claim.sub', %s, false)", [str(ALICE)])
+    try:
+        with pytest.raises(StaleLegacyClaimError, match="request.jwt.claim.sub"):
+            with as_user(rls_conn, BOB):
+                pass
+    finally:
+        rls_conn.execute("RESET \"request.jwt.claim.sub\"")
+    with as_user(rls_conn, BOB) as db:
+        assert scalar(db, "SELECT auth.uid()") == BOB
+
+
+def test_local_claims_and_role_do_not_leak_into_the_next_transaction(rls_conn):
+    with as_user(rls_conn, ALICE) as db:
+        assert scalar(db, COUNT_ALICE_ROWS) == 1
+    assert scalar(rls_conn, "SELECT current_user = session_user")
+    assert not scalar(rls_conn, "SELECT current_setting('request.jwt.claims', true)")
+    assert scalar(rls_conn, "SELECT auth.uid()") is None
+
+
+def test_helpers_roll_back_inside_an_open_transaction(rls_conn):
+    with rls_conn.transaction(force_rollback=True):
+        rls_conn.execute("CREATE TEMP TABLE marker (x int)")
+        with as_user(rls_conn, ALICE) as db:
+            db.execute("DELETE FROM simcore_simulations")
+        assert scalar(rls_conn, "SELECT count(*) FROM simcore_simulations") == 2
+        assert scalar(rls_conn, "SELECT to_regclass('pg_temp.marker') IS NOT NULL")
+
+
+@pytest.mark.parametrize("make_context, role", [
+    (lambda c: as_anon(c), "anon"),
+    (lambda c: as_user(c, ALICE), "authenticated"),
+    (lambda c: as_service_role(c), "service_role"),
+])
+def test_cases_run_as_a_role_that_cannot_bypass_rls_by_ownership(rls_conn, make_context, role):
+    with make_context(rls_conn) as db:
+        user, superuser, bypass = db.execute(
+            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles "
+            "WHERE rolname = current_user").fetchone()
+        owns = scalar(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
+                          "AND tableowner = current_user")
+    assert (user, superuser, owns) == (role, False, 0)
+    assert bypass is (role == "service_role")
+
+
+def test_unknown_api_role_is_refused(rls_conn):
+    with pytest.raises(ValueError, match="unknown API role"):
+        with as_role(rls_conn, "postgres", {}):
+            pass

@@ -1,0 +1,22 @@
+"""An application's tests can use the shipped fixtures and helpers directly."""
+
+from __future__ import annotations
+
+from schema_pkg.testing import as_user as as_user_helper
+from tests.rls.world import USERS
+
+
+def test_fixtures_act_on_a_migrated_database(schema_pkg_connection, as_user, as_anon):
+    conn = schema_pkg_connection
+    conn.execute("INSERT INTO simcore_simulations (user_id, name, simulation_type) "
+                 "VALUES (%s, 'run', 'md')", [USERS["alice"]])
+    with as_user(USERS["alice"]) as db:
+        assert db.execute("SELECT count(*) FROM simcore_simulations").fetchone()[0] == 1
+    with as_user(USERS["bob"]) as db:
+        assert db.execute("SELECT count(*) FROM simcore_simulations").fetchone()[0] == 0
+    with as_anon() as db:
+        assert db.execute("SELECT count(*) FROM simcore_simulations").fetchone()[0] == 0
+
+
+def test_helper_is_importable_as_documented():
+    assert as_user_helper.__module__ == "schema_pkg.testing"
