@@ -118,3 +118,9 @@ def read_section(conn: Connection, name: str, schema: str) -> dict[str, dict[str
 def snapshot(conn: Connection, schema: str = "public") -> Snapshot:
     """Every section of ``schema`` as plain data."""
     return {name: read_section(conn, name, schema) for name in QUERIES}
+
+
+def without_alembic_version(snap: Snapshot) -> Snapshot:
+    """alembic's own bookkeeping table is not part of the schema."""
+    return {section: {k: v for k, v in objects.items() if "alembic_version" not in k}
+            for section, objects in snap.items()}

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from schema_pkg import settings
 from schema_pkg.config import CHECKOUT_DIR, make_config, script_directory
+from schema_pkg.deploy import first_line
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("current", help="show the database's revision")
     sub.add_parser("history", help="list the revisions")
     sub.add_parser("check", help="alembic check: models match the migrations at head")
+
+    sub.add_parser("verify", help="compare the database with a fresh shadow at its revision")
+    sub.add_parser("adopt", help="stamp the baseline on a matching database built outside alembic")
 
     sql = sub.add_parser("sql", help="render sql/ (no database needed)")
     sql.add_argument("--out", type=Path, default=None, help="output folder (default: sql/)")
@@ -106,6 +110,10 @@ def run(args: argparse.Namespace) -> int:
 
             os.environ["SCHEMA_PKG_ALLOW_DATA_LOSS"] = "1"
         command.downgrade(config, args.revision, sql=offline)
+    elif args.command in ("verify", "adopt"):
+        from schema_pkg import verify
+
+        return getattr(verify, args.command)(target, quiet=args.quiet)
     elif args.command == "current":
         command.current(config)
     elif args.command == "check":
@@ -120,11 +128,6 @@ def classify(exc: CommandError) -> int:
     return EXIT_FAILURE
 
 
-def one_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -133,10 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"schema-pkg: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except CommandError as exc:
-        print(f"schema-pkg: error: {one_line(exc)}", file=sys.stderr)
+        print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
         return classify(exc)
     except SQLAlchemyError as exc:
-        print(f"schema-pkg: error: {one_line(exc)}", file=sys.stderr)
+        print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("schema-pkg: interrupted", file=sys.stderr)

@@ -64,6 +64,12 @@ def set_session_timeouts(conn: Connection, timeouts: Timeouts) -> None:
     conn.commit()
 
 
+def first_line(exc: BaseException) -> str:
+    """The database's own message, first line only (no SQL, no traceback)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def sqlstate(exc: BaseException) -> str | None:
     return getattr(getattr(exc, "orig", None), "sqlstate", None)
 

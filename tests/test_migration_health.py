@@ -9,18 +9,12 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from schema_pkg.catalog import snapshot
+from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import make_config, resource_dir, revisions_in_order, script_directory
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import Target
 
 REVISIONS = [script.revision for script in revisions_in_order()]
-
-
-def without_alembic_version(snap):
-    """alembic keeps its version table at base; it is not one of our objects."""
-    return {section: {k: v for k, v in objects.items() if "alembic_version" not in k}
-            for section, objects in snap.items()}
 
 
 def full_snapshot(url):

@@ -83,8 +83,7 @@ def connect(target: Target, timeouts: Timeouts):
     try:
         return engine.connect()
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise CommandError(f"cannot connect to {redact(target.url)}: {reason}") from None
+        raise CommandError(f"cannot connect to {redact(target.url)}: {deploy.first_line(exc)}") from None
 
 
 def command_name() -> str | None:
@@ -123,7 +122,7 @@ def run_with_retries(connection, timeouts: Timeouts) -> None:
 
 
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts) -> CommandError:
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    reason = deploy.first_line(exc)
     if exc.connection_invalidated or connection.invalidated or connection.closed:
         return CommandError(f"connection lost during migration: {reason}; "
                             "completed revisions are committed, rerun to finish")
@@ -144,12 +143,18 @@ def run_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    timeouts = Timeouts.from_env()
+    try:
+        timeouts = Timeouts.from_env()
+    except TargetError as exc:
+        raise CommandError(str(exc)) from None
     target = resolve()
     with connect(target, timeouts) as connection:
-        deploy.take_advisory_lock(connection, timeouts)
-        deploy.set_session_timeouts(connection, timeouts)
-        run_with_retries(connection, timeouts)
+        try:
+            deploy.take_advisory_lock(connection, timeouts)
+            deploy.set_session_timeouts(connection, timeouts)
+            run_with_retries(connection, timeouts)
+        except DBAPIError as exc:  # outside a revision: lock, settings, guard
+            raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
 
 
 if context.is_offline_mode():

@@ -1,0 +1,112 @@
+"""Drift checks against a shadow database: ``verify`` and ``adopt``.
+
+The shadow is a scratch database on the same server, migrated to the
+revision in question with the packaged migrations, then compared with the live
+database section by section (schemas public and private; Supabase's own auth
+schema is not ours to judge).  Grants and owners are reported, never drift.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from dataclasses import replace
+
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+from schema_pkg.catalog import snapshot, without_alembic_version
+from schema_pkg.config import BASELINE_REVISION, make_config
+from schema_pkg.diff import Difference, compare, drift
+from schema_pkg.scratch import ScratchDatabases, migrate
+from schema_pkg.settings import Target
+
+SCHEMAS = ("public", "private")
+
+
+def recorded_revision(url: URL) -> str | None:
+    """The revision in alembic_version, or None when the database is not managed."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
+            revision = None
+        else:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    return revision
+
+
+def read_schemas(url: URL) -> dict[str, dict]:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        result = {schema: without_alembic_version(snapshot(conn, schema)) for schema in SCHEMAS}
+    engine.dispose()
+    return result
+
+
+@contextmanager
+def shadow_at(target: Target, revision: str | None):
+    """A scratch database on the target's server, migrated to ``revision``; dropped after."""
+    scratch = ScratchDatabases(target.url, prefix="schema_pkg_shadow")
+    url = scratch.create()
+    try:
+        if revision:
+            migrate(url, revision)
+        yield url
+    finally:
+        scratch.drop(url)
+
+
+def differences_from_shadow(target: Target, revision: str | None) -> list[Difference]:
+    with shadow_at(target, revision) as shadow:
+        expected = read_schemas(shadow)
+    actual = read_schemas(target.url)
+    found = []
+    for schema in SCHEMAS:
+        for difference in compare(expected[schema], actual[schema],
+                                  left_name=f"shadow@{revision or 'base'}", right_name="live"):
+            found.append(replace(difference, key=f"{schema}.{difference.key}"))
+    return found
+
+
+def report(differences: list[Difference], out=sys.stdout) -> None:
+    for difference in differences:
+        prefix = "note" if difference.informational else "DRIFT"
+        print(f"{prefix}: {difference}", file=out)
+
+
+def verify(target: Target, quiet: bool = False) -> int:
+    """0 when the live database matches a shadow at its recorded revision, else 1."""
+    revision = recorded_revision(target.url)
+    differences = differences_from_shadow(target, revision)
+    report(differences if not quiet else drift(differences))
+    problems = drift(differences)
+    where = f"revision {revision}" if revision else "base (no alembic_version)"
+    if problems:
+        print(f"schema-pkg verify: {len(problems)} difference(s) from a fresh database at {where}",
+              file=sys.stderr)
+        return 1
+    print(f"schema-pkg verify: no drift at {where}", file=sys.stderr)
+    return 0
+
+
+def adopt(target: Target, quiet: bool = False) -> int:
+    """Stamp the baseline on a database built outside alembic, only if it matches exactly."""
+    revision = recorded_revision(target.url)
+    if revision is not None:
+        print(f"schema-pkg adopt: database is already managed (at revision {revision}); "
+              "use upgrade", file=sys.stderr)
+        return 1
+    differences = differences_from_shadow(target, BASELINE_REVISION)
+    problems = drift(differences)
+    if problems:
+        report(problems)
+        print(f"schema-pkg adopt: refused: {len(problems)} difference(s) from the baseline "
+              f"({BASELINE_REVISION}); nothing was stamped", file=sys.stderr)
+        return 1
+    command.stamp(make_config(target, command="stamp", quiet=quiet), BASELINE_REVISION)
+    print(f"schema-pkg adopt: matches the baseline; stamped {BASELINE_REVISION}. "
+          "Run `schema-pkg upgrade head` for the later revisions.", file=sys.stderr)
+    return 0

@@ -1,0 +1,48 @@
+"""Run schema-pkg (or bare alembic) in a subprocess, as a deploy job would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+FAST = {"SCHEMA_PKG_CONNECT_TIMEOUT": "3", "SCHEMA_PKG_LOCK_TIMEOUT": "5s"}
+
+
+def url_text(url: URL | str) -> str:
+    return url if isinstance(url, str) else url.render_as_string(hide_password=False)
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PG")}
+    env.update(FAST)
+    env.update(extra)
+    return env
+
+
+def schema_pkg(*args: str, env: dict | None = None, wait: bool = True, **extra_env: str):
+    command = [sys.executable, "-m", "schema_pkg", *args]
+    environ = env or environment(**extra_env)
+    if not wait:
+        return subprocess.Popen(command, env=environ, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=CHECKOUT)
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120,
+                          cwd=CHECKOUT)
+
+
+def bare_alembic(*args: str, **extra_env: str):
+    alembic = Path(sys.executable).with_name("alembic")
+    return subprocess.run([str(alembic), *args], env=environment(**extra_env),
+                          capture_output=True, text=True, timeout=120, cwd=CHECKOUT)
+
+
+def assert_one_line_error(result, code: int, fragment: str) -> None:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0], lines[0]

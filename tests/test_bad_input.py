@@ -1,0 +1,83 @@
+"""Bad input gets one line on stderr, a non-zero exit, no traceback and no change."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schema_pkg.pytest_plugin import libpq_url
+from schema_pkg.verify import recorded_revision
+from tests.clirun import assert_one_line_error, bare_alembic, schema_pkg, url_text
+
+NO_CREATE_ROLE = "schema_pkg_test_no_create"
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("postgresql//nohost", "malformed database URL"),
+    ("sqlite:///tmp/x.db", "not a PostgreSQL URL"),
+    ("mysql://root@127.0.0.1/test", "not a PostgreSQL URL"),
+])
+def test_bad_urls_exit_2(url, fragment):
+    assert_one_line_error(schema_pkg("-q", "--url", url, "upgrade", "head"), 2, fragment)
+
+
+def test_bare_alembic_reports_a_bad_url_without_traceback():
+    result = bare_alembic("-x", "url=sqlite:///tmp/x.db", "upgrade", "head")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "not a PostgreSQL URL" in result.stderr
+
+
+def test_closed_port_exits_1_quickly():
+    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head")
+    assert_one_line_error(result, 1, "cannot connect to postgresql+psycopg://postgres@127.0.0.1:1/x")
+
+
+def test_bare_alembic_reports_a_closed_port_without_traceback():
+    result = bare_alembic("-x", "url=postgresql://postgres@127.0.0.1:1/x", "upgrade", "head")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "cannot connect" in result.stderr
+
+
+def test_missing_database_is_named_and_not_created(schema_pkg_server):
+    url = schema_pkg_server.url.set(database="schema_pkg_no_such_database")
+    result = schema_pkg("-q", "--url", url_text(url), "upgrade", "head")
+    assert_one_line_error(result, 1, 'database "schema_pkg_no_such_database" does not exist')
+
+
+def test_wrong_password_is_reported_without_echoing_it(schema_pkg_server):
+    with psycopg.connect(libpq_url(schema_pkg_server.url)) as conn:
+        methods = {row[0] for row in conn.execute(
+            "SELECT auth_method FROM pg_hba_file_rules WHERE type = 'host'").fetchall()}
+    if methods <= {"trust"}:
+        pytest.skip("pg_hba_file_rules trusts every host connection here: no password is asked")
+    url = schema_pkg_server.url.set(password="definitely-wrong-pw")
+    result = schema_pkg("-q", "--url", url_text(url), "upgrade", "head")
+    assert_one_line_error(result, 1, "password authentication failed")
+    assert "definitely-wrong-pw" not in result.stderr + result.stdout
+
+
+def test_unknown_revision_exits_2(scratch_url):
+    assert_one_line_error(schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "nosuchrev"), 2,
+                          "unknown revision 'nosuchrev'")
+    assert recorded_revision(scratch_url) is None
+
+
+def test_downgrade_below_base_exits_2(scratch_url):
+    assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0002").returncode == 0
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "-5")
+    assert_one_line_error(result, 2, "Relative revision -5 didn't produce 5 migrations")
+    assert recorded_revision(scratch_url) == "0002"
+
+
+def test_role_without_create_privilege_fails_cleanly_and_changes_nothing(
+        schema_pkg_server, scratch_url):
+    with psycopg.connect(libpq_url(schema_pkg_server.url), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [NO_CREATE_ROLE]).fetchone():
+            conn.execute(f"CREATE ROLE {NO_CREATE_ROLE} LOGIN")
+    result = schema_pkg("-q", "--url", url_text(scratch_url.set(username=NO_CREATE_ROLE)), "upgrade", "head")
+    assert_one_line_error(result, 1, "permission denied")
+    with psycopg.connect(libpq_url(scratch_url)) as conn:
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname IN "
+                              "('public', 'auth')").fetchone()[0]
+    assert tables == 0

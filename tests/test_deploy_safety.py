@@ -1,0 +1,150 @@
+"""Deploys that collide, wait, die or would lose data end cleanly and say why."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from schema_pkg.config import script_directory
+from schema_pkg.pytest_plugin import libpq_url
+from schema_pkg.scratch import migrate
+from schema_pkg.verify import recorded_revision
+from tests.clirun import assert_one_line_error, bare_alembic, schema_pkg, url_text
+
+pytestmark = pytest.mark.slow
+HEAD = script_directory().get_current_head()
+
+
+def schema_exists(url, name) -> bool:
+    with psycopg.connect(libpq_url(url)) as conn:
+        return conn.execute("SELECT to_regnamespace(%s) IS NOT NULL", [name]).fetchone()[0]
+
+
+@pytest.fixture
+def blocker(scratch_url):
+    """A session holding ACCESS EXCLUSIVE on profiles, which revision 0006 alters."""
+    migrate(scratch_url, "0005")
+    conn = psycopg.connect(libpq_url(scratch_url))
+    conn.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
+    yield conn
+    conn.rollback()
+    conn.close()
+
+
+def test_four_concurrent_upgrades_all_succeed_with_one_head(scratch_url):
+    runs = [schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head", wait=False)
+            for _ in range(4)]
+    results = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    with psycopg.connect(libpq_url(scratch_url)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
+
+
+def test_lock_timeout_retries_then_names_the_blocker(scratch_url, blocker):
+    started = time.monotonic()
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+                        SCHEMA_PKG_LOCK_TIMEOUT="200ms", SCHEMA_PKG_LOCK_RETRIES="2")
+    assert_one_line_error(result, 1, "lock not available after 3 tries")
+    assert f"pid {blocker.info.backend_pid}" in result.stderr
+    assert "AccessExclusiveLock on public.profiles" in result.stderr
+    assert "database left at 0005" in result.stderr
+    assert time.monotonic() - started < 30
+    assert recorded_revision(scratch_url) == "0005"
+    assert not schema_exists(scratch_url, "private"), "0006 was partly applied"
+
+
+def wait_for_lock_wait(url, timeout=30.0) -> int:
+    """The pid of the schema_pkg backend once pg_stat_activity shows it waiting on a relation."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = 'schema_pkg' AND wait_event_type = 'Lock' "
+                "AND wait_event = 'relation'").fetchone()
+            if row:
+                return row[0]
+            time.sleep(0.02)
+    raise AssertionError("the upgrade never waited on the held lock")
+
+
+def test_backend_killed_mid_upgrade_leaves_last_revision_and_rerun_completes(scratch_url, blocker):
+    run = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head", wait=False,
+                     SCHEMA_PKG_LOCK_TIMEOUT="60s")
+    pid = wait_for_lock_wait(scratch_url)
+    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    code, stderr = run.wait(timeout=60), run.stderr.read()
+    assert code == 1 and "Traceback" not in stderr, stderr
+    assert "connection lost during migration" in stderr
+    blocker.rollback()
+    assert recorded_revision(scratch_url) == "0005"
+    assert not schema_exists(scratch_url, "private"), "0006 was partly applied"
+    assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head").returncode == 0
+    assert recorded_revision(scratch_url) == HEAD
+
+
+def test_progress_lists_each_revision_with_its_duration_and_quiet_silences_it(scratch_url):
+    loud = schema_pkg("--url", url_text(scratch_url), "upgrade", "0002")
+    assert loud.returncode == 0
+    assert [line.split()[:2] for line in loud.stderr.splitlines() if "applied" in line] == [
+        ["applied", "0001"], ["applied", "0002"]]
+    assert all(line.rstrip().endswith(" s") for line in loud.stderr.splitlines() if "applied" in line)
+    quiet = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def insert_rows(url):
+    with psycopg.connect(libpq_url(url)) as conn:
+        conn.execute("INSERT INTO projects (name, slug, category) VALUES ('p', 'p', 'portfolio')")
+        conn.execute("INSERT INTO soc_teams (name) VALUES ('t1'), ('t2')")
+
+
+def table_contents(url):
+    with psycopg.connect(libpq_url(url)) as conn:
+        return {table: conn.execute(f"SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) "
+                                    f"FROM {table} t").fetchone()[0]
+                for table in ("projects", "soc_teams")}
+
+
+def test_rows_written_at_the_baseline_survive_upgrade_and_downgrade(scratch_url):
+    migrate(scratch_url, "0005")
+    insert_rows(scratch_url)
+    before = table_contents(scratch_url)
+    migrate(scratch_url, "head")
+    assert table_contents(scratch_url) == before
+    migrate(scratch_url, "0005", downgrade=True)
+    assert table_contents(scratch_url) == before
+
+
+def test_downgrade_that_would_drop_rows_stops_and_says_how_many(scratch_url):
+    migrate(scratch_url, "head")
+    insert_rows(scratch_url)
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "base")
+    assert_one_line_error(result, 1, "public.projects (1 rows), public.soc_teams (2 rows)")
+    assert "--allow-data-loss" in result.stderr
+    assert recorded_revision(scratch_url) == HEAD
+
+
+def test_bare_alembic_downgrade_is_guarded_too(scratch_url):
+    migrate(scratch_url, "head")
+    insert_rows(scratch_url)
+    result = bare_alembic("-x", f"url={url_text(scratch_url)}", "downgrade", "base")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "downgrade would drop tables holding data" in result.stderr
+    assert recorded_revision(scratch_url) == HEAD
+
+
+def test_allow_data_loss_lets_the_downgrade_proceed(scratch_url):
+    migrate(scratch_url, "head")
+    insert_rows(scratch_url)
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "base", "--allow-data-loss")
+    assert result.returncode == 0, result.stderr
+    assert recorded_revision(scratch_url) is None
+
+
+def test_transaction_pooler_port_is_refused_with_advice():
+    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:6543/postgres", "upgrade", "head")
+    assert_one_line_error(result, 1, "transaction pooler")
