@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from schema_pkg.settings import Timeouts
 
 # One key for every schema_pkg migration run on a database.
-ADVISORY_LOCK_SQL = "SELECT pg_advisory_lock(hashtextextended('schema_pkg migrations', 0))"
+TRY_ADVISORY_LOCK_SQL = "SELECT pg_try_advisory_lock(hashtextextended('schema_pkg migrations', 0))"
 ALLOW_DATA_LOSS_ENV = "SCHEMA_PKG_ALLOW_DATA_LOSS"
 TRANSACTION_POOLER_PORT = 6543
 
@@ -33,23 +33,29 @@ def refuse_transaction_pooler(port: int | None) -> None:
 
 
 def take_advisory_lock(conn: Connection, timeouts: Timeouts) -> None:
-    """Serialize concurrent runs; give up after lock_timeout with a clear message.
+    """Serialize concurrent runs; give up after ``migration_lock_wait`` with a clear message.
 
-    The lock query autobegins a transaction under SQLAlchemy 2, which alembic
-    would then treat as someone else's, so commit straight after.
+    The wait polls pg_try_advisory_lock between short transactions instead of
+    blocking in pg_advisory_lock: a session blocked inside a statement holds a
+    snapshot, and CREATE INDEX CONCURRENTLY in the running migration would wait
+    for that snapshot while the waiter waits for the lock (a deadlock).
+    Each attempt commits at once, so alembic never inherits an autobegun
+    transaction.  The session-level lock survives the commits.
     """
-    conn.execute(text("SELECT set_config('lock_timeout', :t, false)"), {"t": timeouts.lock_timeout})
-    try:
-        conn.execute(text(ADVISORY_LOCK_SQL))
-    except DBAPIError as exc:
-        if is_lock_timeout(exc):
-            conn.rollback()
+    deadline = time.monotonic() + timeouts.migration_lock_wait
+    pause = 0.05
+    while True:
+        acquired = conn.execute(text(TRY_ADVISORY_LOCK_SQL)).scalar()
+        conn.commit()
+        if acquired:
+            return
+        if time.monotonic() >= deadline:
             raise CommandError(
-                f"another schema_pkg migration holds the migration lock; gave up after "
-                f"lock_timeout={timeouts.lock_timeout} (SCHEMA_PKG_LOCK_TIMEOUT)"
-            ) from None
-        raise
-    conn.commit()
+                "another schema_pkg migration holds the migration lock; gave up after "
+                f"{timeouts.migration_lock_wait:g} s (SCHEMA_PKG_MIGRATION_LOCK_WAIT)"
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
 
 
 def set_session_timeouts(conn: Connection, timeouts: Timeouts) -> None:

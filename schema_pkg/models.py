@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Text, text
+from sqlalchemy import ForeignKey, Index, Text, text
 from sqlalchemy.dialects.postgresql import ENUM, JSONB, REAL, TIMESTAMP, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -82,6 +82,10 @@ class Profile(Base):
 
 class Project(Base):
     __tablename__ = "projects"
+    __table_args__ = (
+        Index("projects_owner_id_idx", "owner_id"),
+        Index("projects_is_public_idx", "is_public", postgresql_where=text("is_public = true")),
+    )
     id: Mapped[uuid.UUID] = uuid_pk()
     name: Mapped[str]
     slug: Mapped[str] = mapped_column(unique=True)
@@ -98,6 +102,7 @@ class Project(Base):
 
 class ProjectFeature(Base):
     __tablename__ = "project_features"
+    __table_args__ = (Index("project_features_project_id_idx", "project_id"),)
     id: Mapped[uuid.UUID] = uuid_pk()
     project_id: Mapped[uuid.UUID] = project_fk()
     name: Mapped[str]
@@ -109,6 +114,7 @@ class ProjectFeature(Base):
 
 class ProjectTechStack(Base):
     __tablename__ = "project_tech_stack"
+    __table_args__ = (Index("project_tech_stack_project_id_idx", "project_id"),)
     id: Mapped[uuid.UUID] = uuid_pk()
     project_id: Mapped[uuid.UUID] = project_fk()
     technology: Mapped[str]
@@ -118,6 +124,10 @@ class ProjectTechStack(Base):
 
 class UserProjectPreference(Base):
     __tablename__ = "user_project_preferences"
+    __table_args__ = (
+        Index("user_project_preferences_user_id_project_id_idx", "user_id", "project_id"),
+        Index("user_project_preferences_project_id_idx", "project_id"),
+    )
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     project_id: Mapped[uuid.UUID] = project_fk()
@@ -130,8 +140,14 @@ class UserProjectPreference(Base):
     updated_at: Mapped[dt.datetime] = timestamp_now()
 
 
+def latest_first(table: str) -> tuple[Index]:
+    """The (user_id, created_at DESC) index of revision 0008."""
+    return (Index(f"{table}_user_id_created_at_idx", "user_id", text("created_at DESC")),)
+
+
 class SimcoreSimulation(Base):
     __tablename__ = "simcore_simulations"
+    __table_args__ = latest_first(__tablename__)
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     name: Mapped[str]
@@ -148,6 +164,7 @@ class SimcoreSimulation(Base):
 
 class MezanWorkflow(Base):
     __tablename__ = "mezan_workflows"
+    __table_args__ = latest_first(__tablename__)
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     name: Mapped[str]
@@ -165,6 +182,7 @@ class MezanWorkflow(Base):
 
 class TalaiExperiment(Base):
     __tablename__ = "talai_experiments"
+    __table_args__ = latest_first(__tablename__)
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     name: Mapped[str]
@@ -181,6 +199,7 @@ class TalaiExperiment(Base):
 
 class OptilibriaRun(Base):
     __tablename__ = "optilibria_runs"
+    __table_args__ = latest_first(__tablename__)
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     problem_name: Mapped[str]
@@ -198,6 +217,7 @@ class OptilibriaRun(Base):
 
 class QmlabExperiment(Base):
     __tablename__ = "qmlab_experiments"
+    __table_args__ = latest_first(__tablename__)
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     name: Mapped[str]
@@ -221,6 +241,10 @@ class SocTeam(Base):
 
 class SocUserRole(Base):
     __tablename__ = "soc_user_roles"
+    __table_args__ = (
+        Index("soc_user_roles_user_id_role_idx", "user_id", "role"),
+        Index("soc_user_roles_team_id_idx", "team_id"),
+    )
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("soc_teams.id"), nullable=False)

@@ -107,6 +107,7 @@ class Timeouts:
     statement_timeout: str = "5min"
     lock_retries: int = 3
     connect_timeout: int = 10
+    migration_lock_wait: float = 600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Timeouts:
@@ -120,6 +121,9 @@ class Timeouts:
                 lock_retries=int(environ.get("SCHEMA_PKG_LOCK_RETRIES", cls.lock_retries)),
                 connect_timeout=int(
                     environ.get("SCHEMA_PKG_CONNECT_TIMEOUT", cls.connect_timeout)
+                ),
+                migration_lock_wait=float(
+                    environ.get("SCHEMA_PKG_MIGRATION_LOCK_WAIT", cls.migration_lock_wait)
                 ),
             )
         except ValueError as exc:

@@ -604,3 +604,57 @@ UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num 
 
 COMMIT;
 
+BEGIN;
+
+-- Running upgrade 0006 -> 0007
+
+ALTER FUNCTION get_user_team_id(uuid) SET search_path = public, pg_temp;
+REVOKE EXECUTE ON FUNCTION get_user_team_id(uuid) FROM PUBLIC, anon;
+GRANT EXECUTE ON FUNCTION get_user_team_id(uuid) TO authenticated, service_role;
+
+ALTER FUNCTION has_soc_role(soc_role, uuid) SET search_path = public, pg_temp;
+REVOKE EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) FROM PUBLIC, anon;
+GRANT EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) TO authenticated, service_role;
+
+UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0006';
+
+COMMIT;
+
+BEGIN;
+
+-- Running upgrade 0007 -> 0008
+
+COMMIT;
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON simcore_simulations (user_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_workflows (user_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai_experiments (user_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilibria_runs (user_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab_experiments (user_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WHERE is_public = true;
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_features (project_id);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech_stack (project_id);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx ON user_project_preferences (user_id, project_id);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_project_preferences (project_id);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles (user_id, role);
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (team_id);
+
+BEGIN;
+
+UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0007';
+
+COMMIT;
+
