@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("history", help="list the revisions")
     sub.add_parser("check", help="alembic check: models match the migrations at head")
 
+    sub.add_parser("advise", help="lint the live catalog: RLS, functions, indexes, policies")
     sub.add_parser("verify", help="compare the database with a fresh shadow at its revision")
     sub.add_parser("adopt", help="stamp the baseline on a matching database built outside alembic")
 
@@ -81,6 +82,25 @@ def ensure_local_default_database(target: settings.Target) -> None:
     admin.dispose()
 
 
+def advise(target: settings.Target) -> int:
+    """Print the advisor's findings; exit 1 when any is an ERROR."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from schema_pkg.advisor import advise as run_advisor
+
+    engine = create_engine(target.url, poolclass=NullPool)
+    with engine.connect() as conn:
+        findings = run_advisor(conn)
+    engine.dispose()
+    for finding in findings:
+        print(finding)
+    counts = {level: sum(f.level == level for f in findings) for level in ("ERROR", "WARN", "INFO")}
+    print("schema-pkg advise: " + ", ".join(f"{n} {level}" for level, n in counts.items()),
+          file=sys.stderr)
+    return 1 if counts["ERROR"] else 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "sql":
         from schema_pkg.sqlrender import render_all
@@ -110,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
 
             os.environ["SCHEMA_PKG_ALLOW_DATA_LOSS"] = "1"
         command.downgrade(config, args.revision, sql=offline)
+    elif args.command == "advise":
+        return advise(target)
     elif args.command in ("verify", "adopt"):
         from schema_pkg import verify
 

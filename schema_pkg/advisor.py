@@ -1,0 +1,146 @@
+"""schema-pkg advise: catalog checks of our own, each a query returning findings.
+
+A finding has a level (ERROR, WARN, INFO), a category (security or
+performance), the rule, the object and a remediation.  Findings that follow
+from keeping the document's text verbatim are expected; docs/advisor.md
+lists each with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+EXPOSED_SCHEMAS = ("public",)  # the schemas PostgREST serves
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    category: str
+    rule: str
+    object: str
+    remediation: str
+
+    def __str__(self) -> str:
+        return f"{self.level:5} {self.category:11} {self.rule:32} {self.object}\n      -> {self.remediation}"
+
+
+def rows(conn: Connection, sql: str) -> list:
+    return conn.execute(text(sql), {"exposed": list(EXPOSED_SCHEMAS)}).all()
+
+
+def rls_disabled_in_public(conn):
+    for (table,) in rows(conn, """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity"""):
+        yield Finding("ERROR", "security", "rls_disabled_in_public", f"public.{table}",
+                      "ALTER TABLE ... ENABLE ROW LEVEL SECURITY and add policies")
+
+
+def rls_enabled_no_policy(conn):
+    for (table,) in rows(conn, """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND c.relrowsecurity
+              AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)"""):
+        yield Finding("INFO", "security", "rls_enabled_no_policy", f"public.{table}",
+                      "no API role can read or write it; add policies if the API needs it")
+
+
+def function_search_path_mutable(conn):
+    for (function,) in rows(conn, """
+            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('public', 'private')
+              AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) c
+                              WHERE c LIKE 'search_path=%')"""):
+        yield Finding("WARN", "security", "function_search_path_mutable", function,
+                      "ALTER FUNCTION ... SET search_path = public, pg_temp (or '')")
+
+
+def security_definer_exposed(conn):
+    for function, role in rows(conn, """
+            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+                   r.rolname
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
+            WHERE n.nspname = ANY (:exposed) AND p.prosecdef
+              AND has_function_privilege(r.rolname, p.oid, 'EXECUTE')
+            ORDER BY 1, 2"""):
+        yield Finding("WARN", "security", "security_definer_exposed", f"{function} by {role}",
+                      f"REVOKE EXECUTE FROM {role}, or move it to a schema the API does not expose")
+
+
+def unindexed_foreign_key(conn):
+    for table, columns in rows(conn, """
+            SELECT c.relname, array_agg(a.attname ORDER BY k.ord)::text
+            FROM pg_constraint con
+            JOIN pg_class c ON c.oid = con.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+            WHERE con.contype = 'f' AND n.nspname = ANY (:exposed)
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid
+                  AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] = con.conkey)
+            GROUP BY c.relname, con.oid"""):
+        yield Finding("WARN", "performance", "unindexed_foreign_key", f"public.{table} {columns}",
+                      "CREATE INDEX CONCURRENTLY on the foreign key columns")
+
+
+def policy_column_unindexed(conn):
+    for table, column in rows(conn, """
+            SELECT DISTINCT c.relname, a.attname
+            FROM pg_depend d
+            JOIN pg_policy p ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid
+            JOIN pg_class c ON c.oid = d.refobjid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+            WHERE d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+              AND n.nspname = ANY (:exposed)
+              AND NOT EXISTS (SELECT 1 FROM pg_index i
+                              WHERE i.indrelid = c.oid AND a.attnum = ANY (i.indkey::int2[]))
+            ORDER BY 1, 2"""):
+        yield Finding("WARN", "performance", "policy_column_unindexed", f"public.{table}.{column}",
+                      "index the column so the policy filter is not a sequential scan")
+
+
+PER_ROW_AUTH_CALL = re.compile(r"(?<!SELECT )auth\.(uid|jwt|role)\(\)")
+
+
+def auth_rls_initplan(conn):
+    for table, policy, qual, check in rows(conn, """
+            SELECT tablename, policyname, coalesce(qual, ''), coalesce(with_check, '')
+            FROM pg_policies WHERE schemaname = ANY (:exposed) ORDER BY 1, 2"""):
+        if PER_ROW_AUTH_CALL.search(qual) or PER_ROW_AUTH_CALL.search(check):
+            yield Finding("WARN", "performance", "auth_rls_initplan", f'public.{table} "{policy}"',
+                          "write (select auth.uid()) so it is evaluated once per statement")
+
+
+def multiple_permissive_policies(conn):
+    for table, role, command, names in rows(conn, """
+            SELECT p.tablename, r.role, c.cmd, string_agg(p.policyname, ', ' ORDER BY p.policyname)
+            FROM pg_policies p
+            CROSS JOIN LATERAL unnest(p.roles) AS r(role)
+            CROSS JOIN LATERAL (SELECT unnest(CASE WHEN p.cmd = 'ALL'
+                THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] ELSE ARRAY[p.cmd] END)) AS c(cmd)
+            WHERE p.schemaname = ANY (:exposed) AND p.permissive = 'PERMISSIVE'
+            GROUP BY 1, 2, 3 HAVING count(*) > 1 ORDER BY 1, 2, 3"""):
+        yield Finding("WARN", "performance", "multiple_permissive_policies",
+                      f"public.{table} {command} for {role}: {names}",
+                      "merge them into one policy per role and command")
+
+
+RULES = (rls_disabled_in_public, rls_enabled_no_policy, function_search_path_mutable,
+         security_definer_exposed, unindexed_foreign_key, policy_column_unindexed,
+         auth_rls_initplan, multiple_permissive_policies)
+
+LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
+
+
+def advise(conn: Connection) -> list[Finding]:
+    findings = [finding for rule in RULES for finding in rule(conn)]
+    return sorted(findings, key=lambda f: (LEVEL_ORDER[f.level], f.category, f.rule, f.object))
