@@ -27,11 +27,28 @@ sql:                  ## render sql/ from the revisions (no database needed)
 check:                ## alembic check: the models match the migrations at head
 	$(CLI) check
 
+verify:               ## compare the database with a fresh shadow at its revision
+	$(CLI) verify
+
+adopt:                ## stamp the baseline on a matching database built outside alembic
+	$(CLI) adopt
+
+advise:               ## lint the live catalog (RLS, functions, indexes, policies)
+	$(CLI) advise
+
 test:
 	$(BIN)/pytest
 
-lint:
+lint:                 ## ruff on the code, squawk on the SQL DBAs review
 	$(BIN)/ruff check schema_pkg tests versions benchmarks
+	$(BIN)/squawk --config .squawk.toml sql/*.sql
+
+rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
+	$(BIN)/python -m tests.rls.report
+
+bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
+	$(BIN)/python benchmarks/migrate.py
+	$(BIN)/python benchmarks/rls_read.py $(if $(FULL),--full,)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
