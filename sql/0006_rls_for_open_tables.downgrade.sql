@@ -51,13 +51,13 @@ DROP POLICY "Team members can view their teams" ON soc_teams;
 DROP POLICY "Team admins can update their teams" ON soc_teams;
 ALTER TABLE soc_teams DISABLE ROW LEVEL SECURITY;
 
-DROP POLICY "Tech stack is visible with its project" ON project_tech_stack;
+DROP POLICY "Tech stack visible with the project" ON project_tech_stack;
 DROP POLICY "Project owners can add tech stack" ON project_tech_stack;
 DROP POLICY "Project owners can update tech stack" ON project_tech_stack;
 DROP POLICY "Project owners can delete tech stack" ON project_tech_stack;
 ALTER TABLE project_tech_stack DISABLE ROW LEVEL SECURITY;
 
-DROP POLICY "Features are visible with their project" ON project_features;
+DROP POLICY "Features visible with the project" ON project_features;
 DROP POLICY "Project owners can add features" ON project_features;
 DROP POLICY "Project owners can update features" ON project_features;
 DROP POLICY "Project owners can delete features" ON project_features;

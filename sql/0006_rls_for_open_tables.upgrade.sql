@@ -109,48 +109,6 @@ CREATE POLICY "Users can delete own preferences"
 ON user_project_preferences FOR DELETE TO authenticated
 USING ((select auth.uid()) = user_id);
 
--- project_features: follow the parent project --------------------------------
-
-ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY "Features are visible with their project"
-ON project_features FOR SELECT TO anon, authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
-CREATE POLICY "Project owners can add features"
-ON project_features FOR INSERT TO authenticated
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can update features"
-ON project_features FOR UPDATE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can delete features"
-ON project_features FOR DELETE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
--- project_tech_stack: follow the parent project ------------------------------
-
-ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY "Tech stack is visible with its project"
-ON project_tech_stack FOR SELECT TO anon, authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
-CREATE POLICY "Project owners can add tech stack"
-ON project_tech_stack FOR INSERT TO authenticated
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can update tech stack"
-ON project_tech_stack FOR UPDATE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can delete tech stack"
-ON project_tech_stack FOR DELETE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
 -- soc_teams: members see, admins and owners edit; the service creates and deletes
 
 ALTER TABLE soc_teams ENABLE ROW LEVEL SECURITY;
@@ -202,6 +160,48 @@ USING (
 
 ALTER TABLE alembic_version ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON alembic_version FROM anon, authenticated;
+
+-- project_features: follow the parent project
+
+ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Features visible with the project"
+ON project_features FOR SELECT TO anon, authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+CREATE POLICY "Project owners can add features"
+ON project_features FOR INSERT TO authenticated
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can update features"
+ON project_features FOR UPDATE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can delete features"
+ON project_features FOR DELETE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+-- project_tech_stack: follow the parent project
+
+ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Tech stack visible with the project"
+ON project_tech_stack FOR SELECT TO anon, authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+CREATE POLICY "Project owners can add tech stack"
+ON project_tech_stack FOR INSERT TO authenticated
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can update tech stack"
+ON project_tech_stack FOR UPDATE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can delete tech stack"
+ON project_tech_stack FOR DELETE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
 
 UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005';
 

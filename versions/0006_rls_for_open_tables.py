@@ -107,48 +107,6 @@ CREATE POLICY "Users can delete own preferences"
 ON user_project_preferences FOR DELETE TO authenticated
 USING ((select auth.uid()) = user_id);
 
--- project_features: follow the parent project --------------------------------
-
-ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY "Features are visible with their project"
-ON project_features FOR SELECT TO anon, authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
-CREATE POLICY "Project owners can add features"
-ON project_features FOR INSERT TO authenticated
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can update features"
-ON project_features FOR UPDATE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can delete features"
-ON project_features FOR DELETE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
--- project_tech_stack: follow the parent project ------------------------------
-
-ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY "Tech stack is visible with its project"
-ON project_tech_stack FOR SELECT TO anon, authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
-CREATE POLICY "Project owners can add tech stack"
-ON project_tech_stack FOR INSERT TO authenticated
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can update tech stack"
-ON project_tech_stack FOR UPDATE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
-WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
-CREATE POLICY "Project owners can delete tech stack"
-ON project_tech_stack FOR DELETE TO authenticated
-USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
 -- soc_teams: members see, admins and owners edit; the service creates and deletes
 
 ALTER TABLE soc_teams ENABLE ROW LEVEL SECURITY;
@@ -202,15 +160,40 @@ ALTER TABLE alembic_version ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON alembic_version FROM anon, authenticated
 """
 
+# project_features and project_tech_stack follow their parent project; one
+# template, with the table and the noun in its policy names as the variables.
+PROJECT_CHILD_PATTERN = """
+-- {table}: follow the parent project
+
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "{Noun} visible with the project"
+ON {table} FOR SELECT TO anon, authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+CREATE POLICY "Project owners can add {noun}"
+ON {table} FOR INSERT TO authenticated
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can update {noun}"
+ON {table} FOR UPDATE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
+WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+
+CREATE POLICY "Project owners can delete {noun}"
+ON {table} FOR DELETE TO authenticated
+USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))"""
+
+PROJECT_CHILDREN = {"project_features": "features", "project_tech_stack": "tech stack"}
+
 POLICIES = {
     "profiles": ("Users can view own profile", "Users can create own profile",
                  "Users can update own profile"),
     "user_project_preferences": ("Users can view own preferences", "Users can insert own preferences",
                                  "Users can update own preferences", "Users can delete own preferences"),
-    "project_features": ("Features are visible with their project", "Project owners can add features",
-                         "Project owners can update features", "Project owners can delete features"),
-    "project_tech_stack": ("Tech stack is visible with its project", "Project owners can add tech stack",
-                           "Project owners can update tech stack", "Project owners can delete tech stack"),
+    **{table: (f"{noun.capitalize()} visible with the project", f"Project owners can add {noun}",
+               f"Project owners can update {noun}", f"Project owners can delete {noun}")
+       for table, noun in PROJECT_CHILDREN.items()},
     "soc_teams": ("Team members can view their teams", "Team admins can update their teams"),
     "soc_user_roles": ("Team members can view team roles", "Team admins can grant roles to others",
                        "Team admins can change roles of others", "Team admins can revoke roles of others"),
@@ -219,6 +202,9 @@ POLICIES = {
 
 def upgrade() -> None:
     op.execute(UPGRADE)
+    for table, noun in PROJECT_CHILDREN.items():
+        op.execute(PROJECT_CHILD_PATTERN.replace("{table}", table).replace("{noun}", noun)
+                   .replace("{Noun}", noun.capitalize()))
 
 
 def downgrade() -> None:
