@@ -65,3 +65,19 @@ def test_verbatim_user_policy_uses_the_user_id_index(schema_pkg_connection, tabl
         plan = "\n".join(row[0] for row in db.execute(
             f"EXPLAIN SELECT id FROM {table} ORDER BY created_at DESC LIMIT 20").fetchall())
     assert f"{table}_user_id_created_at_idx" in plan, plan
+
+
+def test_index_revision_rebuilds_an_invalid_index_left_by_a_failed_build(scratch_url):
+    migrate(scratch_url, "0007")
+    name = "simcore_simulations_user_id_created_at_idx"
+    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as conn:
+        conn.execute("INSERT INTO simcore_simulations (user_id, name, simulation_type) "
+                     "SELECT %s, 'run', 'md' FROM generate_series(1, 2)", [MALLORY])
+        with pytest.raises(psycopg.errors.UniqueViolation):  # a build that fails half-way
+            conn.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {name} ON simcore_simulations (user_id)")
+        valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)"
+        assert conn.execute(valid, [name]).fetchone()[0] is False
+        migrate(scratch_url, "0008")
+        assert conn.execute(valid, [name]).fetchone()[0] is True
+        definition = conn.execute("SELECT pg_get_indexdef(to_regclass(%s))", [name]).fetchone()[0]
+    assert definition.endswith("USING btree (user_id, created_at DESC)")

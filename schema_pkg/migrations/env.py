@@ -26,14 +26,15 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from schema_pkg import deploy
-from schema_pkg.models import Base
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logging", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = Base.metadata
+# Commands that compare the models with the database; only they import the ORM
+# models (about 0.15 s of start-up that an upgrade does not need).
+COMMANDS_NEEDING_MODELS = {"check", "revision"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
@@ -41,9 +42,17 @@ def include_object(obj, name, type_, reflected, compare_to):
     return not (type_ == "table" and name == "alembic_version")
 
 
+def target_metadata():
+    if command_name() in COMMANDS_NEEDING_MODELS:
+        from schema_pkg.models import Base
+
+        return Base.metadata
+    return None
+
+
 def configure(**kwargs) -> None:
     context.configure(
-        target_metadata=target_metadata,
+        target_metadata=target_metadata(),
         include_object=include_object,
         transaction_per_migration=True,
         **kwargs,
