@@ -160,10 +160,12 @@ class Progress:
         self.quiet = quiet
         self.stream = stream or sys.stderr
         self.started = time.perf_counter()
+        self.steps = 0
 
     def __call__(self, *, ctx, step, heads, run_args) -> None:
         elapsed = time.perf_counter() - self.started
         self.started = time.perf_counter()
+        self.steps += 1
         if self.quiet:
             return
         script = step.up_revision
@@ -171,3 +173,7 @@ class Progress:
         verb = "applied " if step.is_upgrade else "reverted"
         print(f"  {verb} {script.revision}  {title[:68]:68} {elapsed:6.2f} s",
               file=self.stream, flush=True)
+
+    def finish(self, revision: str) -> None:
+        if not self.quiet and self.steps == 0:
+            print(f"  nothing to do: the database is at {revision}", file=self.stream, flush=True)

@@ -120,6 +120,7 @@ def run_with_retries(connection, timeouts: Timeouts) -> None:
         try:
             with context.begin_transaction():
                 context.run_migrations()
+            progress.finish(deploy.current_revision(connection))
             return
         except DBAPIError as exc:
             if connection.in_transaction():
