@@ -9,10 +9,14 @@ lists each with its reason.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from schema_pkg.settings import Target
 
 EXPOSED_SCHEMAS = ("public",)  # the schemas PostgREST serves
 
@@ -144,3 +148,17 @@ LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
 def advise(conn: Connection) -> list[Finding]:
     findings = [finding for rule in RULES for finding in rule(conn)]
     return sorted(findings, key=lambda f: (LEVEL_ORDER[f.level], f.category, f.rule, f.object))
+
+
+def advise_command(target: Target) -> int:
+    """Print the findings for the target; 1 when any is an ERROR (``schema-pkg advise``)."""
+    engine = create_engine(target.url, poolclass=NullPool)
+    with engine.connect() as conn:
+        findings = advise(conn)
+    engine.dispose()
+    for finding in findings:
+        print(finding)
+    counts = {level: sum(f.level == level for f in findings) for level in LEVEL_ORDER}
+    print("schema-pkg advise: " + ", ".join(f"{n} {level}" for level, n in counts.items()),
+          file=sys.stderr)
+    return 1 if counts["ERROR"] else 0

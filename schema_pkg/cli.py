@@ -1,7 +1,8 @@
 """schema-pkg: run the packaged migrations, render SQL, verify, adopt and advise.
 
 Errors are one line on stderr: exit 2 for bad input (URL, revision,
-arguments), 1 for a failure (connection, permissions, drift), never a traceback.
+arguments), 1 for a failure (connection, permissions, lock, drift), never a
+traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.util import CommandError
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from schema_pkg import settings
 from schema_pkg.config import CHECKOUT_DIR, make_config, script_directory
@@ -21,7 +24,8 @@ from schema_pkg.deploy import first_line
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
-RELATIVE = re.compile(r"^(heads?|base|[+-]\d+|(\w+)?[+-]\d+)$")
+RELATIVE = re.compile(r"^(heads?|base|(\w+)?[+-]\d+)$")
+OFFLINE_COMMANDS = {"sql", "history"}
 
 
 class BadInput(Exception):
@@ -29,31 +33,40 @@ class BadInput(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --url and --quiet are accepted before or after the command: the copies on the
+    # commands default to SUPPRESS so they never overwrite a value given before.
+    def add_common(p: argparse.ArgumentParser, url_default, quiet_default) -> None:
+        p.add_argument("--url", default=url_default,
+                       help="database URL (default: DATABASE_URL, then PG*, then the local default)")
+        p.add_argument("--quiet", "-q", action="store_true", default=quiet_default,
+                       help="no progress output")
+
+    common = argparse.ArgumentParser(add_help=False)
+    add_common(common, argparse.SUPPRESS, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="schema-pkg", description=__doc__.splitlines()[0])
-    parser.add_argument("--url", help="database URL (default: DATABASE_URL, PG*, local default)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    add_common(parser, None, False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    up = sub.add_parser("upgrade", help="upgrade to a revision (default head)")
+    up = sub.add_parser("upgrade", parents=[common], help="upgrade to a revision (default head)")
     up.add_argument("revision", nargs="?", default="head")
     up.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
-
-    down = sub.add_parser("downgrade", help="downgrade to a revision")
+    down = sub.add_parser("downgrade", parents=[common], help="downgrade to a revision")
     down.add_argument("revision")
     down.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
     down.add_argument("--allow-data-loss", action="store_true",
                       help="let a downgrade drop tables that hold rows")
-
-    sub.add_parser("current", help="show the database's revision")
-    sub.add_parser("history", help="list the revisions")
-    sub.add_parser("check", help="alembic check: models match the migrations at head")
-
-    sub.add_parser("advise", help="lint the live catalog: RLS, functions, indexes, policies")
-    sub.add_parser("verify", help="compare the database with a fresh shadow at its revision")
-    sub.add_parser("adopt", help="stamp the baseline on a matching database built outside alembic")
-
-    sql = sub.add_parser("sql", help="render sql/ (no database needed)")
-    sql.add_argument("--out", type=Path, default=None, help="output folder (default: sql/)")
+    for name, text_ in (
+        ("current", "show the database's revision"),
+        ("history", "list the revisions"),
+        ("check", "alembic check: the models match the migrations at head"),
+        ("advise", "lint the live catalog: RLS, functions, indexes, policies"),
+        ("verify", "compare the database with a fresh shadow at its revision"),
+        ("adopt", "stamp the baseline on a matching database built outside alembic"),
+    ):
+        sub.add_parser(name, parents=[common], help=text_)
+    sql = sub.add_parser("sql", parents=[common], help="render sql/ (no database needed)")
+    sql.add_argument("--out", type=Path, default=None,
+                     help="output folder (default: sql/ of the checkout, else ./sql)")
     return parser
 
 
@@ -71,79 +84,93 @@ def ensure_local_default_database(target: settings.Target) -> None:
     """Create the documented local default database when missing (never any other)."""
     if not target.is_local_default:
         return
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(target.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(target.url.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          poolclass=NullPool)
     with admin.connect() as conn:
         name = target.url.database
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
             print(f"schema-pkg: created database {name}", file=sys.stderr)
-    admin.dispose()
 
 
-def advise(target: settings.Target) -> int:
-    """Print the advisor's findings; exit 1 when any is an ERROR."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from schema_pkg.advisor import advise as run_advisor
-
-    engine = create_engine(target.url, poolclass=NullPool)
-    with engine.connect() as conn:
-        findings = run_advisor(conn)
-    engine.dispose()
-    for finding in findings:
-        print(finding)
-    counts = {level: sum(f.level == level for f in findings) for level in ("ERROR", "WARN", "INFO")}
-    print("schema-pkg advise: " + ", ".join(f"{n} {level}" for level, n in counts.items()),
-          file=sys.stderr)
-    return 1 if counts["ERROR"] else 0
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.command == "sql":
-        from schema_pkg.sqlrender import render_all
-
-        out = args.out or CHECKOUT_DIR / "sql"
-        for path in render_all(out):
-            if not args.quiet:
-                print(f"wrote {path}")
-        return 0
-    if args.command == "history":
-        command.history(make_config())
-        return 0
-    offline = getattr(args, "sql", False)
-    target = None if offline else settings.resolve_target(args.url)
-    config = make_config(target, command=args.command, quiet=args.quiet)
-    if args.command == "upgrade":
-        validate_revision(args.revision)
-        if not offline:
-            ensure_local_default_database(target)
-            if not args.quiet:
-                print(f"schema-pkg: upgrading {target} to {args.revision}", file=sys.stderr)
-        command.upgrade(config, args.revision, sql=offline)
-    elif args.command == "downgrade":
-        validate_revision(args.revision)
-        if args.allow_data_loss:
-            import os
-
-            os.environ["SCHEMA_PKG_ALLOW_DATA_LOSS"] = "1"
-        command.downgrade(config, args.revision, sql=offline)
-    elif args.command == "advise":
-        return advise(target)
-    elif args.command in ("verify", "adopt"):
-        from schema_pkg import verify
-
-        return getattr(verify, args.command)(target, quiet=args.quiet)
-    elif args.command == "current":
-        command.current(config)
-    elif args.command == "check":
-        command.check(config)
+def cmd_upgrade(args, target) -> int:
+    validate_revision(args.revision)
+    if target is not None:
+        ensure_local_default_database(target)
+        if not args.quiet:
+            print(f"schema-pkg: upgrading {target} to {args.revision}", file=sys.stderr)
+    command.upgrade(make_config(target, command="upgrade", quiet=args.quiet), args.revision,
+                    sql=args.sql)
     return 0
 
 
+def cmd_downgrade(args, target) -> int:
+    validate_revision(args.revision)
+    config = make_config(target, command="downgrade", quiet=args.quiet)
+    config.attributes["allow_data_loss"] = args.allow_data_loss
+    command.downgrade(config, args.revision, sql=args.sql)
+    return 0
+
+
+def cmd_current(args, target) -> int:
+    command.current(make_config(target, command="current", quiet=args.quiet))
+    return 0
+
+
+def cmd_check(args, target) -> int:
+    command.check(make_config(target, command="check", quiet=args.quiet))
+    return 0
+
+
+def cmd_history(args, target) -> int:
+    command.history(make_config())
+    return 0
+
+
+def cmd_sql(args, target) -> int:
+    from schema_pkg.sqlrender import render_all
+
+    in_checkout = (CHECKOUT_DIR / "versions").is_dir()
+    out = args.out or (CHECKOUT_DIR / "sql" if in_checkout else Path("sql"))
+    for path in render_all(out):
+        if not args.quiet:
+            print(f"wrote {path}")
+    return 0
+
+
+def cmd_advise(args, target) -> int:
+    from schema_pkg.advisor import advise_command
+
+    return advise_command(target)
+
+
+def cmd_verify(args, target) -> int:
+    from schema_pkg.verify import verify
+
+    return verify(target, quiet=args.quiet)
+
+
+def cmd_adopt(args, target) -> int:
+    from schema_pkg.verify import adopt
+
+    return adopt(target, quiet=args.quiet)
+
+
+COMMANDS = {
+    "upgrade": cmd_upgrade, "downgrade": cmd_downgrade, "current": cmd_current,
+    "check": cmd_check, "history": cmd_history, "sql": cmd_sql, "advise": cmd_advise,
+    "verify": cmd_verify, "adopt": cmd_adopt,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    offline = args.command in OFFLINE_COMMANDS or getattr(args, "sql", False)
+    target = None if offline else settings.resolve_target(args.url)
+    return COMMANDS[args.command](args, target)
+
+
 def classify(exc: CommandError) -> int:
+    """alembic reports some bad input as CommandError too."""
     message = str(exc)
     if "Relative revision" in message or "Can't locate revision" in message:
         return EXIT_BAD_INPUT

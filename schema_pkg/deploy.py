@@ -135,13 +135,14 @@ def count_rows(conn: Connection, tables: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def guard_downgrade(conn: Connection, steps: Iterable) -> None:
-    """Refuse a downgrade that would drop tables holding rows, unless explicitly allowed."""
+def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) -> None:
+    """Refuse a downgrade that would drop tables holding rows, unless explicitly allowed
+    (``allowed``, or SCHEMA_PKG_ALLOW_DATA_LOSS=1 for bare alembic)."""
     doomed: list[str] = []
     for step in steps:
         if not step.is_upgrade:
             doomed.extend(getattr(step.revision.module, "DOWNGRADE_DROPS_TABLES", ()))
-    if not doomed or os.environ.get(ALLOW_DATA_LOSS_ENV) == "1":
+    if not doomed or allowed or os.environ.get(ALLOW_DATA_LOSS_ENV) == "1":
         return
     counts = {name: n for name, n in count_rows(conn, doomed).items() if n}
     conn.rollback()

@@ -12,6 +12,7 @@ import os
 from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import make_config
 from schema_pkg.settings import Target
@@ -25,7 +26,7 @@ class ScratchDatabases:
         self.created: list[str] = []
 
     def _admin(self):
-        return create_engine(self.server_url, isolation_level="AUTOCOMMIT", poolclass=None)
+        return create_engine(self.server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
     def create(self, template: URL | None = None, name: str | None = None) -> URL:
         name = name or f"{self.prefix}_{next(self.counter)}"

@@ -81,3 +81,16 @@ def test_role_without_create_privilege_fails_cleanly_and_changes_nothing(
         tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname IN "
                               "('public', 'auth')").fetchone()[0]
     assert tables == 0
+
+
+def test_password_never_appears_in_error_output():
+    result = schema_pkg("--url", "postgresql://postgres:s3cret-pw@127.0.0.1:1/x", "upgrade", "head")
+    assert result.returncode == 1
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert "postgres:***@127.0.0.1:1/x" in result.stderr
+
+
+def test_options_may_follow_the_command(scratch_url):
+    result = schema_pkg("upgrade", "0002", "--url", url_text(scratch_url), "-q")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert recorded_revision(scratch_url) == "0002"

@@ -43,3 +43,11 @@ def test_installed_package_uses_its_packaged_revisions(wheel, tmp_path):
     packaged, head = result.stdout.split()
     assert packaged == str(tmp_path / "schema_pkg" / "versions")
     assert head == max(p.name[:4] for p in resource_dir("versions").glob("0*.py"))
+
+
+def test_pytest_plugin_and_console_script_are_registered():
+    from importlib.metadata import entry_points
+
+    assert "schema_pkg.pytest_plugin" in {ep.value for ep in entry_points(group="pytest11")}
+    assert "schema_pkg.cli:main" in {ep.value for ep in entry_points(group="console_scripts")
+                                     if ep.name == "schema-pkg"}

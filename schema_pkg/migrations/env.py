@@ -104,7 +104,7 @@ def command_name() -> str | None:
     return getattr(cmd[0], "__name__", None) if cmd else None
 
 
-def planned_steps(connection):
+def planned_steps():
     """The steps alembic is about to run, for the downgrade guard."""
     migration_context = context.get_context()
     heads = migration_context.get_current_heads()
@@ -117,7 +117,8 @@ def run_with_retries(connection, timeouts: Timeouts) -> None:
     for attempt in range(timeouts.lock_retries + 1):
         configure(connection=connection, on_version_apply=[progress])
         if attempt == 0 and command_name() == "downgrade":
-            deploy.guard_downgrade(connection, planned_steps(connection))
+            deploy.guard_downgrade(connection, planned_steps(),
+                                   allowed=config.attributes.get("allow_data_loss", False))
         try:
             with context.begin_transaction():
                 context.run_migrations()
