@@ -53,6 +53,6 @@ class ScratchDatabases:
 
 def migrate(url: URL, revision: str = "head", *, downgrade: bool = False) -> None:
     """Run the packaged migrations online against ``url``, quietly."""
-    config = make_config(Target(url, "tests"), command="downgrade" if downgrade else "upgrade",
+    config = make_config(Target(url, "scratch database"), command="downgrade" if downgrade else "upgrade",
                          quiet=True)
     (command.downgrade if downgrade else command.upgrade)(config, revision)

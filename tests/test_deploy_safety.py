@@ -79,6 +79,7 @@ def test_backend_killed_mid_upgrade_leaves_last_revision_and_rerun_completes(scr
     code, stderr = run.wait(timeout=60), run.stderr.read()
     assert code == 1 and "Traceback" not in stderr, stderr
     assert "connection lost during migration" in stderr
+    assert "database left at 0005" in stderr
     blocker.rollback()
     assert recorded_revision(scratch_url) == "0005"
     assert not schema_exists(scratch_url, "private"), "0006 was partly applied"

@@ -60,8 +60,15 @@ def configure(**kwargs) -> None:
     )
 
 
+def load_timeouts() -> Timeouts:
+    try:
+        return Timeouts.from_env()
+    except TargetError as exc:
+        raise CommandError(str(exc)) from None
+
+
 def run_offline() -> None:
-    timeouts = Timeouts.from_env()
+    timeouts = load_timeouts()
     configure(
         dialect_name="postgresql",
         literal_binds=True,
@@ -111,7 +118,7 @@ def planned_steps():
     return migration_context.opts["fn"](heads, migration_context)
 
 
-def run_with_retries(connection, timeouts: Timeouts) -> None:
+def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
     """Run the migrations; on a lock timeout retry with backoff, then fail naming holders."""
     progress = deploy.Progress(quiet=config.attributes.get("quiet", False))
     for attempt in range(timeouts.lock_retries + 1):
@@ -130,14 +137,25 @@ def run_with_retries(connection, timeouts: Timeouts) -> None:
             if deploy.is_lock_timeout(exc) and attempt < timeouts.lock_retries:
                 time.sleep(deploy.backoff_seconds(attempt))
                 continue
-            raise migration_failure(connection, exc, timeouts) from None
+            raise migration_failure(connection, exc, timeouts, target) from None
 
 
-def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts) -> CommandError:
+def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
+    """Read alembic_version over a new connection, since the old one is gone."""
+    try:
+        with connect(target, timeouts) as fresh:
+            return deploy.current_revision(fresh)
+    except CommandError:
+        return "unknown (cannot reconnect)"
+
+
+def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target
+                      ) -> CommandError:
     reason = deploy.first_line(exc)
     if exc.connection_invalidated or connection.invalidated or connection.closed:
-        return CommandError(f"connection lost during migration: {reason}; "
-                            "completed revisions are committed, rerun to finish")
+        at = revision_after_lost_connection(target, timeouts)
+        return CommandError(f"connection lost during migration: {reason}; database left at {at} "
+                            "(each completed revision is committed); rerun to finish")
     at = deploy.current_revision(connection)
     if deploy.is_lock_timeout(exc):
         holders = deploy.describe_lock_holders(connection)
@@ -155,16 +173,13 @@ def run_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    try:
-        timeouts = Timeouts.from_env()
-    except TargetError as exc:
-        raise CommandError(str(exc)) from None
+    timeouts = load_timeouts()
     target = resolve()
     with connect(target, timeouts) as connection:
         try:
             deploy.take_advisory_lock(connection, timeouts)
             deploy.set_session_timeouts(connection, timeouts)
-            run_with_retries(connection, timeouts)
+            run_with_retries(connection, timeouts, target)
         except DBAPIError as exc:  # outside a revision: lock, settings, guard
             raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
 
