@@ -70,14 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def validate_revision(revision: str) -> None:
-    """Unknown revisions are bad input; say so before touching the database."""
-    if RELATIVE.match(revision):
-        return
-    try:
-        script_directory().get_revision(revision)
-    except Exception:
-        raise BadInput(f"unknown revision {revision!r}; see `schema-pkg history`") from None
+def validate_revision(spec: str) -> None:
+    """Unknown revisions are bad input; say so before touching the database.
+    ``spec`` may be a ``start:end`` range (offline --sql)."""
+    for revision in spec.split(":") if ":" in spec else [spec]:
+        if RELATIVE.match(revision):
+            continue
+        try:
+            script_directory().get_revision(revision)
+        except Exception:
+            raise BadInput(f"unknown revision {revision!r}; see `schema-pkg history`") from None
 
 
 def ensure_local_default_database(target: settings.Target) -> None:

@@ -94,3 +94,14 @@ def test_options_may_follow_the_command(scratch_url):
     result = schema_pkg("upgrade", "0002", "--url", url_text(scratch_url), "-q")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert recorded_revision(scratch_url) == "0002"
+
+
+def test_unknown_revision_in_an_offline_range_exits_2():
+    assert_one_line_error(schema_pkg("upgrade", "0005:bogus", "--sql"), 2, "unknown revision 'bogus'")
+
+
+def test_offline_range_renders_just_that_step():
+    result = schema_pkg("downgrade", "0005:0004", "--sql")
+    assert result.returncode == 0, result.stderr
+    assert "DROP FUNCTION has_soc_role(soc_role, uuid);" in result.stdout
+    assert "DROP TABLE" not in result.stdout

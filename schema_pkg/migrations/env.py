@@ -129,7 +129,8 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
         try:
             with context.begin_transaction():
                 context.run_migrations()
-            progress.finish(deploy.current_revision(connection))
+            if command_name() in ("upgrade", "downgrade"):
+                progress.finish(deploy.current_revision(connection))
             return
         except DBAPIError as exc:
             if connection.in_transaction():
