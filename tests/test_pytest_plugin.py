@@ -20,3 +20,17 @@ def test_fixtures_act_on_a_migrated_database(schema_pkg_connection, as_user, as_
 
 def test_helper_is_importable_as_documented():
     assert as_user_helper.__module__ == "schema_pkg.testing"
+
+
+def test_helpers_accept_a_sqlalchemy_connection(head):
+    from sqlalchemy import text
+
+    head.execute(text("INSERT INTO simcore_simulations (user_id, name, simulation_type) "
+                      "VALUES (:u, 'run', 'md')"), {"u": USERS["alice"]})
+    with as_user_helper(head, USERS["alice"]) as db:
+        assert db.execute(text("SELECT count(*) FROM simcore_simulations")).scalar() == 1
+        assert db.execute(text("SELECT current_user")).scalar() == "authenticated"
+    with as_user_helper(head, USERS["bob"]) as db:
+        assert db.execute(text("SELECT count(*) FROM simcore_simulations")).scalar() == 0
+    assert head.execute(text("SELECT current_user = session_user")).scalar()
+    assert head.execute(text("SELECT count(*) FROM simcore_simulations")).scalar() == 1
