@@ -89,32 +89,6 @@ def backoff_seconds(attempt: int) -> float:
     return min(0.2 * 2**attempt, 5.0)
 
 
-def describe_lock_holders(conn: Connection) -> str:
-    """Name the sessions that hold locks on our schemas' relations (the likely blockers)."""
-    rows = conn.execute(
-        text(
-            """
-            SELECT DISTINCT l.pid, a.application_name, a.state, l.mode,
-                   n.nspname || '.' || c.relname AS relation
-            FROM pg_locks l
-            JOIN pg_class c ON c.oid = l.relation
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.granted AND l.pid <> pg_backend_pid()
-              AND n.nspname IN ('public', 'auth')
-            ORDER BY l.pid
-            """
-        )
-    ).all()
-    if not rows:
-        return "no other session holds a lock on public or auth relations now"
-    return "; ".join(
-        f"pid {r.pid} ({r.application_name or 'no application_name'}, {r.state}) "
-        f"holds {r.mode} on {r.relation}"
-        for r in rows
-    )
-
-
 def current_revision(conn: Connection) -> str:
     """The revision alembic_version records, as text for messages."""
     try:

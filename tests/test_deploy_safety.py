@@ -47,12 +47,20 @@ def test_lock_timeout_retries_then_names_the_blocker(scratch_url, blocker):
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
                         SCHEMA_PKG_LOCK_TIMEOUT="200ms", SCHEMA_PKG_LOCK_RETRIES="2")
     assert_one_line_error(result, 1, "lock not available after 3 tries")
-    assert f"pid {blocker.info.backend_pid}" in result.stderr
+    assert f"blocked by pid {blocker.info.backend_pid}" in result.stderr
     assert "AccessExclusiveLock on public.profiles" in result.stderr
     assert "database left at 0005" in result.stderr
     assert time.monotonic() - started < 30
     assert recorded_revision(scratch_url) == "0005"
     assert not schema_exists(scratch_url, "private"), "0006 was partly applied"
+
+
+def test_without_retries_the_lock_holders_are_listed(scratch_url, blocker):
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+                        SCHEMA_PKG_LOCK_TIMEOUT="200ms", SCHEMA_PKG_LOCK_RETRIES="0")
+    assert_one_line_error(result, 1, "lock not available after 1 try")
+    assert f"sessions holding locks: pid {blocker.info.backend_pid}" in result.stderr
+    assert recorded_revision(scratch_url) == "0005"
 
 
 def wait_for_lock_wait(url, timeout=30.0) -> int:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from schema_pkg import deploy
+from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 
 config = context.config
@@ -118,17 +119,28 @@ def planned_steps():
     return migration_context.opts["fn"](heads, migration_context)
 
 
+def run_once() -> None:
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
-    """Run the migrations; on a lock timeout retry with backoff, then fail naming holders."""
+    """Run the migrations; on a lock timeout retry with backoff, watching who blocks
+    the retries, then fail naming them."""
     progress = deploy.Progress(quiet=config.attributes.get("quiet", False))
+    watch = None
     for attempt in range(timeouts.lock_retries + 1):
         configure(connection=connection, on_version_apply=[progress])
         if attempt == 0 and command_name() == "downgrade":
             deploy.guard_downgrade(connection, planned_steps(),
                                    allowed=config.attributes.get("allow_data_loss", False))
         try:
-            with context.begin_transaction():
-                context.run_migrations()
+            if attempt == 0:
+                run_once()
+            else:
+                backend_pid = connection.connection.driver_connection.info.backend_pid
+                with BlockerWatch(target.url, backend_pid) as watch:
+                    run_once()
             if command_name() in ("upgrade", "downgrade"):
                 progress.finish(deploy.current_revision(connection))
             return
@@ -138,7 +150,8 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
             if deploy.is_lock_timeout(exc) and attempt < timeouts.lock_retries:
                 time.sleep(deploy.backoff_seconds(attempt))
                 continue
-            raise migration_failure(connection, exc, timeouts, target) from None
+            seen = watch.seen if watch else None
+            raise migration_failure(connection, exc, timeouts, target, seen) from None
 
 
 def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
@@ -150,8 +163,8 @@ def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
         return "unknown (cannot reconnect)"
 
 
-def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target
-                      ) -> CommandError:
+def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
+                      blockers: str | None = None) -> CommandError:
     reason = deploy.first_line(exc)
     if exc.connection_invalidated or connection.invalidated or connection.closed:
         at = revision_after_lost_connection(target, timeouts)
@@ -159,9 +172,10 @@ def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: T
                             "(each completed revision is committed); rerun to finish")
     at = deploy.current_revision(connection)
     if deploy.is_lock_timeout(exc):
-        holders = deploy.describe_lock_holders(connection)
+        holders = f"blocked by {blockers}" if blockers else describe_lock_holders(connection)
+        tries = timeouts.lock_retries + 1
         return CommandError(
-            f"lock not available after {timeouts.lock_retries + 1} tries "
+            f"lock not available after {tries} {'try' if tries == 1 else 'tries'} "
             f"(lock_timeout={timeouts.lock_timeout}); database left at {at}; {holders}"
         )
     return CommandError(f"migration failed: {reason}; database left at {at}")

@@ -1,0 +1,92 @@
+"""Who is blocking the migration: named in the message when a lock wait gives up.
+
+A lock timeout ends the waiting statement, after which pg_blocking_pids() of
+our backend is empty again.  So while a retry runs, :class:`BlockerWatch`
+polls pg_blocking_pids() from a second connection and keeps what it saw.
+Without a watch (no retry was configured), :func:`describe_lock_holders`
+lists the sessions holding locks on our schemas' relations instead.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import text
+from sqlalchemy.engine import URL, Connection, create_engine
+from sqlalchemy.pool import NullPool
+
+# One row per session: its pid, application, state, query, and the relation
+# locks it holds in this database.
+SESSION_COLUMNS = """
+    a.pid, coalesce(nullif(a.application_name, ''), 'no application_name') AS application,
+    a.state, left(regexp_replace(a.query, '\\s+', ' ', 'g'), 60) AS query,
+    (SELECT string_agg(DISTINCT l.mode || ' on ' || n.nspname || '.' || c.relname, ', ')
+       FROM pg_locks l
+       JOIN pg_class c ON c.oid = l.relation
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE l.pid = a.pid AND l.granted
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+      AS locks
+"""
+
+BLOCKERS_SQL = f"""
+    SELECT {SESSION_COLUMNS} FROM pg_stat_activity a
+    WHERE a.pid = ANY (pg_blocking_pids(:pid)) ORDER BY a.pid"""
+
+LOCK_HOLDERS_SQL = f"""
+    SELECT {SESSION_COLUMNS} FROM pg_stat_activity a
+    WHERE a.pid <> pg_backend_pid() AND a.datname = current_database()
+      AND EXISTS (SELECT 1 FROM pg_locks l
+                  JOIN pg_class c ON c.oid = l.relation
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE l.pid = a.pid AND l.granted AND n.nspname IN ('public', 'auth'))
+    ORDER BY a.pid"""
+
+
+def describe(rows) -> str:
+    return "; ".join(
+        f"pid {r.pid} ({r.application}, {r.state}) holds {r.locks or 'no relation lock'}"
+        f" [{r.query}]"
+        for r in rows
+    )
+
+
+def describe_lock_holders(conn: Connection) -> str:
+    rows = conn.execute(text(LOCK_HOLDERS_SQL)).all()
+    if not rows:
+        return "no other session holds a lock on public or auth relations now"
+    return "sessions holding locks: " + describe(rows)
+
+
+class BlockerWatch:
+    """Polls pg_blocking_pids(pid) from a second connection until stopped."""
+
+    def __init__(self, url: URL, pid: int, interval: float = 0.05):
+        self.engine = create_engine(url, poolclass=NullPool,
+                                    connect_args={"application_name": "schema_pkg watch"})
+        self.pid = pid
+        self.interval = interval
+        self.seen: str | None = None
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+
+    def poll(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                while not self.stopped.is_set():
+                    rows = conn.execute(text(BLOCKERS_SQL), {"pid": self.pid}).all()
+                    conn.rollback()
+                    if rows:
+                        self.seen = describe(rows)
+                    self.stopped.wait(self.interval)
+        except Exception:  # a watch that cannot connect just sees nothing
+            return
+
+    def __enter__(self) -> BlockerWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.engine.dispose()
