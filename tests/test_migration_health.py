@@ -82,3 +82,16 @@ def test_each_revision_downgrade_removes_exactly_what_it_created(scratch_url, re
     assert full_snapshot(scratch_url) != prior, f"{revision} changed nothing"
     migrate(scratch_url, before or "base", downgrade=True)
     assert full_snapshot(scratch_url) == prior
+
+
+def test_env_uses_a_connection_handed_over_in_config_attributes(scratch_url):
+    """pytest-alembic and applications may pass their own connection."""
+    from schema_pkg.verify import recorded_revision
+
+    engine = create_engine(scratch_url, poolclass=NullPool)
+    with engine.begin() as conn:
+        config = make_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    engine.dispose()
+    assert recorded_revision(scratch_url) == "0002"
