@@ -29,8 +29,8 @@ import psycopg
 from psycopg import sql
 
 from benchmarks.common import machine, median_ms, scratch_databases
-from schema_pkg.pytest_plugin import libpq_url
 from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_user
 
 TABLE = "simcore_simulations"

@@ -12,10 +12,10 @@ import re
 import sys
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.pool import NullPool
 
+from schema_pkg.db import connection
 from schema_pkg.settings import Target
 
 EXPOSED_SCHEMAS = ("public",)  # the schemas PostgREST serves
@@ -152,10 +152,8 @@ def advise(conn: Connection) -> list[Finding]:
 
 def advise_command(target: Target) -> int:
     """Print the findings for the target; 1 when any is an ERROR (``schema-pkg advise``)."""
-    engine = create_engine(target.url, poolclass=NullPool)
-    with engine.connect() as conn:
+    with connection(target.url) as conn:
         findings = advise(conn)
-    engine.dispose()
     for finding in findings:
         print(finding)
     counts = {level: sum(f.level == level for f in findings) for level in LEVEL_ORDER}

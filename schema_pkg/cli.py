@@ -14,12 +14,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.util import CommandError
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from schema_pkg import settings
 from schema_pkg.config import CHECKOUT_DIR, make_config, script_directory
+from schema_pkg.db import connection
 from schema_pkg.deploy import first_line
 
 EXIT_FAILURE = 1
@@ -86,9 +86,7 @@ def ensure_local_default_database(target: settings.Target) -> None:
     """Create the documented local default database when missing (never any other)."""
     if not target.is_local_default:
         return
-    admin = create_engine(target.url.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                          poolclass=NullPool)
-    with admin.connect() as conn:
+    with connection(target.url.set(database="postgres"), isolation_level="AUTOCOMMIT") as conn:
         name = target.url.database
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
             conn.execute(text(f'CREATE DATABASE "{name}"'))

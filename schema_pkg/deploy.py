@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from schema_pkg.settings import Timeouts
 
@@ -89,14 +88,19 @@ def backoff_seconds(attempt: int) -> float:
     return min(0.2 * 2**attempt, 5.0)
 
 
+def recorded_revisions(conn: Connection) -> list[str] | None:
+    """The revisions alembic_version records, or None when there is no such table."""
+    if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
+        return None
+    return list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
 def current_revision(conn: Connection) -> str:
-    """The revision alembic_version records, as text for messages."""
-    try:
-        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    except DBAPIError:
-        conn.rollback()
+    """The recorded revision as text for messages."""
+    revisions = recorded_revisions(conn)
+    if revisions is None:
         return "base (no alembic_version table)"
-    return ", ".join(rows) or "base"
+    return ", ".join(revisions) or "base"
 
 
 def count_rows(conn: Connection, tables: Iterable[str]) -> dict[str, int]:

@@ -22,12 +22,8 @@ import pytest
 
 from schema_pkg import testing
 from schema_pkg.scratch import ScratchDatabases, migrate
+from schema_pkg.settings import libpq_url
 from schema_pkg.testserver import NoServerError, start_server
-
-
-def libpq_url(url) -> str:
-    """A SQLAlchemy URL as a libpq connection string for psycopg."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,11 @@ import itertools
 import os
 
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import URL
-from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import make_config
+from schema_pkg.db import connection
 from schema_pkg.settings import Target
 
 
@@ -25,24 +25,19 @@ class ScratchDatabases:
         self.counter = itertools.count(1)
         self.created: list[str] = []
 
-    def _admin(self):
-        return create_engine(self.server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    def _run(self, statement: str) -> None:
+        with connection(self.server_url, isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(statement))
 
     def create(self, template: URL | None = None, name: str | None = None) -> URL:
         name = name or f"{self.prefix}_{next(self.counter)}"
         clause = f' TEMPLATE "{template.database}"' if template is not None else ""
-        engine = self._admin()
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-        engine.dispose()
+        self._run(f'CREATE DATABASE "{name}"{clause}')
         self.created.append(name)
         return self.server_url.set(database=name)
 
     def drop(self, url: URL) -> None:
-        engine = self._admin()
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        engine.dispose()
+        self._run(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
         if url.database in self.created:
             self.created.remove(url.database)
 

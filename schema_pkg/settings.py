@@ -51,6 +51,11 @@ def redact(url: URL | str) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def libpq_url(url: URL) -> str:
+    """A SQLAlchemy URL as a libpq connection string for psycopg (password included)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def normalize_url(raw: str) -> URL:
     """Parse ``raw`` and point it at the psycopg 3 driver, or raise TargetError."""
     text = raw.strip()

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from alembic import command
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
-from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import BASELINE_REVISION, make_config
+from schema_pkg.db import connection
+from schema_pkg.deploy import recorded_revisions
 from schema_pkg.diff import Difference, compare, drift
 from schema_pkg.scratch import ScratchDatabases, migrate
 from schema_pkg.settings import Target
@@ -28,22 +28,14 @@ SCHEMAS = ("public", "private")
 
 def recorded_revision(url: URL) -> str | None:
     """The revision in alembic_version, or None when the database is not managed."""
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
-            revision = None
-        else:
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    engine.dispose()
-    return revision
+    with connection(url) as conn:
+        revisions = recorded_revisions(conn)
+    return revisions[0] if revisions else None
 
 
 def read_schemas(url: URL) -> dict[str, dict]:
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        result = {schema: without_alembic_version(snapshot(conn, schema)) for schema in SCHEMAS}
-    engine.dispose()
-    return result
+    with connection(url) as conn:
+        return {schema: without_alembic_version(snapshot(conn, schema)) for schema in SCHEMAS}
 
 
 @contextmanager

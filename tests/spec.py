@@ -44,8 +44,12 @@ class DocSchema:
     public_pattern: str = ""
     functions: dict[str, str] = field(default_factory=dict)
 
+    def public_pattern_tables(self) -> list[str]:
+        """The tables the public pattern's policies are on (the document: projects)."""
+        return list(dict.fromkeys(re.findall(r"\bON (\w+) FOR", self.public_pattern)))
+
     def policy_tables(self) -> list[str]:
-        return [*self.user_owned_tables, *re.findall(r"\bON (\w+) FOR", self.public_pattern)]
+        return [*self.user_owned_tables, *self.public_pattern_tables()]
 
 
 def sections(markdown: str, level: str) -> dict[str, str]:
@@ -138,7 +142,7 @@ def expected_snapshot(conn: Connection, doc: DocSchema) -> Snapshot:
         conn.exec_driver_sql(create_table_sql(doc, table))
     for table in doc.user_owned_tables:
         conn.exec_driver_sql(doc.user_owned_pattern.replace("platform_table", table))
-    for table in re.findall(r"\bON (\w+) FOR", doc.public_pattern)[:1]:
+    for table in doc.public_pattern_tables():
         conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     conn.exec_driver_sql(doc.public_pattern)
     for function_sql in doc.functions.values():

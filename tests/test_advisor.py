@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 
 from schema_pkg.advisor import advise
+from schema_pkg.db import connection
 from schema_pkg.scratch import migrate
 from tests.clirun import schema_pkg, url_text
 
@@ -18,11 +17,8 @@ ACCEPTED_SECURITY_WARNINGS = {
 
 
 def findings_at(url):
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        found = advise(conn)
-    engine.dispose()
-    return found
+    with connection(url) as conn:
+        return advise(conn)
 
 
 def test_head_has_no_error_and_only_the_accepted_security_warnings(schema_pkg_database):

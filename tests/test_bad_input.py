@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from schema_pkg.pytest_plugin import libpq_url
+from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, bare_alembic, schema_pkg, url_text
 

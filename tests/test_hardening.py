@@ -6,8 +6,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from schema_pkg.pytest_plugin import libpq_url
 from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_anon, as_user
 from tests.rls.world import USERS
 

@@ -6,11 +6,13 @@ import re
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import make_config, resource_dir, revisions_in_order, script_directory
+from schema_pkg.db import connection
+from schema_pkg.deploy import recorded_revisions
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import Target
 
@@ -19,15 +21,10 @@ REVISIONS = [script.revision for script in revisions_in_order()]
 
 def full_snapshot(url):
     """The schemas our revisions touch (public, auth, private) and the recorded revision."""
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as conn:
-        result = {"public": without_alembic_version(snapshot(conn, "public")),
-                  "auth": snapshot(conn, "auth"), "private": snapshot(conn, "private")}
-        has_version_table = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
-        result["version"] = conn.execute(text("SELECT version_num FROM alembic_version")
-                                         ).scalars().all() if has_version_table else []
-    engine.dispose()
-    return result
+    with connection(url) as conn:
+        return {"public": without_alembic_version(snapshot(conn, "public")),
+                "auth": snapshot(conn, "auth"), "private": snapshot(conn, "private"),
+                "version": recorded_revisions(conn) or []}
 
 
 def test_there_is_exactly_one_head():

@@ -6,8 +6,8 @@ import psycopg
 import pytest
 
 from schema_pkg.config import BASELINE_REVISION
-from schema_pkg.pytest_plugin import libpq_url
 from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
 

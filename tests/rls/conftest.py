@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from schema_pkg.pytest_plugin import libpq_url
 from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
 from tests.rls.world import seed_statements
 
 
