@@ -240,7 +240,9 @@ $restore$
 # The three documented foreign keys to projects.id, with 0003's names.
 PROJECT_FOREIGN_KEYS = ("project_features", "project_tech_stack", "user_project_preferences")
 
-READD_FOREIGN_KEY = """ALTER TABLE {table}
+READD_FOREIGN_KEY = """-- The constraint is re-added by this same statement, with its new action.
+ALTER TABLE {table}
+  -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS {table}_project_id_fkey,
   ADD CONSTRAINT {table}_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id){action} NOT VALID"""
