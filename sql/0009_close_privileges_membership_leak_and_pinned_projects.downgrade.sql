@@ -82,7 +82,6 @@ BEGIN;
 
 DROP TRIGGER soc_user_roles_keep_an_owner ON soc_user_roles;
 DROP FUNCTION private.soc_user_roles_keep_an_owner();
-DROP FUNCTION private.soc_team_keeps_an_owner(uuid);
 DROP POLICY "Members can leave; team admins can revoke roles of others" ON soc_user_roles;
 CREATE POLICY "Team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated

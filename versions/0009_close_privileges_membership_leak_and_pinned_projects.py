@@ -128,50 +128,37 @@ USING (
   OR private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
 
--- Does the team still have an owner?  Locks the team row first, so owners
--- leaving at the same time are counted one after the other.  A team being
--- deleted in the same statement has no row left to keep an owner for.
-CREATE OR REPLACE FUNCTION private.soc_team_keeps_an_owner(_team_id uuid)
-RETURNS boolean
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ''
-AS $$
-BEGIN
-  PERFORM 1 FROM public.soc_teams t WHERE t.id = _team_id FOR NO KEY UPDATE;
-  IF NOT FOUND THEN
-    RETURN true;
-  END IF;
-  RETURN EXISTS (
-    SELECT 1 FROM public.soc_user_roles r WHERE r.team_id = _team_id AND r.role = 'owner'
-  );
-END
-$$;
-
--- Callers under RLS may not leave a team without an owner; service_role
--- (BYPASSRLS) and the tables' owner may, to delete a whole team.
+-- A team that still exists keeps an owner.  Runs as its owner (it must see and
+-- lock rows the caller cannot), and nobody may call it: a trigger function needs
+-- no EXECUTE to fire.  Locking the team row first makes owners who leave at the
+-- same time count one after the other.  A team deleted in the same statement
+-- has no row left to keep an owner for.
 CREATE OR REPLACE FUNCTION private.soc_user_roles_keep_an_owner()
 RETURNS trigger
-LANGUAGE plpgsql SECURITY INVOKER SET search_path = ''
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
 AS $$
 BEGIN
-  IF row_security_active('public.soc_user_roles') THEN
-    IF NOT private.soc_team_keeps_an_owner(OLD.team_id) THEN
-      RAISE EXCEPTION 'team % would be left without an owner', OLD.team_id
-        USING ERRCODE = 'restrict_violation',
-              HINT = 'Make another member owner first; the service deletes whole teams.';
-    END IF;
+  PERFORM 1 FROM public.soc_teams t WHERE t.id = OLD.team_id FOR NO KEY UPDATE;
+  IF FOUND AND NOT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r WHERE r.team_id = OLD.team_id AND r.role = 'owner'
+  ) THEN
+    RAISE EXCEPTION 'team % would be left without an owner', OLD.team_id
+      USING ERRCODE = 'restrict_violation',
+            HINT = 'Make another member owner first; the service deletes whole teams.';
   END IF;
   RETURN NULL;
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION private.soc_team_keeps_an_owner(uuid) FROM PUBLIC, anon;
-REVOKE EXECUTE ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon;
-GRANT EXECUTE ON FUNCTION private.soc_team_keeps_an_owner(uuid) TO authenticated;
+REVOKE EXECUTE ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon, authenticated;
 
--- After the statement's rows are gone, so one DELETE of several owners is counted whole.
+-- AFTER the statement's rows are gone, so one DELETE of several owners is
+-- counted whole.  WHEN is evaluated as the caller: only callers under RLS are
+-- held to it, so service_role (BYPASSRLS) and the tables' owner can still
+-- delete a whole team with its roles.
 CREATE OR REPLACE TRIGGER soc_user_roles_keep_an_owner
 AFTER DELETE OR UPDATE ON soc_user_roles
-FOR EACH ROW WHEN (OLD.role = 'owner')
+FOR EACH ROW WHEN (OLD.role = 'owner' AND row_security_active('public.soc_user_roles'))
 EXECUTE FUNCTION private.soc_user_roles_keep_an_owner()
 """
 
@@ -180,7 +167,6 @@ DOWNGRADE = """
 
 DROP TRIGGER soc_user_roles_keep_an_owner ON soc_user_roles;
 DROP FUNCTION private.soc_user_roles_keep_an_owner();
-DROP FUNCTION private.soc_team_keeps_an_owner(uuid);
 DROP POLICY "Members can leave; team admins can revoke roles of others" ON soc_user_roles;
 CREATE POLICY "Team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated
