@@ -267,6 +267,7 @@ def build_unique_index() -> None:
     try:
         op.execute(create)
     except Exception:
+        # Should this drop fail too, the next run's drop_if_invalid removes the leftover.
         op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {UNIQUE_INDEX}")
         raise
 
@@ -281,6 +282,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.get_context().autocommit_block():
+        if not context.is_offline_mode():
+            drop_if_invalid(PLAIN_INDEX)
         op.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {PLAIN_INDEX} ON {COLUMNS}")
         op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {UNIQUE_INDEX}")
         readd_foreign_keys("")
