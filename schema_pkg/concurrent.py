@@ -9,8 +9,9 @@
   by a failed build) is dropped, with the query the SQL files run by \\gexec;
   a valid one is kept, so a retry never rebuilds an index that completed.
 * Before a revision that builds CONCURRENTLY, :func:`wait_for_old_transactions`
-  lists the sessions whose open transactions would stall the build and waits
-  for them, for a bounded time, instead of failing mid-build.
+  lists the sessions whose open transactions would stall the build (those
+  holding a snapshot or a transaction id, which the build waits for) and
+  waits for them, for a bounded time, instead of failing mid-build.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ OLD_TRANSACTIONS_SQL = """
     FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid()
       AND backend_type = 'client backend' AND application_name <> 'schema_pkg watch'
+      AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)  -- holds a snapshot or an xid
       AND xact_start < clock_timestamp() - make_interval(secs => :older_than)
     ORDER BY xact_start"""
 

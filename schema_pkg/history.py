@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,13 +70,19 @@ def packaged_statements() -> dict[tuple[str, str], str]:
     from schema_pkg.config import make_config, script_directory
 
     statements: dict[tuple[str, str], str] = {}
-    head = script_directory().get_current_head()
-    for fn, spec in ((command.upgrade, f"base:{head}"), (command.downgrade, f"{head}:base")):
-        config = make_config(stdout=io.StringIO())
-        config.output_buffer = io.StringIO()
-        config.attributes["statements"] = statements
-        with restored_alembic_proxies():
-            fn(config, spec, sql=True)
+    logger = logging.getLogger("alembic")
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # no "Running upgrade" lines from this render
+    try:
+        head = script_directory().get_current_head()
+        for fn, spec in ((command.upgrade, f"base:{head}"), (command.downgrade, f"{head}:base")):
+            config = make_config(stdout=io.StringIO())
+            config.output_buffer = io.StringIO()
+            config.attributes["statements"] = statements
+            with restored_alembic_proxies():
+                fn(config, spec, sql=True)
+    finally:
+        logger.setLevel(level)
     return statements
 
 

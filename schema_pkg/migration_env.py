@@ -348,13 +348,25 @@ def run_online() -> None:
         prepare_session(connection)
         connection.commit()
         run_with_retries(connection, timeouts, target)
-    except DBAPIError as exc:  # outside a revision: lock, settings, guard
-        raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
-    except KeyboardInterrupt:
-        connection.invalidate()  # its transaction dies with it; never reuse it
+    except BaseException as exc:
+        if interrupted(exc):
+            connection.invalidate()  # its transaction dies with it; never reuse it
+            raise KeyboardInterrupt from None
+        if isinstance(exc, DBAPIError):  # outside a revision: lock, settings, guard
+            raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
         raise
     finally:
         close_quietly(connection)
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """A Ctrl-C, or an error raised while cleaning up after one (SQLAlchemy's
+    "Can't reconnect until invalid transaction is rolled back")."""
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__context__
+    return False
 
 
 def close_quietly(connection) -> None:
