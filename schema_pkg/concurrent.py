@@ -69,6 +69,8 @@ def wait_for_old_transactions(conn: Connection, revision: str, bound: float,
     deadline = time.monotonic() + bound
     listed = False
     while True:
+        # pg_stat_activity is read once per transaction unless the snapshot is cleared
+        conn.execute(text("SELECT pg_stat_clear_snapshot()"))
         rows = conn.execute(text(OLD_TRANSACTIONS_SQL), {"older_than": older_than}).all()
         if not rows:
             return
