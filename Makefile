@@ -8,7 +8,7 @@ BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 
-.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report lock-report bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
+
+lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database
+	$(BIN)/python -m schema_pkg.lockreport
 
 bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
 	$(BIN)/python benchmarks/migrate.py

@@ -143,7 +143,7 @@ def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) ->
         return
     try:
         for step in steps:
-            drops = getattr(step.revision.module, "DOWNGRADE_DROPS_TABLES", ())
+            drops = guards.dropped_tables(step.revision)
             if not step.is_upgrade and drops:
                 conn.execute(text(guards.refuse_data_loss(f"downgrade {step.revision.revision}",
                                                            drops)))

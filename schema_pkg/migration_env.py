@@ -128,7 +128,7 @@ class StepGuards:
         original = step.migration_fn
         revision, direction = step.revision.revision, "upgrade" if step.is_upgrade else "downgrade"
         start = step.revision.down_revision if step.is_upgrade else revision
-        drops = () if step.is_upgrade else getattr(step.revision.module, "DOWNGRADE_DROPS_TABLES", ())
+        drops = () if step.is_upgrade else guards.dropped_tables(step.revision)
 
         @functools.wraps(original)
         def guarded(**kw):
@@ -326,7 +326,10 @@ def run_given(given) -> None:
             run_given(connection)
             connection.commit()
         return
+    idle = not given.in_transaction()
     prepare_session(given)
+    if idle:  # leave alembic an idle connection, so it runs a transaction per revision
+        given.commit()
     configure(StepGuards("online"), connection=given)
     with context.begin_transaction():
         context.run_migrations()
