@@ -68,16 +68,9 @@ END $$"""
 START_CLOCK = f"SELECT set_config('{STARTED_AT_SETTING}', clock_timestamp()::text, false)"
 
 
-# Tables a landed revision's downgrade drops without declaring them in
-# DOWNGRADE_DROPS_TABLES (history is frozen, so they are declared here).
-# tests/test_lock_report.py checks every observed drop is covered.
-UNDECLARED_DROPS = {"0001": ("auth.users",)}
-
-
 def dropped_tables(script) -> tuple[str, ...]:
-    """The tables the downgrade of ``script`` (an alembic Script) drops."""
-    declared = getattr(script.module, "DOWNGRADE_DROPS_TABLES", ())
-    return tuple(declared) + UNDECLARED_DROPS.get(script.revision, ())
+    """The tables the downgrade of ``script`` (an alembic Script) declares it drops."""
+    return tuple(getattr(script.module, "DOWNGRADE_DROPS_TABLES", ()))
 
 
 def refuse_data_loss(doing: str, tables: tuple[str, ...] | list[str]) -> str:
