@@ -52,8 +52,9 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
 
-lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database
+lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
 	$(BIN)/python -m schema_pkg.lockreport
+	$(CLI) --quiet sql
 
 bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
 	$(BIN)/python benchmarks/migrate.py

@@ -14,7 +14,7 @@ from pathlib import Path
 from alembic import command
 
 from schema_pkg import guards
-from schema_pkg.config import make_config, revisions_in_order
+from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order
 
 FULL_SCRIPT = "full_upgrade.sql"
 
@@ -48,10 +48,34 @@ DATA_LOSS_NOTE = """-- Drops tables that may hold data ({tables}); refuses while
 """
 
 
+def lock_summary(revision: str, direction: str) -> list[str]:
+    """This step's section of docs/locks.md (make lock-report), as short comment
+    lines; nothing where the report is absent (an installed wheel ships no docs/)."""
+    report = CHECKOUT_DIR / "docs" / "locks.md"
+    if not report.is_file():
+        return []
+    lines, inside = [], False
+    for line in report.read_text().splitlines():
+        if line.startswith("#"):
+            inside = line.startswith(f"### {revision} {direction}:")
+        elif not inside or not line or line.startswith(("| table |", "|---")):
+            continue
+        elif line.startswith("| "):
+            table, mode, held, blocks, _ = (cell.strip() for cell in line.strip("| ").split(" | "))
+            lines.append(f"--   {table}: {mode} until {held}, blocks {blocks}")
+        else:
+            lines.append(f"--   {line.removeprefix('- ')}")
+    if not lines:
+        return []
+    return ["-- Locks observed (docs/locks.md; worst-case API stalls are listed there):",
+            *lines, "--"]
+
+
 def header(script, direction: str) -> str:
     lines = [f"-- schema_pkg revision {script.revision} ({direction})", "--"]
     lines += [f"-- {line}".rstrip() for line in (script.longdoc or script.doc or "").splitlines()]
     lines.append("--")
+    lines += lock_summary(script.revision, direction)
     start = script.down_revision or "base" if direction == "upgrade" else script.revision
     text = "\n".join(lines) + "\n" + HOW_TO_RUN.format(start=start)
     drops = guards.dropped_tables(script)

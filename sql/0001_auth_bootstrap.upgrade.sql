@@ -24,6 +24,11 @@
 -- Revision ID: 0001
 -- Revises: (base)
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   auth.users: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   CONCURRENTLY builds: none
+--   Reversible: yes
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at base, and records

@@ -12,6 +12,16 @@
 -- Revision ID: 0004
 -- Revises: 0003
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   public.mezan_workflows: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.optilibria_runs: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.projects: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.qmlab_experiments: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.simcore_simulations: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.talai_experiments: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   CONCURRENTLY builds: none
+--   Can lose data: no
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at 0004, and records

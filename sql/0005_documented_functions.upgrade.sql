@@ -11,6 +11,11 @@
 -- Revision ID: 0005
 -- Revises: 0004
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   public.soc_user_roles: ACCESS SHARE until commit, blocks neither
+--   CONCURRENTLY builds: none
+--   Reversible: yes
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at 0004, and records

@@ -30,6 +30,16 @@
 -- Revision ID: 0006
 -- Revises: 0005
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   public.profiles: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.project_features: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.project_tech_stack: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.soc_teams: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.soc_user_roles: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   public.user_project_preferences: ACCESS EXCLUSIVE until commit, blocks reads and writes
+--   CONCURRENTLY builds: none
+--   Can lose data: no
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at 0006, and records

@@ -14,6 +14,11 @@
 -- Revision ID: 0007
 -- Revises: 0006
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   No table lock (functions, grants, roles or schemas only).
+--   CONCURRENTLY builds: none
+--   Can lose data: no
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at 0007, and records

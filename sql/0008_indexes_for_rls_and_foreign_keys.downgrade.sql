@@ -17,6 +17,20 @@
 -- Revision ID: 0008
 -- Revises: 0007
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   public.mezan_workflows: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.optilibria_runs: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.project_features: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.project_tech_stack: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.projects: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.qmlab_experiments: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.simcore_simulations: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.soc_user_roles: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.talai_experiments: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.user_project_preferences: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   CONCURRENTLY builds: none
+--   Can lose data: no
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at 0008, and records

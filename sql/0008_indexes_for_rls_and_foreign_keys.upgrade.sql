@@ -17,6 +17,20 @@
 -- Revision ID: 0008
 -- Revises: 0007
 --
+-- Locks observed (docs/locks.md; worst-case API stalls are listed there):
+--   public.mezan_workflows: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.optilibria_runs: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.project_features: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.project_tech_stack: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.projects: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.qmlab_experiments: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.simcore_simulations: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.soc_user_roles: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.talai_experiments: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   public.user_project_preferences: SHARE UPDATE EXCLUSIVE until end of statement, blocks neither
+--   CONCURRENTLY builds: simcore_simulations_user_id_created_at_idx, mezan_workflows_user_id_created_at_idx, talai_experiments_user_id_created_at_idx, optilibria_runs_user_id_created_at_idx, qmlab_experiments_user_id_created_at_idx, projects_owner_id_idx, projects_is_public_idx, project_features_project_id_idx, project_tech_stack_project_id_idx, user_project_preferences_user_id_project_id_idx, user_project_preferences_project_id_idx, soc_user_roles_user_id_role_idx, soc_user_roles_team_id_idx
+--   Reversible: yes
+--
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  It stops at
 -- the first error (ON_ERROR_STOP), refuses unless the database is at 0007, and records
