@@ -336,7 +336,6 @@ def run_given(given) -> None:
 
 
 def run_online() -> None:
-    history.packaged_statements()  # rendered before connecting (offline, cached)
     given = config().attributes.get("connection")
     if given is not None:
         run_given(given)
