@@ -8,7 +8,7 @@ BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 
-.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report lock-report bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,22 @@ advise:               ## lint the live catalog (RLS, functions, indexes, policie
 test:
 	$(BIN)/pytest
 
-lint:                 ## ruff on the code, squawk on the SQL DBAs review
+SQUAWK      = $(BIN)/squawk --config .squawk.toml --pg-version=15.0
+INT_FILES   = sql/0003_documented_tables.upgrade.sql sql/full_upgrade.sql
+DROP_RULES  = ban-drop-table,ban-drop-function,ban-drop-type,ban-drop-schema,ban-drop-column,ban-drop-database,ban-drop-not-null
+
+lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules scoped per file kind)
 	$(BIN)/ruff check schema_pkg tests versions benchmarks
-	$(BIN)/squawk --config .squawk.toml sql/*.sql
+	$(SQUAWK) $(filter-out $(INT_FILES),$(wildcard sql/*.upgrade.sql))
+	$(SQUAWK) --exclude=prefer-bigint-over-int $(INT_FILES)
+	$(SQUAWK) --exclude=$(DROP_RULES) sql/*.downgrade.sql
 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
+
+lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
+	$(BIN)/python -m schema_pkg.lockreport
+	$(CLI) --quiet sql
 
 bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
 	$(BIN)/python benchmarks/migrate.py

@@ -1,3 +1,3 @@
-from schema_pkg.cli import main
+from schema_pkg.entry import main
 
 raise SystemExit(main())

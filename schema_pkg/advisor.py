@@ -129,6 +129,17 @@ def policy_column_unindexed(conn):
                       "index the column so the policy filter is not a sequential scan")
 
 
+def invalid_index(conn):
+    for (index,) in rows(conn, """
+            SELECT i.indexrelid::regclass::text
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private') ORDER BY 1"""):
+        yield Finding("ERROR", "performance", "invalid_index", index,
+                      "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
+                      "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision")
+
+
 PER_ROW_AUTH_CALL = re.compile(r"(?<!SELECT )auth\.(uid|jwt|role)\(\)")
 
 
@@ -157,7 +168,7 @@ def multiple_permissive_policies(conn):
 
 RULES = (rls_disabled_in_public, rls_enabled_no_policy, function_search_path_mutable,
          security_definer_exposed, api_role_ungoverned_privilege, unindexed_foreign_key,
-         policy_column_unindexed, auth_rls_initplan, multiple_permissive_policies)
+         policy_column_unindexed, auth_rls_initplan, multiple_permissive_policies, invalid_index)
 
 LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
 

@@ -33,6 +33,11 @@ BLOCKERS_SQL = f"""
     SELECT {SESSION_COLUMNS} FROM pg_stat_activity a
     WHERE a.pid = ANY (pg_blocking_pids(:pid)) ORDER BY a.pid"""
 
+WAITING_ON_SQL = """
+    SELECT n.nspname || '.' || c.relname FROM pg_locks l
+    JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE l.pid = :pid AND NOT l.granted LIMIT 1"""
+
 LOCK_HOLDERS_SQL = f"""
     SELECT {SESSION_COLUMNS} FROM pg_stat_activity a
     WHERE a.pid <> pg_backend_pid() AND a.datname = current_database()
@@ -59,14 +64,20 @@ def describe_lock_holders(conn: Connection) -> str:
 
 
 class BlockerWatch:
-    """Polls pg_blocking_pids(pid) from a second connection until stopped."""
+    """Polls pg_blocking_pids(pid) from a second connection until stopped.
 
-    def __init__(self, url: URL, pid: int, interval: float = 0.05):
+    ``seen`` describes the blockers of the latest wait; ``waiting_on`` and
+    ``blocker`` (pid and application) name the relation and first blocker for
+    the retry lines, until :meth:`clear` starts a new try."""
+
+    def __init__(self, url: URL, pid: int, interval: float = 0.02):
         self.engine = create_engine(url, poolclass=NullPool,
                                     connect_args={"application_name": "schema_pkg watch"})
         self.pid = pid
         self.interval = interval
         self.seen: str | None = None
+        self.waiting_on: str | None = None
+        self.blocker: str | None = None
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.poll, daemon=True)
 
@@ -75,12 +86,18 @@ class BlockerWatch:
             with self.engine.connect() as conn:
                 while not self.stopped.is_set():
                     rows = conn.execute(text(BLOCKERS_SQL), {"pid": self.pid}).all()
-                    conn.rollback()
                     if rows:
                         self.seen = describe(rows)
+                        self.blocker = f"pid {rows[0].pid} ({rows[0].application})"
+                        self.waiting_on = conn.execute(text(WAITING_ON_SQL),
+                                                       {"pid": self.pid}).scalar()
+                    conn.rollback()
                     self.stopped.wait(self.interval)
         except Exception:  # a watch that cannot connect just sees nothing
             return
+
+    def clear(self) -> None:
+        self.waiting_on = self.blocker = None
 
     def __enter__(self) -> BlockerWatch:
         self.thread.start()

@@ -1,14 +1,17 @@
 """schema-pkg: run the packaged migrations, render SQL, verify, adopt and advise.
 
-Errors are one line on stderr: exit 2 for bad input (URL, revision,
-arguments), 1 for a failure (connection, permissions, lock, drift), never a
-traceback.
+Errors are one line on stderr: exit 2 for bad input (URL, revision, range,
+arguments), 1 for a failure (connection, permissions, lock, drift), 130 when
+interrupted (naming the revision the database is left at), never a traceback.
+A closed stdout (``| head``) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -17,13 +20,19 @@ from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from schema_pkg import settings
-from schema_pkg.config import CHECKOUT_DIR, make_config, script_directory
+from schema_pkg import __version__, settings
+from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order, script_directory
 from schema_pkg.db import connection
-from schema_pkg.deploy import first_line
+from schema_pkg.deploy import current_revision, first_line
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell tool killed by the closed pipe
+# alembic's wording for targets that cannot be reached as asked
+BAD_TARGET_MESSAGES = ("Relative revision", "Can't locate revision", "not a valid downgrade target",
+                       "not a valid upgrade target", "Range revision not allowed",
+                       "requires <fromrev>:<torev>")
 RELATIVE = re.compile(r"^(heads?|base|(\w+)?[+-]\d+)$")
 OFFLINE_COMMANDS = {"sql", "history"}
 
@@ -44,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     add_common(common, argparse.SUPPRESS, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="schema-pkg", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"schema-pkg {__version__}")
     add_common(parser, None, False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -55,9 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     down.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
     down.add_argument("--allow-data-loss", action="store_true",
                       help="let a downgrade drop tables that hold rows")
+    history = sub.add_parser("history", parents=[common],
+                             help="list the revisions; --applied: the database's deployment record")
+    history.add_argument("--applied", action="store_true",
+                         help="print schema_pkg.history of the database (needs a database)")
     for name, text_ in (
         ("current", "show the database's revision"),
-        ("history", "list the revisions"),
         ("check", "alembic check: the models match the migrations at head"),
         ("advise", "lint the live catalog: RLS, functions, indexes, policies"),
         ("verify", "compare the database with a fresh shadow at its revision"),
@@ -70,16 +83,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def validate_revision(spec: str) -> None:
-    """Unknown revisions are bad input; say so before touching the database.
-    ``spec`` may be a ``start:end`` range (offline --sql)."""
-    for revision in spec.split(":") if ":" in spec else [spec]:
-        if RELATIVE.match(revision):
-            continue
-        try:
-            script_directory().get_revision(revision)
-        except Exception:
-            raise BadInput(f"unknown revision {revision!r}; see `schema-pkg history`") from None
+def position(revision: str) -> int | None:
+    """Where a revision sits from base (-1) to head; None for relative ones (+1, -2)."""
+    if RELATIVE.match(revision) and revision not in ("base", "head", "heads"):
+        return None
+    if revision == "base":
+        return -1
+    try:
+        script = script_directory().get_revision(revision)
+    except Exception:
+        raise BadInput(f"unknown revision {revision!r}; see `schema-pkg history`") from None
+    order = [s.revision for s in revisions_in_order()]
+    return order.index(script.revision)
+
+
+def validate_revision(spec: str, *, upgrade: bool = True, sql: bool = False) -> None:
+    """Unknown revisions and impossible ranges are bad input; say so before touching
+    the database.  A ``start:end`` range is for --sql only and must go the command's way."""
+    if ":" not in spec:
+        position(spec)
+        if sql and not upgrade:
+            raise BadInput(f"downgrade --sql needs a range, e.g. {spec_example()}")
+        return
+    if not sql:
+        raise BadInput(f"a range ({spec}) is for --sql only; give one target revision")
+    start, end = (position(part) for part in spec.split(":", 1))
+    if None not in (start, end) and (end <= start if upgrade else end >= start):
+        raise BadInput(f"range {spec} does not {'upgrade' if upgrade else 'downgrade'}: "
+                       f"the second revision must be {'after' if upgrade else 'before'} the first")
+
+
+def spec_example() -> str:
+    order = [s.revision for s in revisions_in_order()]
+    return f"{order[-1]}:{order[-2]}"
+
+
+def announce(args, message: str) -> None:
+    if not args.quiet:
+        print(f"schema-pkg: {message}", file=sys.stderr)
 
 
 def ensure_local_default_database(target: settings.Target) -> None:
@@ -94,18 +135,19 @@ def ensure_local_default_database(target: settings.Target) -> None:
 
 
 def cmd_upgrade(args, target) -> int:
-    validate_revision(args.revision)
+    validate_revision(args.revision, sql=args.sql)
     if target is not None:
         ensure_local_default_database(target)
-        if not args.quiet:
-            print(f"schema-pkg: upgrading {target} to {args.revision}", file=sys.stderr)
+        announce(args, f"upgrading {target} to {args.revision}")
     command.upgrade(make_config(target, command="upgrade", quiet=args.quiet), args.revision,
                     sql=args.sql)
     return 0
 
 
 def cmd_downgrade(args, target) -> int:
-    validate_revision(args.revision)
+    validate_revision(args.revision, upgrade=False, sql=args.sql)
+    if target is not None:
+        announce(args, f"downgrading {target} to {args.revision}")
     config = make_config(target, command="downgrade", quiet=args.quiet)
     config.attributes["allow_data_loss"] = args.allow_data_loss
     command.downgrade(config, args.revision, sql=args.sql)
@@ -113,17 +155,31 @@ def cmd_downgrade(args, target) -> int:
 
 
 def cmd_current(args, target) -> int:
+    announce(args, f"current revision of {target}:")
     command.current(make_config(target, command="current", quiet=args.quiet))
     return 0
 
 
 def cmd_check(args, target) -> int:
+    announce(args, f"checking the models against the migrations, using {target}")
     command.check(make_config(target, command="check", quiet=args.quiet))
     return 0
 
 
 def cmd_history(args, target) -> int:
-    command.history(make_config())
+    if not args.applied:
+        command.history(make_config())
+        return 0
+    from schema_pkg.history import applied
+
+    announce(args, f"deployment record of {target}:")
+    with connection(target.url) as conn:
+        rows = applied(conn)
+    if rows is None:
+        print(f"schema-pkg: {target} has no deployment record (schema_pkg.history)", file=sys.stderr)
+        return EXIT_FAILURE
+    for row in rows:
+        print(row)
     return 0
 
 
@@ -141,18 +197,21 @@ def cmd_sql(args, target) -> int:
 def cmd_advise(args, target) -> int:
     from schema_pkg.advisor import advise_command
 
+    announce(args, f"advising on {target}")
     return advise_command(target)
 
 
 def cmd_verify(args, target) -> int:
     from schema_pkg.verify import verify
 
+    announce(args, f"verifying {target}")
     return verify(target, quiet=args.quiet)
 
 
 def cmd_adopt(args, target) -> int:
     from schema_pkg.verify import adopt
 
+    announce(args, f"adopting {target}")
     return adopt(target, quiet=args.quiet)
 
 
@@ -163,24 +222,65 @@ COMMANDS = {
 }
 
 
+def is_offline(args: argparse.Namespace) -> bool:
+    if args.command == "history":
+        return not args.applied
+    return args.command in OFFLINE_COMMANDS or getattr(args, "sql", False)
+
+
 def run(args: argparse.Namespace) -> int:
-    offline = args.command in OFFLINE_COMMANDS or getattr(args, "sql", False)
-    target = None if offline else settings.resolve_target(args.url)
+    target = None if is_offline(args) else settings.resolve_target(args.url)
     return COMMANDS[args.command](args, target)
 
 
 def classify(exc: CommandError) -> int:
     """alembic reports some bad input as CommandError too."""
     message = str(exc)
-    if "Relative revision" in message or "Can't locate revision" in message:
-        return EXIT_BAD_INPUT
-    return EXIT_FAILURE
+    return EXIT_BAD_INPUT if any(m in message for m in BAD_TARGET_MESSAGES) else EXIT_FAILURE
+
+
+def interrupted(args: argparse.Namespace | None) -> int:
+    """One line naming where the database is, read over a fresh connection (the
+    migration's own connection died with the interrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
+    if args is None or is_offline(args):
+        where = "no database was touched"
+    else:
+        try:
+            url = settings.resolve_target(args.url).url
+            with connection(url, connect_args={"connect_timeout": 3}) as conn:
+                where = f"database left at {current_revision(conn)}"
+        except Exception:  # cannot reconnect: say so rather than guess
+            where = "database left at an unknown revision (cannot reconnect)"
+    print(f"schema-pkg: interrupted; {where}", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def parse_quietly(argv: list[str] | None) -> argparse.Namespace | None:
+    try:
+        return build_parser().parse_args(argv)
+    except SystemExit:
+        return None
+
+
+def closed_pipe() -> int:
+    """stdout was closed (``| head``): stop quietly, without Python's flush error at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_CLOSED_PIPE
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = None
     try:
-        return run(args)
+        args = build_parser().parse_args(argv)
+        code = run(args)
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        return interrupted(args)
+    except BrokenPipeError:
+        return closed_pipe()
     except (BadInput, settings.TargetError) as exc:
         print(f"schema-pkg: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -190,9 +290,6 @@ def main(argv: list[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
         return EXIT_FAILURE
-    except KeyboardInterrupt:
-        print("schema-pkg: interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":

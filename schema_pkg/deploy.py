@@ -6,6 +6,7 @@ env.py calls these in order; each does one thing and is testable alone.
 from __future__ import annotations
 
 import os
+import random
 import sys
 import time
 from collections.abc import Iterable
@@ -13,8 +14,10 @@ from collections.abc import Iterable
 from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
-from schema_pkg.settings import Timeouts
+from schema_pkg import guards
+from schema_pkg.settings import Timeouts, milliseconds
 
 # One key for every schema_pkg migration run on a database.
 TRY_ADVISORY_LOCK_SQL = "SELECT pg_try_advisory_lock(hashtextextended('schema_pkg migrations', 0))"
@@ -57,16 +60,51 @@ def take_advisory_lock(conn: Connection, timeouts: Timeouts) -> None:
         pause = min(pause * 2, 1.0)
 
 
-def set_session_timeouts(conn: Connection, timeouts: Timeouts) -> None:
-    """lock_timeout and statement_timeout for every migration statement."""
+def allows_data_loss(flag: bool) -> bool:
+    """--allow-data-loss, or SCHEMA_PKG_ALLOW_DATA_LOSS=1 for bare alembic."""
+    return flag or os.environ.get(ALLOW_DATA_LOSS_ENV) == "1"
+
+
+def set_session_settings(conn: Connection, timeouts: Timeouts, allow_data_loss: bool) -> None:
+    """statement_timeout, the pinned search_path and, when allowed, the data-loss setting
+    the downgrade guards read (lock_timeout is set per try, see :func:`lock_schedule`)."""
     conn.execute(
-        text(
-            "SELECT set_config('lock_timeout', :lock, false),"
-            " set_config('statement_timeout', :stmt, false)"
-        ),
-        {"lock": timeouts.lock_timeout, "stmt": timeouts.statement_timeout},
+        text("SELECT set_config('statement_timeout', :stmt, false),"
+             " set_config('search_path', :path, false),"
+             " set_config(:loss, :allowed, false)"),
+        {"stmt": timeouts.statement_timeout, "path": guards.SEARCH_PATH,
+         "loss": guards.ALLOW_DATA_LOSS_SETTING, "allowed": "on" if allow_data_loss else "off"},
     )
     conn.commit()
+
+
+def set_lock_timeout(conn: Connection, milliseconds: int) -> None:
+    conn.execute(text("SELECT set_config('lock_timeout', :ms, false)"), {"ms": f"{milliseconds}ms"})
+    conn.commit()
+
+
+FIRST_TRIES_MS = (50, 100, 200, 500)
+
+
+def lock_schedule(timeouts: Timeouts) -> list[int]:
+    """lock_timeout per try, in ms: 50, 100, 200, 500, then the longest try
+    (SCHEMA_PKG_LOCK_TIMEOUT, 1 s) until the waits add up to the budget
+    (SCHEMA_PKG_LOCK_WAIT_BUDGET), or SCHEMA_PKG_LOCK_RETRIES retries if set.
+    API requests queued behind a blocked statement wait at most one try."""
+    longest = milliseconds(timeouts.lock_timeout)
+    schedule = [ms for ms in FIRST_TRIES_MS if ms < longest] + [longest]
+    budget = timeouts.lock_wait_budget * 1000
+    while sum(schedule) < budget:
+        schedule.append(longest)
+    if timeouts.lock_retries is not None:
+        schedule = schedule[: timeouts.lock_retries + 1]
+    return schedule
+
+
+def pause_seconds(lock_ms: int) -> float:
+    """A jittered pause between tries (50-150 % of the try, at most 1 s), so
+    queued API requests drain and retries of several deployers spread out."""
+    return min(lock_ms / 1000 * random.uniform(0.5, 1.5), 1.0)
 
 
 def first_line(exc: BaseException) -> str:
@@ -81,11 +119,6 @@ def sqlstate(exc: BaseException) -> str | None:
 
 def is_lock_timeout(exc: BaseException) -> bool:
     return sqlstate(exc) == "55P03"
-
-
-def backoff_seconds(attempt: int) -> float:
-    """0.2 s, 0.4 s, 0.8 s, ... capped at 5 s."""
-    return min(0.2 * 2**attempt, 5.0)
 
 
 def recorded_revisions(conn: Connection) -> list[str] | None:
@@ -103,33 +136,29 @@ def current_revision(conn: Connection) -> str:
     return ", ".join(revisions) or "base"
 
 
-def count_rows(conn: Connection, tables: Iterable[str]) -> dict[str, int]:
-    """Row counts of those tables that exist, keyed by schema-qualified name."""
-    counts = {}
-    for name in tables:
-        exists = conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar()
-        if exists is not None:
-            counts[name] = conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
-    return counts
-
-
 def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) -> None:
-    """Refuse a downgrade that would drop tables holding rows, unless explicitly allowed
-    (``allowed``, or SCHEMA_PKG_ALLOW_DATA_LOSS=1 for bare alembic)."""
-    doomed: list[str] = []
-    for step in steps:
-        if not step.is_upgrade:
-            doomed.extend(getattr(step.revision.module, "DOWNGRADE_DROPS_TABLES", ()))
-    if not doomed or allowed or os.environ.get(ALLOW_DATA_LOSS_ENV) == "1":
+    """Before anything runs, the data-loss guard of every planned downgrade step (the
+    same SQL each step runs again inside its own transaction); rolled back."""
+    if allows_data_loss(allowed):
         return
-    counts = {name: n for name, n in count_rows(conn, doomed).items() if n}
-    conn.rollback()
-    if counts:
-        listed = ", ".join(f"{name} ({n} rows)" for name, n in counts.items())
-        raise CommandError(
-            f"downgrade would drop tables holding data: {listed}; "
-            f"pass --allow-data-loss or set {ALLOW_DATA_LOSS_ENV}=1 to proceed"
-        )
+    try:
+        for step in steps:
+            drops = guards.dropped_tables(step.revision)
+            if not step.is_upgrade and drops:
+                conn.execute(text(guards.refuse_data_loss(f"downgrade {step.revision.revision}",
+                                                           drops)))
+    except DBAPIError as exc:
+        raise CommandError(first_line(exc)) from None
+    finally:
+        conn.rollback()
+
+
+def cut_at_word(title: str, width: int) -> str:
+    """``title`` in at most ``width`` characters, cut at a word boundary with an ellipsis."""
+    if len(title) <= width:
+        return title
+    cut = title[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "…"
 
 
 class Progress:
@@ -150,8 +179,13 @@ class Progress:
         script = step.up_revision
         title = (script.doc or "").strip().splitlines()[0] if script.doc else ""
         verb = "applied " if step.is_upgrade else "reverted"
-        print(f"  {verb} {script.revision}  {title[:68]:68} {elapsed:6.2f} s",
+        print(f"  {verb} {script.revision}  {cut_at_word(title, 68):68} {elapsed:6.2f} s",
               file=self.stream, flush=True)
+
+    def note(self, line: str) -> None:
+        """A line between revisions (retries, waits); silent with --quiet."""
+        if not self.quiet:
+            print(f"  {line}", file=self.stream, flush=True)
 
     def finish(self, revision: str) -> None:
         if not self.quiet and self.steps == 0:

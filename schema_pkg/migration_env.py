@@ -5,13 +5,17 @@ makes it importable, testable and visible to mutation tools.
 
 Three ways in:
 * offline (``--sql``): renders SQL with literal binds and named paramstyle, so
-  ``%`` is not doubled; the script starts with the same timeouts an online
-  run sets;
+  ``%`` is not doubled; the script starts with psql's ON_ERROR_STOP, a refusal
+  of ``psql -1``, the session settings and the deployment record's table;
 * a Connection or an Engine handed over in ``config.attributes["connection"]``
   (pytest-alembic hands an Engine; our tests a Connection): used as is;
 * online: resolves the target (``schema_pkg.settings``), takes the migration
   advisory lock, sets timeouts, guards destructive downgrades, and runs each
-  revision in its own transaction, retrying lock timeouts with backoff.
+  revision in its own transaction, retrying lock timeouts on a growing
+  schedule (``deploy.lock_schedule``).
+
+In every mode each revision runs between the guards of :mod:`schema_pkg.guards`
+(:class:`StepGuards`) and ends with its row in ``schema_pkg.history``.
 
 Connection and input errors become alembic ``CommandError``s, which both
 ``schema-pkg`` and bare ``alembic`` print as one line without a traceback.
@@ -24,14 +28,15 @@ from logging.config import fileConfig
 
 from alembic import context
 from alembic.util import CommandError
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import deploy
+from schema_pkg import concurrent, deploy, guards, history
 from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
+from schema_pkg.stepguards import StepGuards
 
 
 def config():
@@ -57,13 +62,19 @@ def target_metadata():
     return Base.metadata
 
 
-def configure(**kwargs) -> None:
+def configure(guard: StepGuards | None = None, callbacks=(), **kwargs) -> None:
     context.configure(
         target_metadata=target_metadata(),
         include_object=include_object,
         transaction_per_migration=True,
+        on_version_apply=([guard.after] if guard else []) + list(callbacks),
         **kwargs,
     )
+    if guard is not None:
+        migration_context = context.get_context()
+        # alembic has no hook before a step: wrap its work function, whose steps
+        # carry each revision's upgrade()/downgrade() as ``migration_fn``.
+        migration_context._migrations_fn = guard.wrap_work(migration_context._migrations_fn)
 
 
 def load_timeouts() -> Timeouts:
@@ -73,15 +84,29 @@ def load_timeouts() -> Timeouts:
         raise CommandError(str(exc)) from None
 
 
+def starting_revision() -> str | None:
+    """The revision an offline script starts from (None: base)."""
+    start = context.get_starting_revision_argument()
+    if start in (None, "base"):
+        return None
+    return context.script.get_revision(start).revision
+
+
 def run_offline() -> None:
     timeouts = load_timeouts()
-    configure(
-        dialect_name="postgresql",
-        literal_binds=True,
-        dialect_opts={"paramstyle": "named"},
-    )
-    context.execute(f"SET lock_timeout = '{timeouts.lock_timeout}'")
-    context.execute(f"SET statement_timeout = '{timeouts.statement_timeout}'")
+    statements = config().attributes.get("statements")
+    guard = StepGuards("sql", statements=statements)
+    configure(guard, dialect_name="postgresql", literal_binds=True,
+              dialect_opts={"paramstyle": "named"})
+    if statements is None:
+        context.get_context().impl.static_output(guards.PSQL_PREAMBLE)
+        context.execute(guards.REFUSE_OUTER_TRANSACTION)
+        context.execute(f"SET lock_timeout = '{timeouts.lock_timeout}'")
+        context.execute(f"SET statement_timeout = '{timeouts.statement_timeout}'")
+        context.execute(f"SET search_path = {guards.SEARCH_PATH}")
+        context.execute(guards.expect_revision(starting_revision(), "this file"))
+        for statement in history.CREATE_HISTORY:
+            context.execute(statement)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -130,33 +155,50 @@ def run_once() -> None:
 
 
 def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
-    """Run the migrations; on a lock timeout retry with backoff, watching who blocks
-    the retries, then fail naming them."""
+    """Run the migrations; a lock timeout is retried on the growing schedule, each
+    retry printed with the revision, the relation and its blocker; when the budget
+    is spent, fail naming the blockers."""
     progress = deploy.Progress(quiet=config().attributes.get("quiet", False))
-    watch = None
-    for attempt in range(timeouts.lock_retries + 1):
-        configure(connection=connection, on_version_apply=[progress])
-        if attempt == 0 and command_name() == "downgrade":
-            deploy.guard_downgrade(connection, planned_steps(),
-                                   allowed=config().attributes.get("allow_data_loss", False))
-        try:
-            if attempt == 0:
+    schedule = deploy.lock_schedule(timeouts)
+    current_ms = schedule[0]
+    concurrent.install(connection, lambda: current_ms)
+
+    def before_concurrent(revision: str) -> None:
+        concurrent.wait_for_old_transactions(connection, revision, timeouts.concurrent_prewait,
+                                             progress.note)
+
+    guard = StepGuards("online", before_concurrent=before_concurrent)
+    allowed = config().attributes.get("allow_data_loss", False)
+    backend_pid = connection.connection.driver_connection.info.backend_pid
+    with BlockerWatch(target.url, backend_pid) as watch:
+        for attempt, current_ms in enumerate(schedule, 1):
+            deploy.set_lock_timeout(connection, current_ms)
+            configure(guard, [progress], connection=connection)
+            if attempt == 1 and command_name() == "downgrade":
+                deploy.guard_downgrade(connection, planned_steps(), allowed=allowed)
+            watch.clear()
+            try:
                 run_once()
-            else:
-                backend_pid = connection.connection.driver_connection.info.backend_pid
-                with BlockerWatch(target.url, backend_pid) as watch:
-                    run_once()
-            if command_name() in ("upgrade", "downgrade"):
-                progress.finish(deploy.current_revision(connection))
-            return
-        except DBAPIError as exc:
-            if connection.in_transaction():
-                connection.rollback()
-            if deploy.is_lock_timeout(exc) and attempt < timeouts.lock_retries:
-                time.sleep(deploy.backoff_seconds(attempt))
-                continue
-            seen = watch.seen if watch else None
-            raise migration_failure(connection, exc, timeouts, target, seen) from None
+                if command_name() in ("upgrade", "downgrade"):
+                    progress.finish(deploy.current_revision(connection))
+                return
+            except DBAPIError as exc:
+                if connection.in_transaction():
+                    connection.rollback()
+                if deploy.is_lock_timeout(exc) and attempt < len(schedule):
+                    pause = deploy.pause_seconds(current_ms)
+                    progress.note(
+                        f"retry {guard.current}: lock on {watch.waiting_on or 'a relation'} not "
+                        f"granted in {current_ms} ms, blocked by {watch.blocker or 'an unseen session'}; "
+                        f"try {attempt + 1}/{len(schedule)} in {pause:.2f} s")
+                    time.sleep(pause)
+                    continue
+                raise migration_failure(connection, exc, timeouts, target, watch.seen,
+                                        tries=attempt, lock_ms=current_ms) from None
+            except CommandError as exc:  # a guard outside the database (the pre-wait)
+                if connection.in_transaction():
+                    connection.rollback()
+                raise CommandError(f"{exc}; database left at {deploy.current_revision(connection)}") from None
 
 
 def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
@@ -169,7 +211,7 @@ def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
 
 
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
-                      blockers: str | None = None) -> CommandError:
+                      blockers: str | None = None, tries: int = 1, lock_ms: int = 0) -> CommandError:
     reason = deploy.first_line(exc)
     if exc.connection_invalidated or connection.invalidated or connection.closed:
         at = revision_after_lost_connection(target, timeouts)
@@ -178,12 +220,18 @@ def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: T
     at = deploy.current_revision(connection)
     if deploy.is_lock_timeout(exc):
         holders = f"blocked by {blockers}" if blockers else describe_lock_holders(connection)
-        tries = timeouts.lock_retries + 1
         return CommandError(
             f"lock not available after {tries} {'try' if tries == 1 else 'tries'} "
-            f"(lock_timeout={timeouts.lock_timeout}); database left at {at}; {holders}"
+            f"(last lock_timeout {lock_ms} ms); database left at {at}; {holders}"
         )
     return CommandError(f"migration failed: {reason}; database left at {at}")
+
+
+def prepare_session(connection) -> None:
+    """The pinned search_path and the deployment record's table (not committed)."""
+    connection.execute(text(f"SET search_path = {guards.SEARCH_PATH}"))
+    for statement in history.CREATE_HISTORY:
+        connection.execute(text(statement))
 
 
 def run_given(given) -> None:
@@ -193,7 +241,11 @@ def run_given(given) -> None:
             run_given(connection)
             connection.commit()
         return
-    configure(connection=given)
+    idle = not given.in_transaction()
+    prepare_session(given)
+    if idle:  # leave alembic an idle connection, so it runs a transaction per revision
+        given.commit()
+    configure(StepGuards("online"), connection=given)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -205,13 +257,40 @@ def run_online() -> None:
         return
     timeouts = load_timeouts()
     target = resolve()
-    with connect(target, timeouts) as connection:
-        try:
-            deploy.take_advisory_lock(connection, timeouts)
-            deploy.set_session_timeouts(connection, timeouts)
-            run_with_retries(connection, timeouts, target)
-        except DBAPIError as exc:  # outside a revision: lock, settings, guard
+    connection = connect(target, timeouts)
+    try:
+        deploy.take_advisory_lock(connection, timeouts)
+        deploy.set_session_settings(connection, timeouts, deploy.allows_data_loss(
+            config().attributes.get("allow_data_loss", False)))
+        prepare_session(connection)
+        connection.commit()
+        run_with_retries(connection, timeouts, target)
+    except BaseException as exc:
+        if interrupted(exc):
+            connection.invalidate()  # its transaction dies with it; never reuse it
+            raise KeyboardInterrupt from None
+        if isinstance(exc, DBAPIError):  # outside a revision: lock, settings, guard
             raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
+        raise
+    finally:
+        close_quietly(connection)
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """A Ctrl-C, or an error raised while cleaning up after one (SQLAlchemy's
+    "Can't reconnect until invalid transaction is rolled back")."""
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__context__
+    return False
+
+
+def close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # an interrupted or lost connection has nothing left to close
+        pass
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ password is harmless.  Use :func:`redact` for anything printed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -104,32 +105,55 @@ def resolve_target(cli_url: str | None = None, environ: Mapping[str, str] | None
     return Target(normalize_url(LOCAL_DEFAULT_URL), "local default")
 
 
+DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*")
+MILLISECONDS_PER = {None: 1, "ms": 1, "s": 1000, "min": 60_000}
+
+
+def milliseconds(value: str) -> int:
+    """A PostgreSQL duration setting ("200ms", "1s", "5min", or bare milliseconds) in ms."""
+    match = DURATION.fullmatch(value)
+    if not match:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 200ms, 1s, 5min)")
+    return round(float(match[1]) * MILLISECONDS_PER[match[2]])
+
+
 @dataclass(frozen=True)
 class Timeouts:
-    """Session settings for migration statements (see README, "Deploying")."""
+    """Session settings for migration statements (see README, "Deploying").
 
-    lock_timeout: str = "4s"
+    ``lock_timeout`` is the longest single try; tries start shorter (see
+    ``schema_pkg.deploy.lock_schedule``) and stop when their waits add up to
+    ``lock_wait_budget`` seconds, or after ``lock_retries`` retries when set.
+    """
+
+    lock_timeout: str = "1s"
     statement_timeout: str = "5min"
-    lock_retries: int = 3
+    lock_retries: int | None = None
+    lock_wait_budget: float = 180.0
+    concurrent_prewait: float = 120.0
     connect_timeout: int = 10
     migration_lock_wait: float = 600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Timeouts:
         environ = os.environ if environ is None else environ
+
+        def get(name: str, default, convert=str):
+            raw = environ.get(f"SCHEMA_PKG_{name}")
+            return default if raw in (None, "") else convert(raw)
+
         try:
-            return cls(
-                lock_timeout=environ.get("SCHEMA_PKG_LOCK_TIMEOUT", cls.lock_timeout),
-                statement_timeout=environ.get(
-                    "SCHEMA_PKG_STATEMENT_TIMEOUT", cls.statement_timeout
-                ),
-                lock_retries=int(environ.get("SCHEMA_PKG_LOCK_RETRIES", cls.lock_retries)),
-                connect_timeout=int(
-                    environ.get("SCHEMA_PKG_CONNECT_TIMEOUT", cls.connect_timeout)
-                ),
-                migration_lock_wait=float(
-                    environ.get("SCHEMA_PKG_MIGRATION_LOCK_WAIT", cls.migration_lock_wait)
-                ),
+            timeouts = cls(
+                lock_timeout=get("LOCK_TIMEOUT", cls.lock_timeout),
+                statement_timeout=get("STATEMENT_TIMEOUT", cls.statement_timeout),
+                lock_retries=get("LOCK_RETRIES", cls.lock_retries, int),
+                lock_wait_budget=get("LOCK_WAIT_BUDGET", cls.lock_wait_budget, float),
+                concurrent_prewait=get("CONCURRENT_PREWAIT", cls.concurrent_prewait, float),
+                connect_timeout=get("CONNECT_TIMEOUT", cls.connect_timeout, int),
+                migration_lock_wait=get("MIGRATION_LOCK_WAIT", cls.migration_lock_wait, float),
             )
+            milliseconds(timeouts.lock_timeout)
+            milliseconds(timeouts.statement_timeout)
+            return timeouts
         except ValueError as exc:
             raise TargetError(f"bad SCHEMA_PKG_* setting: {exc}") from None

@@ -16,10 +16,11 @@ from alembic import command
 from sqlalchemy.engine import URL
 
 from schema_pkg.catalog import snapshot, without_alembic_version
-from schema_pkg.config import BASELINE_REVISION, make_config
+from schema_pkg.config import BASELINE_REVISION, make_config, revisions_in_order
 from schema_pkg.db import connection
 from schema_pkg.deploy import recorded_revisions
 from schema_pkg.diff import Difference, compare, drift
+from schema_pkg.history import record_stamp, tampered
 from schema_pkg.scratch import ScratchDatabases, migrate
 from schema_pkg.settings import Target
 
@@ -69,13 +70,34 @@ def report(differences: list[Difference], out=sys.stdout) -> None:
         print(f"{prefix}: {difference}", file=out)
 
 
+def applied_chain(revision: str | None) -> list[str]:
+    """The revisions from base up to ``revision``."""
+    order = [script.revision for script in revisions_in_order()]
+    return order[: order.index(revision) + 1] if revision in order else []
+
+
+def changed_since_applied(target: Target, revision: str | None) -> list[str]:
+    """Applied revisions whose recorded checksum is not the packaged one."""
+    with connection(target.url) as conn:
+        return tampered(conn, applied_chain(revision))
+
+
 def verify(target: Target, quiet: bool = False) -> int:
-    """0 when the live database matches a shadow at its recorded revision, else 1."""
+    """0 when the live database matches a shadow at its recorded revision and every
+    applied revision ran with the packaged statements, else 1."""
     revision = recorded_revision(target.url)
+    changed = changed_since_applied(target, revision)
+    for name in changed:
+        print(f"CHANGED: revision {name} differs from the one that ran (its checksum in "
+              "schema_pkg.history is not the packaged one): history was edited after it ran")
     differences = differences_from_shadow(target, revision)
     report(differences if not quiet else drift(differences))
     problems = drift(differences)
     where = f"revision {revision}" if revision else "base (no alembic_version)"
+    if changed:
+        print(f"schema-pkg verify: revision(s) {', '.join(changed)} changed since applied at {where}",
+              file=sys.stderr)
+        return 1
     if problems:
         print(f"schema-pkg verify: {len(problems)} difference(s) from a fresh database at {where}",
               file=sys.stderr)
@@ -99,6 +121,9 @@ def adopt(target: Target, quiet: bool = False) -> int:
               f"({BASELINE_REVISION}); nothing was stamped", file=sys.stderr)
         return 1
     command.stamp(make_config(target, command="stamp", quiet=quiet), BASELINE_REVISION)
+    with connection(target.url) as conn:
+        record_stamp(conn, applied_chain(BASELINE_REVISION))
+        conn.commit()
     print(f"schema-pkg adopt: matches the baseline; stamped {BASELINE_REVISION}. "
           "Run `schema-pkg upgrade head` for the later revisions.", file=sys.stderr)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from schema_pkg.advisor import advise
 from schema_pkg.db import connection
@@ -63,3 +64,16 @@ def test_advise_command_exits_1_on_errors_and_0_at_head(baseline, schema_pkg_dat
     assert schema_pkg("--url", url_text(baseline), "advise").returncode == 1
     result = schema_pkg("--url", url_text(schema_pkg_database), "advise")
     assert result.returncode == 0 and "0 ERROR" in result.stderr
+
+
+def test_an_invalid_index_is_an_error(schema_pkg_scratch, schema_pkg_database):
+    clone = schema_pkg_scratch.create(template=schema_pkg_database)
+    try:
+        with connection(clone) as conn:
+            conn.execute(text("UPDATE pg_index SET indisvalid = false "
+                              "WHERE indexrelid = 'public.projects_owner_id_idx'::regclass"))
+            conn.commit()
+        found = [(f.level, f.object) for f in findings_at(clone) if f.rule == "invalid_index"]
+        assert found == [("ERROR", "projects_owner_id_idx")]
+    finally:
+        schema_pkg_scratch.drop(clone)

@@ -49,5 +49,5 @@ def test_pytest_plugin_and_console_script_are_registered():
     from importlib.metadata import entry_points
 
     assert "schema_pkg.pytest_plugin" in {ep.value for ep in entry_points(group="pytest11")}
-    assert "schema_pkg.cli:main" in {ep.value for ep in entry_points(group="console_scripts")
+    assert "schema_pkg.entry:main" in {ep.value for ep in entry_points(group="console_scripts")
                                      if ep.name == "schema-pkg"}

@@ -41,10 +41,11 @@ def test_offline_sql_keeps_percent_signs_and_colons_literal():
     assert "%%" not in (SQL_DIR / FULL_SCRIPT).read_text()
 
 
-def test_full_script_starts_with_the_online_timeouts():
+def test_full_script_starts_with_the_longest_try_and_the_pinned_search_path():
     body = (SQL_DIR / FULL_SCRIPT).read_text()
-    assert body.index("SET lock_timeout = '4s';") < body.index("BEGIN;")
+    assert body.index("SET lock_timeout = '1s';") < body.index("BEGIN;")
     assert body.index("SET statement_timeout = '5min';") < body.index("BEGIN;")
+    assert body.index("SET search_path = public, pg_temp;") < body.index("BEGIN;")
 
 
 @pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed")

@@ -1,0 +1,86 @@
+"""CONCURRENTLY statements in an online run.
+
+* They run with ``lock_timeout = 0``: besides its SHARE UPDATE EXCLUSIVE lock
+  (which API reads and writes never conflict with), CREATE INDEX CONCURRENTLY
+  waits for every older transaction, and lock_timeout cuts those waits too, so
+  the short tries of the lock schedule would fail every build while any API
+  transaction runs longer.  statement_timeout still bounds them.
+* Before a CREATE INDEX CONCURRENTLY, an INVALID index of the same name (left
+  by a failed build) is dropped, with the query the SQL files run by \\gexec;
+  a valid one is kept, so a retry never rebuilds an index that completed.
+* Before a revision that builds CONCURRENTLY, :func:`wait_for_old_transactions`
+  lists the sessions whose open transactions would stall the build (those
+  holding a snapshot or a transaction id, which the build waits for) and
+  waits for them, for a bounded time, instead of failing mid-build.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from alembic.util import CommandError
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+
+from schema_pkg import guards
+
+OLD_TRANSACTIONS_SQL = """
+    SELECT pid, coalesce(nullif(application_name, ''), 'no application_name') AS application,
+           state, round(extract(epoch FROM clock_timestamp() - xact_start)::numeric, 1) AS age
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend' AND application_name <> 'schema_pkg watch'
+      AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)  -- holds a snapshot or an xid
+      AND xact_start < clock_timestamp() - make_interval(secs => :older_than)
+    ORDER BY xact_start"""
+
+
+def install(connection: Connection, lock_timeout: Callable[[], int]) -> None:
+    """Hook the connection: CONCURRENTLY statements get lock_timeout 0 and, for index
+    builds, an INVALID leftover dropped first; the try's lock_timeout comes back after."""
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not guards.CONCURRENT_STATEMENT.match(statement):
+            return
+        cursor.execute("SET lock_timeout = 0")
+        build = guards.CONCURRENT_INDEX.match(statement)
+        if build:
+            cursor.execute(guards.drop_invalid_index(build["name"], build["table"]))
+            for (drop,) in cursor.fetchall():
+                cursor.execute(drop)
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if guards.CONCURRENT_STATEMENT.match(statement):
+            cursor.execute(f"SET lock_timeout = '{lock_timeout()}ms'")
+
+    event.listen(connection, "before_cursor_execute", before)
+    event.listen(connection, "after_cursor_execute", after)
+
+
+def describe(rows) -> str:
+    return "; ".join(f"pid {r.pid} ({r.application}, {r.state}, open {r.age} s)" for r in rows)
+
+
+def wait_for_old_transactions(conn: Connection, revision: str, bound: float,
+                              note: Callable[[str], None], older_than: float = 1.0) -> None:
+    """Wait (at most ``bound`` seconds) until no other session of this database has a
+    transaction open for longer than ``older_than`` seconds; list them once."""
+    deadline = time.monotonic() + bound
+    listed = False
+    while True:
+        # pg_stat_activity is read once per transaction unless the snapshot is cleared
+        conn.execute(text("SELECT pg_stat_clear_snapshot()"))
+        rows = conn.execute(text(OLD_TRANSACTIONS_SQL), {"older_than": older_than}).all()
+        if not rows:
+            return
+        if not listed:
+            note(f"{revision} builds indexes CONCURRENTLY; waiting up to {bound:g} s for "
+                 f"{len(rows)} open transaction(s): {describe(rows)}")
+            listed = True
+        if time.monotonic() >= deadline:
+            raise CommandError(
+                f"{revision} not started: transactions still open after {bound:g} s "
+                f"(SCHEMA_PKG_CONCURRENT_PREWAIT) would stall its CONCURRENTLY builds: "
+                f"{describe(rows)}")
+        time.sleep(0.25)

@@ -1,0 +1,150 @@
+"""The SQL guards around every revision, as text: one source for both paths.
+
+The online runner executes these statements on its connection; the offline
+renderer writes the very same text into the files DBAs run with psql.  So
+what the tests exercise online is what a DBA runs by hand.
+
+* :data:`PSQL_PREAMBLE` and :data:`REFUSE_OUTER_TRANSACTION` open every file
+  (offline only: psql has no ON_ERROR_STOP by default, and ``psql -1`` wraps
+  the file's own BEGIN/COMMIT in an outer transaction that the file's first
+  COMMIT ends, so the run would not be atomic).
+* :func:`expect_revision` refuses a step when alembic_version is not where the
+  step starts, and checks afterwards that recording moved it to exactly the
+  new revision (one row, so the UPDATE touched exactly one row).
+* :func:`refuse_data_loss` stops a downgrade that would drop tables holding
+  rows unless ``schema_pkg.allow_data_loss`` is on.
+* :func:`drop_invalid_index` and :data:`NO_INVALID_INDEXES` deal with the
+  INVALID index a failed ``CREATE INDEX CONCURRENTLY`` leaves behind.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Unqualified names in the revisions mean public: a schema named after the
+# connecting user ("$user", first in the default search_path) must not catch them.
+SEARCH_PATH = "public, pg_temp"
+ALLOW_DATA_LOSS_SETTING = "schema_pkg.allow_data_loss"
+STARTED_AT_SETTING = "schema_pkg.started_at"
+OUR_SCHEMAS = ("public", "private")
+
+PSQL_PREAMBLE = "\\set ON_ERROR_STOP on"
+
+# Must be the first statement: only before the file's own first BEGIN does
+# "inside a transaction block" mean psql -1 (an outer transaction started
+# earlier, so the transaction's start differs from this statement's).
+REFUSE_OUTER_TRANSACTION = """DO $$
+BEGIN
+  IF now() <> statement_timestamp() THEN
+    RAISE EXCEPTION 'schema_pkg: this file runs its own transactions and CONCURRENTLY '
+      'statements; run it with psql -f, without -1/--single-transaction; nothing was changed';
+  END IF;
+END $$"""
+
+def quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def expect_revision(expected: str | None, doing: str, *, after: bool = False) -> str:
+    """A DO block that raises unless alembic_version holds exactly ``expected``
+    (None: base, i.e. no table or no row)."""
+    want = quote(expected or "base")
+    message = ("schema_pkg: after %, alembic_version should hold exactly % but holds %"
+               if after else
+               "schema_pkg: % expects the database at % but it is at %; nothing was changed")
+    return f"""DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF found <> {want} THEN
+    RAISE EXCEPTION '{message}', {quote(doing)}, {want}, found;
+  END IF;
+END $$"""
+
+
+START_CLOCK = f"SELECT set_config('{STARTED_AT_SETTING}', clock_timestamp()::text, false)"
+
+
+def dropped_tables(script) -> tuple[str, ...]:
+    """The tables the downgrade of ``script`` (an alembic Script) declares it drops."""
+    return tuple(getattr(script.module, "DOWNGRADE_DROPS_TABLES", ()))
+
+
+def refuse_data_loss(doing: str, tables: tuple[str, ...] | list[str]) -> str:
+    """A DO block that raises when any of ``tables`` holds rows, unless
+    ``SET schema_pkg.allow_data_loss = on`` was run first."""
+    listed = ", ".join(quote(name) for name in tables)
+    return f"""DO $$
+DECLARE
+  t text;
+  n bigint;
+  full_tables text[] := '{{}}';
+BEGIN
+  IF coalesce(current_setting('{ALLOW_DATA_LOSS_SETTING}', true), '') = 'on' THEN
+    RETURN;
+  END IF;
+  FOREACH t IN ARRAY ARRAY[{listed}] LOOP
+    IF to_regclass(t) IS NOT NULL THEN
+      EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
+      IF n > 0 THEN
+        full_tables := full_tables || format('%s (%s rows)', t, n);
+      END IF;
+    END IF;
+  END LOOP;
+  IF cardinality(full_tables) > 0 THEN
+    RAISE EXCEPTION 'schema_pkg: % would drop tables holding data: %; '
+      'SET {ALLOW_DATA_LOSS_SETTING} = on (or pass --allow-data-loss) to proceed; nothing was changed',
+      {quote(doing)}, array_to_string(full_tables, ', ');
+  END IF;
+END $$"""
+
+
+CONCURRENT_INDEX = re.compile(
+    r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    r"(?P<name>[\w\"]+)\s+ON\s+(?:ONLY\s+)?(?P<table>[\w.\"]+)",
+    re.IGNORECASE,
+)
+CONCURRENT_STATEMENT = re.compile(r"^\s*(CREATE|DROP|REINDEX)\b[^;]*\bCONCURRENTLY\b",
+                                  re.IGNORECASE)
+
+
+def drop_invalid_index(name: str, table: str) -> str:
+    """A query yielding ``DROP INDEX CONCURRENTLY ...`` for an INVALID index of that
+    name on that table (psql runs its rows with \\gexec; online we run them)."""
+    return (
+        "SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        f"WHERE NOT i.indisvalid AND c.relname = {quote(name.strip(chr(34)))} "
+        f"AND i.indrelid = to_regclass({quote(table)})"
+    )
+
+
+def with_invalid_index_drops(statements: str) -> str:
+    """The rendered statements with, before each CREATE INDEX CONCURRENTLY, a psql
+    \\gexec that drops an INVALID index of the same name (never a valid one)."""
+    out = []
+    for line in statements.splitlines():
+        match = CONCURRENT_INDEX.match(line)
+        if match:
+            out.append(f"-- Drop an INVALID {match['name']} left by a failed build, if any.")
+            out.append(drop_invalid_index(match["name"], match["table"]))
+            out.append("\\gexec\n")
+        out.append(line)
+    return "\n".join(out)
+
+
+NO_INVALID_INDEXES = f"""DO $$
+DECLARE
+  bad text;
+BEGIN
+  SELECT string_agg(i.indexrelid::regclass::text, ', ') INTO bad
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE NOT i.indisvalid AND n.nspname IN ({", ".join(quote(s) for s in OUR_SCHEMAS)});
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
+  END IF;
+END $$"""

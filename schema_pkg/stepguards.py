@@ -1,0 +1,106 @@
+"""The guards around each revision step, online and offline alike.
+
+alembic has no hook before a step, so :meth:`StepGuards.wrap_work` wraps its
+work function: each step's ``migration_fn`` (the revision's upgrade() or
+downgrade()) runs between the SQL of :mod:`schema_pkg.guards`, and
+:meth:`StepGuards.after` (alembic's on_version_apply, inside the transaction
+that records the revision) closes the step with its row in schema_pkg.history.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from alembic import context
+
+from schema_pkg import guards, history
+
+
+def capture(fn, kw) -> str:
+    """The SQL ``fn`` emits offline, diverted from the output into a string."""
+    impl = context.get_context().impl
+    outer, impl.output_buffer = impl.output_buffer, io.StringIO()
+    try:
+        fn(**kw)
+        return impl.output_buffer.getvalue()
+    finally:
+        impl.output_buffer = outer
+
+
+class StepGuards:
+    """The guards around each revision step, online and offline alike.
+
+    Before the revision's own statements (inside its transaction): the revision
+    check, the step clock and, for downgrades that drop tables, the data-loss
+    guard.  After alembic records the new revision (``after``, alembic's
+    on_version_apply): the recorded revision is exactly the new one, no INVALID
+    index remains when the step built CONCURRENTLY, and the history row.
+
+    ``statements`` (offline only): collect each revision's own statements into
+    this dict and emit nothing else (how the packaged checksums are computed).
+    """
+
+    def __init__(self, mode: str, statements: dict | None = None, before_concurrent=None):
+        self.mode = mode
+        self.statements = statements
+        self.before_concurrent = before_concurrent
+        self.checksums: dict[tuple[str, str], str] = {}
+        self.concurrent: set[tuple[str, str]] = set()
+        self.current: str | None = None
+
+    def wrap_work(self, work):
+        def guarded_work(heads, migration_context):
+            return [self.wrap(step) for step in work(heads, migration_context)]
+        return guarded_work
+
+    def wrap(self, step):
+        if not hasattr(step, "revision"):  # stamps run no statements
+            return step
+        original = step.migration_fn
+        revision, direction = step.revision.revision, "upgrade" if step.is_upgrade else "downgrade"
+        start = step.revision.down_revision if step.is_upgrade else revision
+        drops = () if step.is_upgrade else guards.dropped_tables(step.revision)
+
+        @functools.wraps(original)
+        def guarded(**kw):
+            key = (revision, direction)
+            if self.statements is not None:
+                self.statements[key] = capture(original, kw)
+                return
+            self.current = revision
+            context.execute(guards.expect_revision(start, f"{direction} {revision}"))
+            context.execute(guards.START_CLOCK)
+            if drops:
+                context.execute(guards.refuse_data_loss(f"{direction} {revision}", drops))
+            self.run_own_statements(key, original, kw)
+
+        step.migration_fn = guarded
+        return step
+
+    def run_own_statements(self, key: tuple[str, str], original, kw) -> None:
+        """Offline: write them (with the INVALID-index drops); online: run them.
+        Either way, note their checksum and whether they build CONCURRENTLY."""
+        if self.mode == "sql":
+            own = capture(original, kw)
+            context.get_context().impl.static_output(guards.with_invalid_index_drops(own).strip())
+        else:
+            own = history.packaged_statements()[key]
+        self.checksums[key] = history.checksum(own)
+        if "CONCURRENTLY" in own.upper():
+            self.concurrent.add(key)
+            if self.before_concurrent:
+                self.before_concurrent(key[0])
+        if self.mode != "sql":
+            original(**kw)
+
+    def after(self, *, ctx, step, heads, run_args) -> None:
+        if step.is_stamp or self.statements is not None:
+            return
+        direction = "upgrade" if step.is_upgrade else "downgrade"
+        key = (step.up_revision_id, direction)
+        doing = f"{direction} {step.up_revision_id}"
+        context.execute(guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True))
+        if key in self.concurrent:
+            context.execute(guards.NO_INVALID_INDEXES)
+        context.execute(history.record(step.up_revision_id, direction, self.checksums[key], self.mode))

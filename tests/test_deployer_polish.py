@@ -1,0 +1,140 @@
+"""The deployer as a new user meets it, through real subprocesses: Ctrl-C, pipes, exit codes."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import psycopg
+import pytest
+
+from schema_pkg.deploy import cut_at_word
+from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
+from schema_pkg.verify import recorded_revision
+from tests.clirun import CHECKOUT, assert_one_line_error, environment, schema_pkg, url_text
+from tests.test_deploy_safety import wait_for_lock_wait
+
+pytestmark = pytest.mark.slow
+
+
+def interrupt(url, when, **env: str) -> tuple[int, str]:
+    """Start `schema-pkg upgrade head`, wait for ``when()``, send SIGINT; (code, stderr)."""
+    run = subprocess.Popen([sys.executable, "-m", "schema_pkg", "--url", url_text(url), "upgrade",
+                            "head"], env=environment(**env), stderr=subprocess.PIPE, text=True,
+                           cwd=CHECKOUT)
+    when()
+    run.send_signal(signal.SIGINT)
+    return run.wait(timeout=60), run.stderr.read()
+
+
+def assert_interrupted_at(code: int, stderr: str, revision: str) -> None:
+    assert code == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.startswith("schema-pkg: interrupted")]
+    assert lines == [f"schema-pkg: interrupted; database left at {revision}"], stderr
+
+
+def test_ctrl_c_while_starting_names_the_revision(scratch_url):
+    migrate(scratch_url, "0005")
+    code, stderr = interrupt(scratch_url, lambda: time.sleep(0.15))
+    assert_interrupted_at(code, stderr, "0005")
+
+
+def hold(url, statement: str, seconds: float) -> threading.Thread:
+    """A session that runs ``statement`` in a transaction and keeps it open for a while."""
+    ready = threading.Event()
+
+    def run():
+        with psycopg.connect(libpq_url(url)) as conn:
+            conn.execute(statement)
+            ready.set()
+            time.sleep(seconds)
+            conn.rollback()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(10)
+    return thread
+
+
+def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(scratch_url):
+    migrate(scratch_url, "0005")
+    holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE", 5)
+    code, stderr = interrupt(scratch_url, lambda: wait_for_lock_wait(scratch_url),
+                             SCHEMA_PKG_LOCK_TIMEOUT="60s")
+    assert_interrupted_at(code, stderr, "0005")
+    holder.join()
+    assert recorded_revision(scratch_url) == "0005"
+
+
+def test_ctrl_c_during_a_concurrent_index_build_names_the_revision(scratch_url):
+    migrate(scratch_url, "0007")
+    # SHARE UPDATE EXCLUSIVE holds no snapshot (the pre-wait lets it be) but
+    # stalls the build on its last table, where the Ctrl-C arrives.
+    holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE", 5)
+    code, stderr = interrupt(scratch_url, lambda: wait_for_lock_wait(scratch_url))
+    assert_interrupted_at(code, stderr, "0007")
+    holder.join()
+    assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head").returncode == 0
+
+
+def test_a_closed_pipe_ends_quietly():
+    render = subprocess.Popen([sys.executable, "-m", "schema_pkg", "upgrade", "head", "--sql"],
+                              env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              cwd=CHECKOUT)
+    render.stdout.readline()
+    render.stdout.close()  # what `| head -1` does
+    assert render.wait(timeout=60) == 141
+    assert render.stderr.read() == b""
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("downgrade", "0007", "--sql"), "needs a range"),
+    (("upgrade", "0001:0003"), "is for --sql only"),
+    (("upgrade", "0007:0006", "--sql"), "does not upgrade"),
+    (("downgrade", "0006:0007", "--sql"), "does not downgrade"),
+    (("downgrade", "0007:nope", "--sql"), "unknown revision 'nope'"),
+    (("upgrade", "nope"), "unknown revision 'nope'"),
+])
+def test_bad_revisions_and_ranges_exit_2(args, fragment):
+    assert_one_line_error(schema_pkg("-q", *args), 2, fragment)
+
+
+def test_downgrade_to_head_from_below_head_exits_2(scratch_url):
+    migrate(scratch_url, "0005")
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "head")
+    assert_one_line_error(result, 2, "not a valid downgrade target")
+
+
+@pytest.mark.parametrize("args, announced", [
+    (("downgrade", "0004"), "downgrading {} (from --url) to 0004"),
+    (("current",), "current revision of {}"),
+    (("advise",), "advising on {}"),
+    (("history", "--applied"), "deployment record of {}"),
+])
+def test_every_command_names_its_target(scratch_url, args, announced):
+    migrate(scratch_url, "0005")
+    result = schema_pkg("--url", url_text(scratch_url), *args)
+    assert announced.format(url_text(scratch_url)) in result.stderr, result.stderr
+
+
+def test_version_is_printed():
+    result = schema_pkg("--version")
+    assert result.returncode == 0 and result.stdout.startswith("schema-pkg ")
+
+
+@pytest.mark.parametrize("title", [
+    "Indexes for how the data is read: policy columns, foreign keys, \"my latest N\".",
+    "RLS for the 6 tables the document leaves open (ours, not the document's).",
+    "short title",
+])
+def test_titles_are_cut_at_a_word(title):
+    cut = cut_at_word(title, 40)
+    assert len(cut) <= 40
+    if cut != title:
+        kept = cut.rstrip("…")
+        assert title.startswith(kept) and title[len(kept)] in " ,;:-"

@@ -1,0 +1,49 @@
+"""docs/locks.md is what the revisions do now, observed on a scratch database."""
+
+from __future__ import annotations
+
+import pytest
+
+from schema_pkg.config import CHECKOUT_DIR
+from schema_pkg.lockreport import BOOKKEEPING, observe, render
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def steps(schema_pkg_server):
+    return observe(schema_pkg_server.url)
+
+
+def test_committed_lock_report_is_current(steps):
+    committed = (CHECKOUT_DIR / "docs" / "locks.md").read_text()
+    assert render(steps) == committed, "docs/locks.md is stale: run `make lock-report` and commit"
+
+
+def locks_of(steps, revision, direction):
+    return next(s.locks for s in steps if (s.revision, s.direction) == (revision, direction))
+
+
+def test_policies_on_existing_tables_are_observed_as_access_exclusive(steps):
+    assert locks_of(steps, "0006", "upgrade")["public.profiles"] == (7, "transaction")
+
+
+def test_concurrent_builds_are_observed_as_share_update_exclusive_per_statement(steps):
+    assert locks_of(steps, "0008", "upgrade")["public.projects"] == (3, "statement")
+
+
+def test_the_downgrades_that_drop_tables_are_reported_as_losing_data(steps):
+    report = render(steps)
+    assert "- Can lose data: yes, drops public.mezan_workflows" in report
+    assert report.count("- Can lose data: yes") == 2  # 0003 (tables) and 0001 (auth.users)
+
+
+# 0001's downgrade drops only the stand-in auth schema it created itself (never
+# Supabase's, which it leaves untouched), so its users table has no guard.
+UNGUARDED_ON_PURPOSE = {"auth.users"}
+
+
+def test_every_table_a_downgrade_drops_is_covered_by_the_data_loss_guard(steps):
+    for step in steps:
+        dropped = set(step.before.values()) - step.after - BOOKKEEPING - UNGUARDED_ON_PURPOSE
+        assert dropped <= set(step.guarded), (step.revision, dropped - set(step.guarded))

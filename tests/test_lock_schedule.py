@@ -1,0 +1,94 @@
+"""Lock waits stay short and grow; CONCURRENTLY builds wait for old transactions, visibly, once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from schema_pkg.deploy import lock_schedule, pause_seconds
+from schema_pkg.config import script_directory
+from schema_pkg.scratch import migrate
+from schema_pkg.settings import Timeouts
+from schema_pkg.verify import recorded_revision
+from tests.clirun import assert_one_line_error, schema_pkg, url_text
+from tests.test_deployer_polish import hold
+
+pytestmark = pytest.mark.slow
+
+HEAD = script_directory().get_current_head()
+
+
+def test_schedule_starts_at_50_ms_and_grows_to_the_longest_try_within_the_budget():
+    schedule = lock_schedule(Timeouts())
+    assert schedule[:5] == [50, 100, 200, 500, 1000]
+    assert max(schedule) == 1000
+    assert sum(schedule) >= 180_000 and sum(schedule[:-1]) < 180_000
+
+
+def test_schedule_follows_the_settings():
+    timeouts = Timeouts.from_env({"SCHEMA_PKG_LOCK_TIMEOUT": "200ms",
+                                  "SCHEMA_PKG_LOCK_WAIT_BUDGET": "1"})
+    schedule = lock_schedule(timeouts)
+    assert schedule[:3] == [50, 100, 200] and set(schedule[3:]) == {200}
+    assert lock_schedule(Timeouts(lock_retries=2)) == [50, 100, 200]
+
+
+def test_pauses_are_jittered_and_short():
+    pauses = {pause_seconds(500) for _ in range(20)}
+    assert len(pauses) > 1 and all(0.25 <= p <= 0.75 for p in pauses)
+    assert pause_seconds(1000) <= 1.0
+
+
+def test_every_retry_is_printed_and_the_upgrade_completes_once_the_blocker_ends(scratch_url):
+    migrate(scratch_url, "0005")
+    holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS SHARE MODE", 1.5)
+    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "head")
+    holder.join()
+    assert result.returncode == 0, result.stderr
+    retries = [line.strip() for line in result.stderr.splitlines() if "retry" in line]
+    assert retries and retries[0].startswith("retry 0006: lock on public.profiles not granted in 50 ms")
+    assert "blocked by pid" in retries[0] and "try 2/" in retries[0]
+    assert recorded_revision(scratch_url) == HEAD
+
+
+def test_concurrent_builds_ignore_lock_timeout(scratch_url):
+    migrate(scratch_url, "0007")
+    holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE", 1.5)
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+                        SCHEMA_PKG_LOCK_TIMEOUT="50ms", SCHEMA_PKG_LOCK_RETRIES="0")
+    holder.join()
+    assert result.returncode == 0, result.stderr
+    assert recorded_revision(scratch_url) == HEAD
+
+
+OLD_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM soc_teams"
+
+
+def hold_old_snapshot(url, seconds: float):
+    """A transaction holding a snapshot, already older than the pre-wait's 1 s threshold."""
+    holder = hold(url, OLD_SNAPSHOT, seconds)
+    time.sleep(1.1)
+    return holder
+
+
+def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url):
+    migrate(scratch_url, "0007")
+    holder = hold_old_snapshot(scratch_url, 3.5)
+    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "head")
+    holder.join()
+    assert result.returncode == 0, result.stderr
+    assert "0008 builds indexes CONCURRENTLY; waiting up to 120 s for 1 open transaction(s): pid" \
+        in result.stderr
+    assert "idle in transaction" in result.stderr
+
+
+def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
+    migrate(scratch_url, "0007")
+    holder = hold_old_snapshot(scratch_url, 5)
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+                        SCHEMA_PKG_CONCURRENT_PREWAIT="1.5")
+    holder.join()
+    assert_one_line_error(result, 1, "0008 not started: transactions still open after 1.5 s")
+    assert "database left at 0007" in result.stderr
+    assert recorded_revision(scratch_url) == "0007"
