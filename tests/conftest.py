@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
+from schema_pkg.config import BASELINE_REVISION
 from tests import spec
 
 
@@ -36,3 +37,16 @@ def scratch_url(schema_pkg_scratch):
     url = schema_pkg_scratch.create()
     yield url
     schema_pkg_scratch.drop(url)
+
+
+@pytest.fixture
+def baseline_url(schema_pkg_database_at):
+    """A fresh database at the baseline (0005), cloned from its template."""
+    return schema_pkg_database_at(BASELINE_REVISION)
+
+
+@pytest.fixture
+def head_url(schema_pkg_database_at):
+    """A fresh database at head, cloned from its template (for tests that change it)."""
+    return schema_pkg_database_at("head")
+

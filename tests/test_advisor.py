@@ -6,7 +6,6 @@ import pytest
 
 from schema_pkg.advisor import advise
 from schema_pkg.db import connection
-from schema_pkg.scratch import migrate
 from tests.clirun import schema_pkg, url_text
 
 # Deliberate findings at head; each is explained in docs/advisor.md.
@@ -38,9 +37,8 @@ def test_head_performance_warnings_all_come_from_verbatim_document_policies(sche
 
 
 @pytest.fixture
-def baseline(scratch_url):
-    migrate(scratch_url, "0005")
-    return scratch_url
+def baseline(baseline_url):
+    return baseline_url
 
 
 def test_baseline_findings_show_every_rule_can_fire(baseline):

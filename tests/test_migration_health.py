@@ -48,10 +48,9 @@ def test_models_match_the_migrations_at_head(schema_pkg_database):
     command.check(make_config(Target(schema_pkg_database, "tests"), quiet=True))
 
 
-def test_downgrade_to_base_leaves_none_of_our_objects(scratch_url):
-    migrate(scratch_url, "head")
-    migrate(scratch_url, "base", downgrade=True)
-    after = full_snapshot(scratch_url)
+def test_downgrade_to_base_leaves_none_of_our_objects(head_url):
+    migrate(head_url, "base", downgrade=True)
+    after = full_snapshot(head_url)
     public_objects = {section: keys for section, keys in after["public"].items()
                       if section not in ("grants", "owners")}
     assert all(not objects for objects in public_objects.values()), public_objects
@@ -59,13 +58,12 @@ def test_downgrade_to_base_leaves_none_of_our_objects(scratch_url):
     assert after["version"] == []
 
 
-def test_base_head_base_head_twice_restores_an_identical_catalog(scratch_url):
-    migrate(scratch_url, "head")
-    at_head = full_snapshot(scratch_url)
+def test_base_head_base_head_twice_restores_an_identical_catalog(head_url):
+    at_head = full_snapshot(head_url)
     for _ in range(2):
-        migrate(scratch_url, "base", downgrade=True)
-        migrate(scratch_url, "head")
-        assert full_snapshot(scratch_url) == at_head
+        migrate(head_url, "base", downgrade=True)
+        migrate(head_url, "head")
+        assert full_snapshot(head_url) == at_head
 
 
 @pytest.mark.parametrize("revision", REVISIONS)

@@ -11,8 +11,9 @@ from schema_pkg.catalog import snapshot
 from schema_pkg.scratch import migrate
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
-# owner of the database and a member of the API roles.
-MIGRATOR = "schema_pkg_test_supabase_postgres"
+# owner of the database and a member of the API roles.  It is named for the run and
+# dropped at the end of the session; the tests log in as it, so it is LOGIN.
+MIGRATOR_ATTRIBUTES = "LOGIN NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS"
 
 # Supabase's own auth objects, created beforehand as the platform would.
 SUPABASE_AUTH = """
@@ -39,23 +40,28 @@ def admin(url):
     return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture
-def supabase_database(schema_pkg_server, schema_pkg_scratch, schema_pkg_database):
-    """A database owned by a Supabase-like migrator, with Supabase's auth already there."""
-    server = admin(schema_pkg_server.url)
+@pytest.fixture(scope="module")
+def migrator(schema_pkg_scratch, schema_pkg_database):
+    """The Supabase-like migrating role (the API roles exist once a database is at head)."""
+    role = schema_pkg_scratch.create_role("supabase_postgres", MIGRATOR_ATTRIBUTES)
+    server = admin(schema_pkg_scratch.server_url)
     with server.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": MIGRATOR}).first():
-            conn.execute(text(f"CREATE ROLE {MIGRATOR} LOGIN NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS"))
-        conn.execute(text(f"GRANT anon, authenticated, service_role TO {MIGRATOR}"))
+        conn.execute(text(f'GRANT anon, authenticated, service_role TO "{role}"'))
+    server.dispose()
+    return role
+
+
+@pytest.fixture
+def supabase_database(schema_pkg_scratch, migrator):
+    """A database owned by a Supabase-like migrator, with Supabase's auth already there."""
     url = schema_pkg_scratch.create()
     engine = admin(url)
     with engine.connect() as conn:
-        conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO {MIGRATOR}'))
+        conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO "{migrator}"'))
         conn.exec_driver_sql(SUPABASE_AUTH)
     engine.dispose()
-    yield url, url.set(username=MIGRATOR, password=None)
+    yield url, url.set(username=migrator, password=None)
     schema_pkg_scratch.drop(url)
-    server.dispose()
 
 
 def auth_snapshot(url):
@@ -76,7 +82,7 @@ def test_migrator_is_not_a_superuser(supabase_database):
     engine.dispose()
 
 
-def test_migrations_apply_as_supabase_postgres_and_leave_auth_untouched(supabase_database):
+def test_migrations_apply_as_supabase_postgres_and_leave_auth_untouched(supabase_database, migrator):
     superuser_url, as_migrator = supabase_database
     before = auth_snapshot(superuser_url)
     migrate(as_migrator, "head")
@@ -87,7 +93,7 @@ def test_migrations_apply_as_supabase_postgres_and_leave_auth_untouched(supabase
                                 ).scalar()
         assert policies >= 22
         assert conn.execute(text("SELECT pg_get_userbyid(relowner) FROM pg_class "
-                                 "WHERE oid = 'public.projects'::regclass")).scalar() == MIGRATOR
+                                 "WHERE oid = 'public.projects'::regclass")).scalar() == migrator
     engine.dispose()
 
 
