@@ -34,12 +34,27 @@ from schema_pkg.settings import libpq_url, redact
 from schema_pkg.testserver import NoServerError, answers, start_server
 
 
+SERVER_USED = pytest.StashKey[str]()
+
+
 def stop_session(message: str) -> None:
     pytest.exit(f"schema_pkg: {message}", returncode=4)
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which server the run used (make test-matrix relies on it to show the versions)."""
+    if SERVER_USED in config.stash:
+        terminalreporter.write_line(f"schema_pkg: {config.stash[SERVER_USED]}")
+
+
+def describe_server(server) -> str:
+    with psycopg.connect(libpq_url(server.url)) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    return f"tests ran on PostgreSQL {version} at {redact(server.url)} (from {server.provider})"
+
+
 @pytest.fixture(scope="session")
-def schema_pkg_server():
+def schema_pkg_server(request):
     try:
         server = start_server()
     except NoServerError as exc:
@@ -51,6 +66,7 @@ def schema_pkg_server():
         server.stop()
         stop_session(f"the test server {redact(server.url)} (from {server.provider}) "
                      f"does not answer: {refused}")
+    request.config.stash[SERVER_USED] = describe_server(server)
     yield server
     server.stop()
 
