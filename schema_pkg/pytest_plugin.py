@@ -33,7 +33,6 @@ from schema_pkg import testing
 from schema_pkg.settings import libpq_url, redact
 from schema_pkg.testserver import NoServerError, answers, start_server
 
-
 SERVER_USED = pytest.StashKey[str]()
 
 

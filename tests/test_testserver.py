@@ -60,5 +60,6 @@ def test_nothing_available_names_why_each_step_was_skipped():
 def test_missing_packages_are_named_with_the_extra_to_install():
     with pytest.raises(NoServerError, match=r"no pg_ctl found .*; testcontainers is not installed"):
         choose_provider({}, probes(local_default="refused", pg_ctl=None, has_testcontainers=False))
-    with pytest.raises(NoServerError, match=r"pytest-postgresql is missing \(pip install 'schema_pkg\[testing\]'\)"):
+    missing = r"pytest-postgresql is missing \(pip install 'schema_pkg\[testing\]'\)"
+    with pytest.raises(NoServerError, match=missing):
         choose_provider({}, probes(local_default="refused", has_pytest_postgresql=False, docker=False))
