@@ -30,8 +30,9 @@ import psycopg
 import pytest
 
 from schema_pkg import testing
+from schema_pkg.scratch import ScratchDatabases
 from schema_pkg.settings import libpq_url, redact
-from schema_pkg.testserver import NoServerError, answers, start_server
+from schema_pkg.testserver import NoServerError, answers, installed, start_server
 
 SERVER_USED = pytest.StashKey[str]()
 
@@ -72,10 +73,8 @@ def schema_pkg_server(request):
 
 @pytest.fixture(scope="session")
 def schema_pkg_scratch(schema_pkg_server):
-    try:
-        from schema_pkg.scratch import ScratchDatabases
-    except ImportError as exc:
-        stop_session(f"{exc}: install the test kit with pip install 'schema_pkg[testing]'")
+    if not installed("pytest_postgresql"):
+        stop_session("pytest-postgresql is missing: pip install 'schema_pkg[testing]'")
     try:
         scratch = ScratchDatabases(schema_pkg_server.url)
         scratch.drop_dead_runs()

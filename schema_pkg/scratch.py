@@ -22,7 +22,6 @@ import secrets
 import psycopg
 from alembic import command
 from psycopg import sql
-from pytest_postgresql.janitor import DatabaseJanitor
 from sqlalchemy.engine import URL
 
 from schema_pkg.config import make_config
@@ -49,7 +48,7 @@ class ScratchDatabases:
         self.server_url = server_url
         self.prefix = f"{NAME_PREFIX}{secrets.token_hex(4)}"
         self.counter = itertools.count(1)
-        self.created: dict[str, DatabaseJanitor] = {}
+        self.created: dict = {}  # name -> its DatabaseJanitor
         self.templates: dict[str, URL] = {}
         self.roles: list[str] = []
         self.lock = psycopg.connect(libpq_url(server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
@@ -58,7 +57,9 @@ class ScratchDatabases:
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(libpq_url(self.server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
 
-    def janitor(self, name: str, template: str | None = None, as_template: bool = False) -> DatabaseJanitor:
+    def janitor(self, name: str, template: str | None = None, as_template: bool = False):
+        from pytest_postgresql.janitor import DatabaseJanitor  # the [testing] extra; deployers lack it
+
         url = self.server_url
         return DatabaseJanitor(
             user=url.username, password=url.password, host=url.host, port=url.port or 5432,
