@@ -1,14 +1,16 @@
 # schema_pkg: every target delegates to the schema-pkg CLI or to pytest.
 # The database comes from DATABASE_URL, then PG*, then the local default
 # postgresql://postgres@127.0.0.1:5432/alawein (created by `make migrate` if missing).
+# `make test` needs no configuration: see "Tests" in README.md for how it finds a server.
 
 VENV   ?= .venv
 PYTHON ?= python3
 BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
+PG_VERSIONS ?= machine 17 18
 
-.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +40,9 @@ advise:               ## lint the live catalog (RLS, functions, indexes, policie
 
 test:
 	$(BIN)/pytest
+
+test-matrix:          ## the suite on this machine's server and on PostgreSQL 17 and 18 (PG_VERSIONS=...)
+	.ci/matrix $(PG_VERSIONS)
 
 lint:                 ## ruff on the code, squawk on the SQL DBAs review
 	$(BIN)/ruff check schema_pkg tests versions benchmarks
