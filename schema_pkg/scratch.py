@@ -128,6 +128,12 @@ class ScratchDatabases:
         return dropped
 
 
+def url_as_role(url: URL, role: str) -> URL:
+    """``url`` with ``SET ROLE role`` at connection start (libpq ``options``), so a NOLOGIN
+    role can be acted as without ever being able to log in."""
+    return url.update_query_dict({"options": f"-c role={role}"})
+
+
 def drop_role(conn: psycopg.Connection, role: str) -> bool:
     """DROP OWNED (grants and objects in the maintenance database), then DROP ROLE.
 

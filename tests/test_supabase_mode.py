@@ -8,12 +8,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot
-from schema_pkg.scratch import migrate
+from schema_pkg.scratch import migrate, url_as_role
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
-# owner of the database and a member of the API roles.  It is named for the run and
-# dropped at the end of the session; the tests log in as it, so it is LOGIN.
-MIGRATOR_ATTRIBUTES = "LOGIN NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS"
+# owner of the database and a member of the API roles.  It is named for the run, dropped
+# at the end of the session, and NOLOGIN: the migrations reach it with SET ROLE.
+MIGRATOR_ATTRIBUTES = "NOLOGIN NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS"
 
 # Supabase's own auth objects, created beforehand as the platform would.
 SUPABASE_AUTH = """
@@ -60,7 +60,7 @@ def supabase_database(schema_pkg_scratch, migrator):
         conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO "{migrator}"'))
         conn.exec_driver_sql(SUPABASE_AUTH)
     engine.dispose()
-    yield url, url.set(username=migrator, password=None)
+    yield url, url_as_role(url, migrator)
     schema_pkg_scratch.drop(url)
 
 
