@@ -64,12 +64,12 @@ def in_transaction(conn) -> bool:
 
 @contextmanager
 def rolled_back(conn) -> Iterator[None]:
-    """A transaction, or a savepoint inside an open one, that always rolls back."""
+    """A transaction of its own (none is open) that always rolls back."""
     if isinstance(conn, psycopg.Connection):
         with conn.transaction(force_rollback=True):
             yield
         return
-    transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
+    transaction = conn.begin()
     try:
         yield
     finally:
