@@ -1,14 +1,16 @@
 # schema_pkg: every target delegates to the schema-pkg CLI or to pytest.
 # The database comes from DATABASE_URL, then PG*, then the local default
 # postgresql://postgres@127.0.0.1:5432/alawein (created by `make migrate` if missing).
+# `make test` needs no configuration: see "Tests" in README.md for how it finds a server.
 
 VENV   ?= .venv
 PYTHON ?= python3
 BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
+PG_VERSIONS ?= machine 17 18
 
-.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report lock-report bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +44,9 @@ test:
 SQUAWK      = $(BIN)/squawk --config .squawk.toml --pg-version=15.0
 INT_FILES   = sql/0003_documented_tables.upgrade.sql sql/full_upgrade.sql
 DROP_RULES  = ban-drop-table,ban-drop-function,ban-drop-type,ban-drop-schema,ban-drop-column,ban-drop-database,ban-drop-not-null
+
+test-matrix:          ## the suite on this machine's server and on PostgreSQL 17 and 18 (PG_VERSIONS=...)
+	.ci/matrix $(PG_VERSIONS)
 
 lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules scoped per file kind)
 	$(BIN)/ruff check schema_pkg tests versions benchmarks

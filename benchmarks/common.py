@@ -11,9 +11,10 @@ from schema_pkg.settings import normalize_url
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def scratch_databases(prefix: str) -> ScratchDatabases:
+def scratch_databases() -> ScratchDatabases:
+    """Scratch databases on DATABASE_URL's server (else the local default); close() them."""
     server = normalize_url(os.environ.get("DATABASE_URL", DEFAULT_SERVER))
-    return ScratchDatabases(server, prefix=prefix)
+    return ScratchDatabases(server)
 
 
 def median_ms(seconds: list[float]) -> float:

@@ -175,7 +175,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["clean", "blocker"], help="run one scenario")
     args = parser.parse_args()
-    scratch = scratch_databases("schema_pkg_bench_deploy")
+    scratch = scratch_databases()
     template = scratch.create()
     try:
         loading = time.perf_counter()
@@ -190,7 +190,7 @@ def main() -> int:
         if args.only != "clean":
             run(scratch, template, with_blocker=True)
     finally:
-        scratch.drop_all()
+        scratch.close()
     return 0
 
 

@@ -41,14 +41,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    scratch = scratch_databases("schema_pkg_bench_migrate")
-    print(f"migrate on {machine()}; {args.runs} runs each")
-    upgrades = [whole_process_upgrade(scratch) for _ in range(args.runs)]
-    print(f"  whole-process upgrade head, empty database   median {median_ms(upgrades):7.0f} ms"
-          f"   (target <= 1000 ms)")
-    trips = [round_trip(scratch) for _ in range(args.runs)]
-    print(f"  base -> head -> base -> head, one process     median {median_ms(trips):7.0f} ms"
-          f"   (target <= 3000 ms)")
+    scratch = scratch_databases()
+    try:
+        print(f"migrate on {machine()}; {args.runs} runs each")
+        upgrades = [whole_process_upgrade(scratch) for _ in range(args.runs)]
+        print(f"  whole-process upgrade head, empty database   median {median_ms(upgrades):7.0f} ms"
+              f"   (target <= 1000 ms)")
+        trips = [round_trip(scratch) for _ in range(args.runs)]
+        print(f"  base -> head -> base -> head, one process     median {median_ms(trips):7.0f} ms"
+              f"   (target <= 3000 ms)")
+    finally:
+        scratch.close()
     return 0
 
 

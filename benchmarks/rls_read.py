@@ -108,7 +108,7 @@ def measure(url, users: int, repeats: int, label: str, policy_change: str | None
 
 
 def run_size(users: int, rows_per_user: int, repeats: int, baseline_repeats: int) -> dict:
-    scratch = scratch_databases("schema_pkg_bench")
+    scratch = scratch_databases()
     url = scratch.create()
     try:
         print(f"\n{users * rows_per_user:,} rows over {users:,} users", flush=True)
@@ -125,7 +125,7 @@ def run_size(users: int, rows_per_user: int, repeats: int, baseline_repeats: int
         fast = measure(url, users, repeats, "head, (select auth.uid())", policy_change=FAST_FORM)
         return {"baseline": baseline, "head": head, "fast": fast}
     finally:
-        scratch.drop(url)
+        scratch.close()
 
 
 def main() -> int:

@@ -153,7 +153,7 @@ class Observer:
 
 def observe(server_url) -> list[Step]:
     """Every step, base to head then head to base, on a scratch database."""
-    scratch = ScratchDatabases(server_url, prefix="schema_pkg_locks")
+    scratch = ScratchDatabases(server_url)
     url = scratch.create()
     scripts = revisions_in_order()
     plan = [(s, "upgrade", s.revision) for s in scripts]
@@ -176,7 +176,7 @@ def observe(server_url) -> list[Step]:
                 conn.commit()
                 steps.append(step)
     finally:
-        scratch.drop(url)
+        scratch.close()
     return steps
 
 

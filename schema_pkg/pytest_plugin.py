@@ -1,16 +1,25 @@
-"""pytest plugin (entry point ``pytest11``): a migrated database and the identity helpers.
+"""pytest plugin (entry point ``pytest11``): migrated databases, the identity helpers, the RLS kit.
 
-Fixtures:
+Fixtures (install with ``pip install 'schema_pkg[testing]'``):
 
-* ``schema_pkg_server``: a PostgreSQL server (DATABASE_URL / PG*, local
-  binaries, Docker; see :mod:`schema_pkg.testserver`), session-wide;
-* ``schema_pkg_scratch``: creates scratch databases on it, dropped at the end;
-* ``schema_pkg_database``: the URL of a scratch database migrated to head;
-* ``schema_pkg_connection``: a psycopg connection to it whose work is always
-  rolled back;
+* ``schema_pkg_server``: a PostgreSQL server, session-wide (DATABASE_URL /
+  PG*, the local default 127.0.0.1:5432, local binaries, Docker; see
+  :mod:`schema_pkg.testserver`).  No server, or one that does not answer,
+  ends the session with one line;
+* ``schema_pkg_scratch``: :class:`schema_pkg.scratch.ScratchDatabases` on it:
+  scratch databases and roles, templates per revision, dropped at the end;
+  leftovers of dead runs are dropped at start;
+* ``schema_pkg_database``: the URL of a database at head (a template clone);
+* ``schema_pkg_database_at``: ``schema_pkg_database_at("0005")`` gives a
+  fresh database at that revision, dropped after the test;
+* ``schema_pkg_connection``: a psycopg connection to ``schema_pkg_database``
+  inside a transaction that is always rolled back (commit is refused);
 * ``as_anon``, ``as_user``, ``as_service_role``: :mod:`schema_pkg.testing`'s
   context managers bound to that connection, e.g.
-  ``with as_user(alice_id) as db: db.execute(...)``.
+  ``with as_user(alice_id) as db: db.execute(...)``; writes made in a block
+  stay visible to later blocks of the same test;
+* ``rls``: :class:`schema_pkg.rlskit.RlsKit` on that connection: seed as
+  someone, then assert what each actor sees or changes.
 """
 
 from __future__ import annotations
@@ -21,40 +30,84 @@ import psycopg
 import pytest
 
 from schema_pkg import testing
-from schema_pkg.scratch import ScratchDatabases, migrate
-from schema_pkg.settings import libpq_url
-from schema_pkg.testserver import NoServerError, start_server
+from schema_pkg.scratch import ScratchDatabases
+from schema_pkg.settings import libpq_url, redact
+from schema_pkg.testserver import NoServerError, answers, installed, start_server
+
+SERVER_USED = pytest.StashKey[str]()
+
+
+def stop_session(message: str) -> None:
+    pytest.exit(f"schema_pkg: {message}", returncode=4)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which server the run used (make test-matrix relies on it to show the versions)."""
+    if SERVER_USED in config.stash:
+        terminalreporter.write_line(f"schema_pkg: {config.stash[SERVER_USED]}")
+
+
+def describe_server(server) -> str:
+    with psycopg.connect(libpq_url(server.url)) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    return f"tests ran on PostgreSQL {version} at {redact(server.url)} (from {server.provider})"
 
 
 @pytest.fixture(scope="session")
-def schema_pkg_server():
+def schema_pkg_server(request):
     try:
         server = start_server()
     except NoServerError as exc:
-        pytest.exit(str(exc), returncode=4)
+        stop_session(str(exc))
+    except Exception as exc:  # a provider that fails to start, e.g. a bad DATABASE_URL
+        stop_session(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}")
+    refused = answers(server.url)
+    if refused is not None:
+        server.stop()
+        stop_session(f"the test server {redact(server.url)} (from {server.provider}) "
+                     f"does not answer: {refused}")
+    request.config.stash[SERVER_USED] = describe_server(server)
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def schema_pkg_scratch(schema_pkg_server):
-    scratch = ScratchDatabases(schema_pkg_server.url)
+    if not installed("pytest_postgresql"):
+        stop_session("pytest-postgresql is missing: pip install 'schema_pkg[testing]'")
+    try:
+        scratch = ScratchDatabases(schema_pkg_server.url)
+        scratch.drop_dead_runs()
+    except psycopg.Error as exc:
+        stop_session(f"cannot manage scratch databases on {redact(schema_pkg_server.url)}: "
+                     f"{str(exc).strip().splitlines()[0]}")
     yield scratch
-    scratch.drop_all()
+    scratch.close()
 
 
 @pytest.fixture(scope="session")
 def schema_pkg_database(schema_pkg_scratch):
-    url = schema_pkg_scratch.create()
-    migrate(url, "head")
-    return url
+    return schema_pkg_scratch.clone("head")
+
+
+@pytest.fixture
+def schema_pkg_database_at(schema_pkg_scratch):
+    made = []
+
+    def at(revision: str = "head"):
+        made.append(schema_pkg_scratch.clone(revision))
+        return made[-1]
+
+    yield at
+    for url in made:
+        schema_pkg_scratch.drop(url)
 
 
 @pytest.fixture
 def schema_pkg_connection(schema_pkg_database):
     with psycopg.connect(libpq_url(schema_pkg_database)) as conn:
-        yield conn
-        conn.rollback()
+        with conn.transaction(force_rollback=True):
+            yield conn
 
 
 @pytest.fixture
@@ -70,3 +123,10 @@ def as_user(schema_pkg_connection):
 @pytest.fixture
 def as_service_role(schema_pkg_connection):
     return functools.partial(testing.as_service_role, schema_pkg_connection)
+
+
+@pytest.fixture
+def rls(schema_pkg_connection):
+    from schema_pkg.rlskit import RlsKit
+
+    return RlsKit(schema_pkg_connection)

@@ -1,49 +1,151 @@
-"""Scratch databases on a test server: create (optionally from a template), migrate, drop.
+"""Scratch databases and roles on a test server, through pytest-postgresql's DatabaseJanitor.
 
-Every name starts with a per-process prefix, so parallel runs never collide
-and the database the server URL names is never touched.
+Every name starts with ``schema_pkg_test_<run>_``, where ``<run>`` is random
+per test session.  While the session lives it holds a session-level advisory
+lock keyed on that prefix, on the server itself, so any other run (on this
+machine, another machine or in a container) can tell a live run from a dead
+one.  At start each run drops the databases and roles of dead runs; it never
+drops anything not named ``schema_pkg_test_*``, and never touches the
+database the server URL names.
+
+Migrated states are built once per session as template databases
+(:meth:`ScratchDatabases.template`) and cloned in milliseconds
+(:meth:`ScratchDatabases.clone`), instead of re-running the migrations.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
+import re
+import secrets
 
+import psycopg
 from alembic import command
-from sqlalchemy import text
+from psycopg import sql
 from sqlalchemy.engine import URL
 
 from schema_pkg.config import make_config
-from schema_pkg.db import connection
-from schema_pkg.settings import Target
+from schema_pkg.settings import Target, libpq_url
+
+NAME_PREFIX = "schema_pkg_test_"
+RUN_OF_NAME = re.compile(r"^(schema_pkg_test_[^_]+)_")
+CONNECT_TIMEOUT = 5  # DatabaseJanitor retries for 60 s by default
+
+LIVE_RUN = """
+SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+               AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(%s, 0))
+"""
+
+
+def run_of(name: str) -> str | None:
+    """The run prefix a scratch name belongs to (``schema_pkg_test_<run>``), or None."""
+    match = RUN_OF_NAME.match(name)
+    return match.group(1) if match else None
 
 
 class ScratchDatabases:
-    def __init__(self, server_url: URL, prefix: str = "schema_pkg_test"):
+    def __init__(self, server_url: URL):
         self.server_url = server_url
-        self.prefix = f"{prefix}_{os.getpid()}"
+        self.prefix = f"{NAME_PREFIX}{secrets.token_hex(4)}"
         self.counter = itertools.count(1)
-        self.created: list[str] = []
+        self.created: dict = {}  # name -> its DatabaseJanitor
+        self.templates: dict[str, URL] = {}
+        self.roles: list[str] = []
+        self.lock = psycopg.connect(libpq_url(server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        self.lock.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [self.prefix])
 
-    def _run(self, statement: str) -> None:
-        with connection(self.server_url, isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(statement))
+    def admin(self) -> psycopg.Connection:
+        return psycopg.connect(libpq_url(self.server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
 
-    def create(self, template: URL | None = None, name: str | None = None) -> URL:
+    def janitor(self, name: str, template: str | None = None, as_template: bool = False):
+        from pytest_postgresql.janitor import DatabaseJanitor  # the [testing] extra; deployers lack it
+
+        url = self.server_url
+        return DatabaseJanitor(
+            user=url.username, password=url.password, host=url.host, port=url.port or 5432,
+            dbname=name, template_dbname=template, as_template=as_template,
+            maintenance_dbname=url.database, connection_timeout=CONNECT_TIMEOUT,
+        )
+
+    def create(self, template: URL | None = None, name: str | None = None, as_template: bool = False) -> URL:
+        """A new database: empty, or a copy of ``template`` (its sessions are ended first)."""
         name = name or f"{self.prefix}_{next(self.counter)}"
-        clause = f' TEMPLATE "{template.database}"' if template is not None else ""
-        self._run(f'CREATE DATABASE "{name}"{clause}')
-        self.created.append(name)
+        janitor = self.janitor(name, template.database if template is not None else None, as_template)
+        janitor.init()
+        self.created[name] = janitor
         return self.server_url.set(database=name)
 
     def drop(self, url: URL) -> None:
-        self._run(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-        if url.database in self.created:
-            self.created.remove(url.database)
+        janitor = self.created.pop(url.database, None) or self.janitor(url.database)
+        janitor.drop()
 
-    def drop_all(self) -> None:
+    def template(self, revision: str = "head") -> URL:
+        """A template database migrated to ``revision``, built once per session."""
+        if revision not in self.templates:
+            url = self.create(name=f"{self.prefix}_tpl_{revision}", as_template=True)
+            migrate(url, revision)
+            self.templates[revision] = url
+        return self.templates[revision]
+
+    def clone(self, revision: str = "head") -> URL:
+        """A fresh database at ``revision``, copied from its template."""
+        return self.create(template=self.template(revision))
+
+    def create_role(self, name: str, attributes: str = "NOLOGIN") -> str:
+        """A cluster-wide role named for this run, dropped at :meth:`close`."""
+        role = f"{self.prefix}_{name}"
+        with self.admin() as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} " + attributes).format(sql.Identifier(role)))
+        self.roles.append(role)
+        return role
+
+    def close(self) -> None:
+        """Drop everything this run made, then release its lock."""
         for name in list(self.created):
             self.drop(self.server_url.set(database=name))
+        with self.admin() as conn:
+            for role in self.roles:
+                drop_role(conn, role)
+        self.lock.close()
+
+    def drop_dead_runs(self) -> list[str]:
+        """Drop the databases and roles of runs whose lock nobody holds; returns their names."""
+        dropped = []
+        with self.admin() as conn:
+            names = [row[0] for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'schema\\_pkg\\_test\\_%'")]
+            roles = [row[0] for row in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE 'schema\\_pkg\\_test\\_%'")]
+            dead = {run for run in map(run_of, names + roles)
+                    if run and not conn.execute(LIVE_RUN, [run]).fetchone()[0]}
+            for name in names:
+                if run_of(name) in dead:
+                    self.janitor(name, as_template=True).drop()
+                    dropped.append(name)
+            for role in roles:
+                if run_of(role) in dead and drop_role(conn, role):
+                    dropped.append(role)
+        return dropped
+
+
+def url_as_role(url: URL, role: str) -> URL:
+    """``url`` with ``SET ROLE role`` at connection start (libpq ``options``), so a NOLOGIN
+    role can be acted as without ever being able to log in."""
+    return url.update_query_dict({"options": f"-c role={role}"})
+
+
+def drop_role(conn: psycopg.Connection, role: str) -> bool:
+    """DROP OWNED (grants and objects in the maintenance database), then DROP ROLE.
+
+    False when the role still owns objects in another database (it is left alone)."""
+    assert role.startswith(NAME_PREFIX), role
+    try:
+        with conn.transaction():
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    except psycopg.errors.DependentObjectsStillReferenced:
+        return False
+    return True
 
 
 def migrate(url: URL, revision: str = "head", *, downgrade: bool = False) -> None:

@@ -3,10 +3,17 @@
 PostgREST runs each request in a transaction with ``SET LOCAL ROLE <role>``
 and ``set_config('request.jwt.claims', '<json>', true)``.  These context
 managers do the same on a psycopg 3 connection or a SQLAlchemy 2
-``Connection`` and always roll back: in a transaction already open they use
-a savepoint, so seeding done before stays visible and the role and claims end
-with the block.  Only
-``request.jwt.claims`` is set, as PostgREST does today.  ``auth.uid()``
+``Connection``, and never commit:
+
+* inside a transaction already open (the plugin's ``schema_pkg_connection``
+  always has one), a block is a savepoint: its writes stay visible to the
+  blocks after it until that transaction ends, so "alice inserts, then bob
+  cannot see it" means what it says; the role and claims end with the block,
+  and a block that fails is rolled back alone;
+* with no transaction open (e.g. an autocommit connection), the block is its
+  own transaction and is rolled back at its end.
+
+Only ``request.jwt.claims`` is set, as PostgREST does today.  ``auth.uid()``
 prefers the legacy ``request.jwt.claim.sub`` when it is set, so a stale legacy
 setting on the connection would impersonate someone: the helpers refuse to
 run (:class:`StaleLegacyClaimError`) rather than let it.
@@ -17,6 +24,8 @@ Example::
 
     with as_user(conn, alice_id) as db:
         rows = db.execute("select id from simcore_simulations").fetchall()
+
+For seeding and assertions that state their intent, see :mod:`schema_pkg.rlskit`.
 """
 
 from __future__ import annotations
@@ -44,19 +53,64 @@ def execute(conn, statement: str, params: tuple = ()):
     return conn.exec_driver_sql(statement, params)
 
 
+def driver_connection(conn) -> psycopg.Connection:
+    """The psycopg connection under a psycopg or SQLAlchemy connection."""
+    return conn if isinstance(conn, psycopg.Connection) else conn.connection.driver_connection
+
+
+def in_transaction(conn) -> bool:
+    return driver_connection(conn).info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
 @contextmanager
 def rolled_back(conn) -> Iterator[None]:
-    """A transaction, or a savepoint inside an open one, that always rolls back."""
+    """A transaction of its own (none is open) that always rolls back."""
     if isinstance(conn, psycopg.Connection):
         with conn.transaction(force_rollback=True):
             yield
         return
-    transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
+    transaction = conn.begin()
     try:
         yield
     finally:
         if transaction.is_active:
             transaction.rollback()
+
+
+@contextmanager
+def kept_in_transaction(conn) -> Iterator[None]:
+    """A savepoint in the open transaction: released when the block succeeds (its
+    writes stay until that transaction ends), rolled back when it raises or fails."""
+    execute(conn, "SAVEPOINT schema_pkg_block")
+    try:
+        yield
+    except BaseException:
+        execute(conn, "ROLLBACK TO SAVEPOINT schema_pkg_block")
+        raise
+    if driver_connection(conn).info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+        execute(conn, "ROLLBACK TO SAVEPOINT schema_pkg_block")
+    execute(conn, "RELEASE SAVEPOINT schema_pkg_block")
+
+
+@contextmanager
+def settings_restored(conn, names: tuple[str, ...]) -> Iterator[None]:
+    """Put the transaction-local settings ``names`` back as they were after the block."""
+    before = [execute(conn, "SELECT current_setting(%s, true)", (name,)).fetchone()[0] for name in names]
+    yield
+    if driver_connection(conn).info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+        for name, value in zip(names, before, strict=True):
+            execute(conn, "SELECT set_config(%s, %s, true)", (name, value or ""))
+
+
+@contextmanager
+def api_block(conn) -> Iterator[None]:
+    """See the module docstring: kept in an open transaction, else rolled back."""
+    if not in_transaction(conn):
+        with rolled_back(conn):
+            yield
+        return
+    with settings_restored(conn, ("role", "request.jwt.claims")), kept_in_transaction(conn):
+        yield
 
 
 def refuse_stale_legacy_claims(conn) -> None:
@@ -71,14 +125,14 @@ def refuse_stale_legacy_claims(conn) -> None:
 
 @contextmanager
 def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
-    """Run the block as ``role`` with ``claims``; always rolled back.
+    """Run the block as ``role`` with ``claims``; never committed (see the module docstring).
 
     ``conn`` is a psycopg 3 connection or a SQLAlchemy 2 ``Connection``; the
     block gets the same object back.
     """
     if role not in API_ROLES:
         raise ValueError(f"unknown API role {role!r}; expected one of {API_ROLES}")
-    with rolled_back(conn):
+    with api_block(conn):
         execute(conn, f"SET LOCAL ROLE {role}")  # role is one of API_ROLES
         refuse_stale_legacy_claims(conn)
         execute(conn, "SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))

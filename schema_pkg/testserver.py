@@ -1,18 +1,22 @@
 """Find a PostgreSQL server for tests, in the documented order.
 
 1. ``DATABASE_URL`` or the ``PG*`` variables: an existing server;
-2. local PostgreSQL binaries (``pg_ctl``), started through pytest-postgresql
+2. the local default server that ``schema-pkg`` itself uses
+   (postgresql://postgres@127.0.0.1:5432), when it answers;
+3. local PostgreSQL binaries (``pg_ctl``), started through pytest-postgresql
    (not as root: PostgreSQL refuses to run as root);
-3. Docker, through testcontainers (only when a Docker daemon answers);
-4. otherwise a clear message saying what to install.
+4. Docker, through testcontainers (only when a Docker daemon answers);
+5. otherwise one message naming why each step was skipped.
 
-:func:`choose_provider` is pure, so the order is unit-tested without any of
-them; :func:`start_server` does the starting.
+:func:`choose_provider` decides from probes it is given, so the order is
+unit-tested without any server; :func:`start_server` does the probing and the
+starting.  Each probe runs only when the steps before it were skipped.
 """
 
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import socket
@@ -20,16 +24,13 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import psycopg
 from sqlalchemy.engine import URL
 
-from schema_pkg.settings import normalize_url, url_from_pg_env
+from schema_pkg.settings import libpq_url, normalize_url, url_from_pg_env
 
-NO_SERVER_MESSAGE = (
-    "no PostgreSQL server for the tests: set DATABASE_URL (e.g. "
-    "postgresql://postgres@127.0.0.1:5432/postgres), install the PostgreSQL server "
-    "binaries (pg_ctl; e.g. apt-get install postgresql) and run as a non-root user, "
-    "or start a Docker daemon for testcontainers"
-)
+LOCAL_DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+PROBE_TIMEOUT = 3  # seconds: a dead server must give its one line quickly
 
 
 class NoServerError(RuntimeError):
@@ -62,17 +63,51 @@ def docker_answers() -> bool:
         return False
 
 
-def choose_provider(
-    environ: Mapping[str, str], *, is_root: bool, pg_ctl: str | None, docker_ok: bool
-) -> str:
-    """Which provider to use: "environment", "pytest-postgresql" or "testcontainers"."""
+def answers(url: URL) -> str | None:
+    """None when a session opens on ``url``, else the first line of the reason."""
+    try:
+        with psycopg.connect(libpq_url(url), connect_timeout=PROBE_TIMEOUT):
+            return None
+    except psycopg.Error as exc:
+        return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+@dataclass
+class Probes:
+    """How to learn each fact; start_server passes real probes, the tests fakes."""
+
+    local_default: Callable[[], str | None]  # None when it answers, else why not
+    is_root: bool
+    pg_ctl: str | None
+    has_pytest_postgresql: bool
+    docker: Callable[[], bool]
+    has_testcontainers: bool
+
+
+def choose_provider(environ: Mapping[str, str], probes: Probes) -> str:
+    """"environment", "local default", "pytest-postgresql" or "testcontainers"."""
     if environ.get("DATABASE_URL") or url_from_pg_env(environ) is not None:
         return "environment"
-    if pg_ctl and not is_root:
+    skipped = ["DATABASE_URL and PG* unset"]
+    refused = probes.local_default()
+    if refused is None:
+        return "local default"
+    skipped.append(f"nothing answers at 127.0.0.1:5432 ({refused})")
+    if not probes.pg_ctl:
+        skipped.append("no pg_ctl found (install the PostgreSQL server binaries)")
+    elif probes.is_root:
+        skipped.append("pg_ctl found but PostgreSQL refuses to run as root")
+    elif not probes.has_pytest_postgresql:
+        skipped.append("pg_ctl found but pytest-postgresql is missing (pip install 'schema_pkg[testing]')")
+    else:
         return "pytest-postgresql"
-    if docker_ok:
+    if not probes.has_testcontainers:
+        skipped.append("testcontainers is not installed")
+    elif not probes.docker():
+        skipped.append("no Docker daemon")
+    else:
         return "testcontainers"
-    raise NoServerError(NO_SERVER_MESSAGE)
+    raise NoServerError("no PostgreSQL server for the tests: " + "; ".join(skipped))
 
 
 def free_port() -> int:
@@ -82,10 +117,7 @@ def free_port() -> int:
 
 
 def start_local_binaries(pg_ctl: str) -> Server:
-    try:
-        from pytest_postgresql.executors import PostgreSQLExecutor
-    except ImportError:  # pytest-postgresql < 7
-        from pytest_postgresql.executor import PostgreSQLExecutor
+    from pytest_postgresql.executors import PostgreSQLExecutor
 
     workdir = tempfile.mkdtemp(prefix="schema_pkg_pg_")
     port = free_port()
@@ -112,19 +144,28 @@ def start_container() -> Server:
     return Server(normalize_url(container.get_connection_url()), "testcontainers", container.stop)
 
 
+def installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
 def start_server(environ: Mapping[str, str] | None = None) -> Server:
     environ = os.environ if environ is None else environ
-    pg_ctl = find_pg_ctl()
-    provider = choose_provider(
-        environ,
+    local_default = normalize_url(LOCAL_DEFAULT_SERVER)
+    probes = Probes(
+        local_default=lambda: answers(local_default),
         is_root=hasattr(os, "geteuid") and os.geteuid() == 0,
-        pg_ctl=pg_ctl,
-        docker_ok=not environ.get("DATABASE_URL") and docker_answers(),
+        pg_ctl=find_pg_ctl(),
+        has_pytest_postgresql=installed("pytest_postgresql"),
+        docker=docker_answers,
+        has_testcontainers=installed("testcontainers"),
     )
+    provider = choose_provider(environ, probes)
     if provider == "environment":
         raw = environ.get("DATABASE_URL")
         url = normalize_url(raw) if raw else url_from_pg_env(environ)
-        return Server(url, provider)
+        return Server(url, "DATABASE_URL" if raw else "PG* variables")
+    if provider == "local default":
+        return Server(local_default, provider)
     if provider == "pytest-postgresql":
-        return start_local_binaries(pg_ctl)
+        return start_local_binaries(probes.pg_ctl)
     return start_container()

@@ -8,11 +8,14 @@ schema is not ours to judge).  Grants and owners are reported, never drift.
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
 
 from alembic import command
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from schema_pkg.catalog import snapshot, without_alembic_version
@@ -21,7 +24,7 @@ from schema_pkg.db import connection
 from schema_pkg.deploy import recorded_revisions
 from schema_pkg.diff import Difference, compare, drift
 from schema_pkg.history import record_stamp, tampered
-from schema_pkg.scratch import ScratchDatabases, migrate
+from schema_pkg.scratch import migrate
 from schema_pkg.settings import Target
 
 SCHEMAS = ("public", "private")
@@ -39,17 +42,23 @@ def read_schemas(url: URL) -> dict[str, dict]:
         return {schema: without_alembic_version(snapshot(conn, schema)) for schema in SCHEMAS}
 
 
+def run_autocommit(url: URL, statement: str) -> None:
+    with connection(url, isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(statement))
+
+
 @contextmanager
 def shadow_at(target: Target, revision: str | None):
     """A scratch database on the target's server, migrated to ``revision``; dropped after."""
-    scratch = ScratchDatabases(target.url, prefix="schema_pkg_shadow")
-    url = scratch.create()
+    name = f"schema_pkg_shadow_{os.getpid()}_{secrets.token_hex(3)}"
+    run_autocommit(target.url, f'CREATE DATABASE "{name}"')
+    url = target.url.set(database=name)
     try:
         if revision:
             migrate(url, revision)
         yield url
     finally:
-        scratch.drop(url)
+        run_autocommit(target.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def differences_from_shadow(target: Target, revision: str | None) -> list[Difference]:

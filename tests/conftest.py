@@ -3,10 +3,14 @@ from schema_pkg's own pytest plugin (schema_pkg/pytest_plugin.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
+from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from tests import spec
 
 
@@ -41,3 +45,28 @@ def scratch_url(schema_pkg_scratch):
     url = schema_pkg_scratch.create()
     yield url
     schema_pkg_scratch.drop(url)
+
+
+@pytest.fixture
+def baseline_url(schema_pkg_database_at):
+    """A fresh database at the baseline (0005), cloned from its template."""
+    return schema_pkg_database_at(BASELINE_REVISION)
+
+
+@pytest.fixture
+def head_url(schema_pkg_database_at):
+    """A fresh database at head, cloned from its template (for tests that change it)."""
+    return schema_pkg_database_at("head")
+
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory):
+    """The package built as a wheel from this checkout (once per session)."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(CHECKOUT_DIR)],
+        check=True, capture_output=True, timeout=300,
+    )
+    return next(out.glob("schema_pkg-*.whl"))

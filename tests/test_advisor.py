@@ -7,7 +7,6 @@ from sqlalchemy import text
 
 from schema_pkg.advisor import advise
 from schema_pkg.db import connection
-from schema_pkg.scratch import migrate
 from tests.clirun import schema_pkg, url_text
 
 
@@ -22,9 +21,9 @@ def test_head_has_no_error_and_no_security_warning(schema_pkg_database):
     assert [f for f in found if f.level == "WARN" and f.category == "security"] == []
 
 
-def test_the_documented_functions_were_exposed_to_authenticated_until_0009(scratch_url):
-    migrate(scratch_url, "0008")
-    exposed = {f.object for f in findings_at(scratch_url) if f.rule == "security_definer_exposed"}
+def test_the_documented_functions_were_exposed_to_authenticated_until_0009(schema_pkg_database_at):
+    at_0008 = schema_pkg_database_at("0008")
+    exposed = {f.object for f in findings_at(at_0008) if f.rule == "security_definer_exposed"}
     assert exposed == {"public.get_user_team_id(_user_id uuid) by authenticated",
                        "public.has_soc_role(_role soc_role, _user_id uuid) by authenticated"}
 
@@ -39,9 +38,8 @@ def test_head_performance_warnings_all_come_from_verbatim_document_policies(sche
 
 
 @pytest.fixture
-def baseline(scratch_url):
-    migrate(scratch_url, "0005")
-    return scratch_url
+def baseline(baseline_url):
+    return baseline_url
 
 
 def test_baseline_findings_show_every_rule_can_fire(baseline):

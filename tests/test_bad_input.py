@@ -5,11 +5,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from schema_pkg.scratch import url_as_role
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, bare_alembic, schema_pkg, url_text
-
-NO_CREATE_ROLE = "schema_pkg_test_no_create"
 
 
 @pytest.mark.parametrize("url, fragment", [
@@ -70,12 +69,9 @@ def test_downgrade_below_base_exits_2(scratch_url):
     assert recorded_revision(scratch_url) == "0002"
 
 
-def test_role_without_create_privilege_fails_cleanly_and_changes_nothing(
-        schema_pkg_server, scratch_url):
-    with psycopg.connect(libpq_url(schema_pkg_server.url), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [NO_CREATE_ROLE]).fetchone():
-            conn.execute(f"CREATE ROLE {NO_CREATE_ROLE} LOGIN")
-    result = schema_pkg("-q", "--url", url_text(scratch_url.set(username=NO_CREATE_ROLE)), "upgrade", "head")
+def test_role_without_create_privilege_fails_cleanly_and_changes_nothing(schema_pkg_scratch, scratch_url):
+    no_create = schema_pkg_scratch.create_role("no_create")  # NOLOGIN: reached with SET ROLE
+    result = schema_pkg("-q", "--url", url_text(url_as_role(scratch_url, no_create)), "upgrade", "head")
     assert_one_line_error(result, 1, "permission denied")
     with psycopg.connect(libpq_url(scratch_url)) as conn:
         tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname IN "

@@ -23,10 +23,9 @@ def schema_exists(url, name) -> bool:
 
 
 @pytest.fixture
-def blocker(scratch_url):
+def blocker(baseline_url):
     """A session holding ACCESS EXCLUSIVE on profiles, which revision 0006 alters."""
-    migrate(scratch_url, "0005")
-    conn = psycopg.connect(libpq_url(scratch_url))
+    conn = psycopg.connect(libpq_url(baseline_url))
     conn.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
     yield conn
     conn.rollback()
@@ -42,25 +41,25 @@ def test_four_concurrent_upgrades_all_succeed_with_one_head(scratch_url):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
 
 
-def test_lock_timeout_retries_then_names_the_blocker(scratch_url, blocker):
+def test_lock_timeout_retries_then_names_the_blocker(baseline_url, blocker):
     started = time.monotonic()
-    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+    result = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head",
                         SCHEMA_PKG_LOCK_TIMEOUT="200ms", SCHEMA_PKG_LOCK_RETRIES="2")
     assert_one_line_error(result, 1, "lock not available after 3 tries")
     assert f"blocked by pid {blocker.info.backend_pid}" in result.stderr
     assert "AccessExclusiveLock on public.profiles" in result.stderr
     assert "database left at 0005" in result.stderr
     assert time.monotonic() - started < 30
-    assert recorded_revision(scratch_url) == "0005"
-    assert not schema_exists(scratch_url, "private"), "0006 was partly applied"
+    assert recorded_revision(baseline_url) == "0005"
+    assert not schema_exists(baseline_url, "private"), "0006 was partly applied"
 
 
-def test_without_retries_the_blocker_is_still_named(scratch_url, blocker):
-    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+def test_without_retries_the_blocker_is_still_named(baseline_url, blocker):
+    result = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head",
                         SCHEMA_PKG_LOCK_TIMEOUT="200ms", SCHEMA_PKG_LOCK_RETRIES="0")
     assert_one_line_error(result, 1, "lock not available after 1 try")
     assert f"pid {blocker.info.backend_pid}" in result.stderr
-    assert recorded_revision(scratch_url) == "0005"
+    assert recorded_revision(baseline_url) == "0005"
 
 
 def wait_for_lock_wait(url, timeout=30.0) -> int:
@@ -78,21 +77,21 @@ def wait_for_lock_wait(url, timeout=30.0) -> int:
     raise AssertionError("the upgrade never waited on the held lock")
 
 
-def test_backend_killed_mid_upgrade_leaves_last_revision_and_rerun_completes(scratch_url, blocker):
-    run = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head", wait=False,
+def test_backend_killed_mid_upgrade_leaves_last_revision_and_rerun_completes(baseline_url, blocker):
+    run = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head", wait=False,
                      SCHEMA_PKG_LOCK_TIMEOUT="60s")
-    pid = wait_for_lock_wait(scratch_url)
-    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as admin:
+    pid = wait_for_lock_wait(baseline_url)
+    with psycopg.connect(libpq_url(baseline_url), autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
     code, stderr = run.wait(timeout=60), run.stderr.read()
     assert code == 1 and "Traceback" not in stderr, stderr
     assert "connection lost during migration" in stderr
     assert "database left at 0005" in stderr
     blocker.rollback()
-    assert recorded_revision(scratch_url) == "0005"
-    assert not schema_exists(scratch_url, "private"), "0006 was partly applied"
-    assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head").returncode == 0
-    assert recorded_revision(scratch_url) == HEAD
+    assert recorded_revision(baseline_url) == "0005"
+    assert not schema_exists(baseline_url, "private"), "0006 was partly applied"
+    assert schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head").returncode == 0
+    assert recorded_revision(baseline_url) == HEAD
 
 
 def test_progress_lists_each_revision_with_its_duration_and_quiet_silences_it(scratch_url):
@@ -118,40 +117,36 @@ def table_contents(url):
                 for table in ("projects", "soc_teams")}
 
 
-def test_rows_written_at_the_baseline_survive_upgrade_and_downgrade(scratch_url):
-    migrate(scratch_url, "0005")
-    insert_rows(scratch_url)
-    before = table_contents(scratch_url)
-    migrate(scratch_url, "head")
-    assert table_contents(scratch_url) == before
-    migrate(scratch_url, "0005", downgrade=True)
-    assert table_contents(scratch_url) == before
+def test_rows_written_at_the_baseline_survive_upgrade_and_downgrade(baseline_url):
+    insert_rows(baseline_url)
+    before = table_contents(baseline_url)
+    migrate(baseline_url, "head")
+    assert table_contents(baseline_url) == before
+    migrate(baseline_url, "0005", downgrade=True)
+    assert table_contents(baseline_url) == before
 
 
-def test_downgrade_that_would_drop_rows_stops_and_says_how_many(scratch_url):
-    migrate(scratch_url, "head")
-    insert_rows(scratch_url)
-    result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "base")
+def test_downgrade_that_would_drop_rows_stops_and_says_how_many(head_url):
+    insert_rows(head_url)
+    result = schema_pkg("-q", "--url", url_text(head_url), "downgrade", "base")
     assert_one_line_error(result, 1, "public.projects (1 rows), public.soc_teams (2 rows)")
     assert "--allow-data-loss" in result.stderr
-    assert recorded_revision(scratch_url) == HEAD
+    assert recorded_revision(head_url) == HEAD
 
 
-def test_bare_alembic_downgrade_is_guarded_too(scratch_url):
-    migrate(scratch_url, "head")
-    insert_rows(scratch_url)
-    result = bare_alembic("-x", f"url={url_text(scratch_url)}", "downgrade", "base")
+def test_bare_alembic_downgrade_is_guarded_too(head_url):
+    insert_rows(head_url)
+    result = bare_alembic("-x", f"url={url_text(head_url)}", "downgrade", "base")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "downgrade 0003 would drop tables holding data" in result.stderr
-    assert recorded_revision(scratch_url) == HEAD
+    assert recorded_revision(head_url) == HEAD
 
 
-def test_allow_data_loss_lets_the_downgrade_proceed(scratch_url):
-    migrate(scratch_url, "head")
-    insert_rows(scratch_url)
-    result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "base", "--allow-data-loss")
+def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
+    insert_rows(head_url)
+    result = schema_pkg("-q", "--url", url_text(head_url), "downgrade", "base", "--allow-data-loss")
     assert result.returncode == 0, result.stderr
-    assert recorded_revision(scratch_url) is None
+    assert recorded_revision(head_url) is None
 
 
 def test_transaction_pooler_port_is_refused_with_advice():

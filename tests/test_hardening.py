@@ -32,9 +32,8 @@ def hijack_succeeds(url, acting=AS_MALLORY) -> bool:
 
 
 @pytest.fixture
-def baseline_database(scratch_url):
-    migrate(scratch_url, "0005")
-    return scratch_url
+def baseline_database(baseline_url):
+    return baseline_url
 
 
 def test_temp_table_hijack_fools_the_verbatim_function_at_the_baseline(baseline_database):
@@ -77,17 +76,17 @@ def test_verbatim_user_policy_uses_the_user_id_index(schema_pkg_connection, tabl
     assert f"{table}_user_id_created_at_idx" in plan, plan
 
 
-def test_index_revision_rebuilds_an_invalid_index_left_by_a_failed_build(scratch_url):
-    migrate(scratch_url, "0007")
+def test_index_revision_rebuilds_an_invalid_index_left_by_a_failed_build(schema_pkg_database_at):
+    rev_0007_url = schema_pkg_database_at("0007")
     name = "simcore_simulations_user_id_created_at_idx"
-    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(rev_0007_url), autocommit=True) as conn:
         conn.execute("INSERT INTO simcore_simulations (user_id, name, simulation_type) "
                      "SELECT %s, 'run', 'md' FROM generate_series(1, 2)", [MALLORY])
         with pytest.raises(psycopg.errors.UniqueViolation):  # a build that fails half-way
             conn.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {name} ON simcore_simulations (user_id)")
         valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)"
         assert conn.execute(valid, [name]).fetchone()[0] is False
-        migrate(scratch_url, "0008")
+        migrate(rev_0007_url, "0008")
         assert conn.execute(valid, [name]).fetchone()[0] is True
         definition = conn.execute("SELECT pg_get_indexdef(to_regclass(%s))", [name]).fetchone()[0]
     assert definition.endswith("USING btree (user_id, created_at DESC)")

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from schema_pkg.deploy import lock_schedule, pause_seconds
 from schema_pkg.config import script_directory
+from schema_pkg.deploy import lock_schedule, pause_seconds
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import Timeouts
 from schema_pkg.verify import recorded_revision

@@ -1,4 +1,5 @@
-"""The wheel carries the env, the revisions and the SQL, and uses its own copy."""
+"""The wheel carries the env, the revisions, the SQL and the docs an app developer needs,
+and uses its own copy."""
 
 from __future__ import annotations
 
@@ -11,17 +12,7 @@ import pytest
 from schema_pkg.config import CHECKOUT_DIR, resource_dir
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(CHECKOUT_DIR)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return next(out.glob("schema_pkg-*.whl"))
+APP_DOCS = ("platform-schema.md", "rls-matrix.md", "additions.md")  # names an app developer looks up
 
 
 def test_wheel_contains_env_revisions_and_sql(wheel):
@@ -30,6 +21,7 @@ def test_wheel_contains_env_revisions_and_sql(wheel):
                 "schema_pkg/sql/full_upgrade.sql"}
     expected |= {f"schema_pkg/versions/{p.name}" for p in resource_dir("versions").glob("*.py")}
     expected |= {f"schema_pkg/sql/{p.name}" for p in (CHECKOUT_DIR / "sql").glob("*.sql")}
+    expected |= {f"schema_pkg/docs/{name}" for name in APP_DOCS}
     assert expected <= names, sorted(expected - names)
 
 

@@ -34,3 +34,15 @@ def test_helpers_accept_a_sqlalchemy_connection(head):
         assert db.execute(text("SELECT count(*) FROM simcore_simulations")).scalar() == 0
     assert head.execute(text("SELECT current_user = session_user")).scalar()
     assert head.execute(text("SELECT count(*) FROM simcore_simulations")).scalar() == 1
+
+
+def test_with_no_transaction_open_a_block_is_rolled_back_at_its_end(head_engine):
+    from sqlalchemy import text
+
+    with head_engine.connect() as conn:
+        with as_user_helper(conn, USERS["alice"]) as db:
+            db.execute(text("INSERT INTO simcore_simulations (user_id, name, simulation_type) "
+                            "VALUES (:u, 'run', 'md')"), {"u": USERS["alice"]})
+        assert not conn.in_transaction()
+        assert conn.execute(text("SELECT count(*) FROM simcore_simulations")).scalar() == 0
+        conn.rollback()

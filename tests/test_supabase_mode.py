@@ -9,14 +9,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot
-from schema_pkg.scratch import migrate
+from schema_pkg.scratch import migrate, url_as_role
 from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_user
 from tests.privileges import held, ungoverned
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
-# owner of the database and a member of the API roles.
-MIGRATOR = "schema_pkg_test_supabase_postgres"
+# owner of the database and a member of the API roles.  It is named for the run, dropped
+# at the end of the session, and NOLOGIN: the migrations reach it with SET ROLE.
+MIGRATOR_ATTRIBUTES = "NOLOGIN NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS"
 
 # Supabase's own auth objects, created beforehand as the platform would.
 SUPABASE_AUTH = """
@@ -40,13 +41,13 @@ GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
 
 # Supabase's grants in public: USAGE, and default privileges of the migrating role
 # granting ALL to the API roles (so every table starts with TRUNCATE, TRIGGER, ...).
-SUPABASE_PUBLIC_GRANTS = f"""
+SUPABASE_PUBLIC_GRANTS = """
 GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATOR} IN SCHEMA public
+ALTER DEFAULT PRIVILEGES FOR ROLE "{migrator}" IN SCHEMA public
   GRANT ALL ON TABLES TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATOR} IN SCHEMA public
+ALTER DEFAULT PRIVILEGES FOR ROLE "{migrator}" IN SCHEMA public
   GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATOR} IN SCHEMA public
+ALTER DEFAULT PRIVILEGES FOR ROLE "{migrator}" IN SCHEMA public
   GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
 """
 
@@ -55,24 +56,29 @@ def admin(url):
     return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture
-def supabase_database(schema_pkg_server, schema_pkg_scratch, schema_pkg_database):
-    """A database owned by a Supabase-like migrator, with Supabase's auth already there."""
-    server = admin(schema_pkg_server.url)
+@pytest.fixture(scope="module")
+def migrator(schema_pkg_scratch, schema_pkg_database):
+    """The Supabase-like migrating role (the API roles exist once a database is at head)."""
+    role = schema_pkg_scratch.create_role("supabase_postgres", MIGRATOR_ATTRIBUTES)
+    server = admin(schema_pkg_scratch.server_url)
     with server.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": MIGRATOR}).first():
-            conn.execute(text(f"CREATE ROLE {MIGRATOR} LOGIN NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS"))
-        conn.execute(text(f"GRANT anon, authenticated, service_role TO {MIGRATOR}"))
+        conn.execute(text(f'GRANT anon, authenticated, service_role TO "{role}"'))
+    server.dispose()
+    return role
+
+
+@pytest.fixture
+def supabase_database(schema_pkg_scratch, migrator):
+    """A database owned by a Supabase-like migrator, with Supabase's auth already there."""
     url = schema_pkg_scratch.create()
     engine = admin(url)
     with engine.connect() as conn:
-        conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO {MIGRATOR}'))
+        conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO "{migrator}"'))
         conn.exec_driver_sql(SUPABASE_AUTH)
-        conn.exec_driver_sql(SUPABASE_PUBLIC_GRANTS)
+        conn.exec_driver_sql(SUPABASE_PUBLIC_GRANTS.format(migrator=migrator))
     engine.dispose()
-    yield url, url.set(username=MIGRATOR, password=None)
+    yield url, url_as_role(url, migrator)
     schema_pkg_scratch.drop(url)
-    server.dispose()
 
 
 def auth_snapshot(url):
@@ -93,7 +99,7 @@ def test_migrator_is_not_a_superuser(supabase_database):
     engine.dispose()
 
 
-def test_migrations_apply_as_supabase_postgres_and_leave_auth_untouched(supabase_database):
+def test_migrations_apply_as_supabase_postgres_and_leave_auth_untouched(supabase_database, migrator):
     superuser_url, as_migrator = supabase_database
     before = auth_snapshot(superuser_url)
     migrate(as_migrator, "head")
@@ -104,7 +110,7 @@ def test_migrations_apply_as_supabase_postgres_and_leave_auth_untouched(supabase
                                 ).scalar()
         assert policies >= 22
         assert conn.execute(text("SELECT pg_get_userbyid(relowner) FROM pg_class "
-                                 "WHERE oid = 'public.projects'::regclass")).scalar() == MIGRATOR
+                                 "WHERE oid = 'public.projects'::regclass")).scalar() == migrator
     engine.dispose()
 
 

@@ -6,7 +6,6 @@ import psycopg
 import pytest
 
 from schema_pkg.config import BASELINE_REVISION
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
@@ -14,20 +13,13 @@ from tests.clirun import schema_pkg, url_text
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def head_clone(schema_pkg_scratch, schema_pkg_database):
-    url = schema_pkg_scratch.create(template=schema_pkg_database)
-    yield url
-    schema_pkg_scratch.drop(url)
-
-
 def execute(url, sql):
     with psycopg.connect(libpq_url(url)) as conn:
         conn.execute(sql)
 
 
-def test_verify_passes_on_an_untouched_database(head_clone):
-    result = schema_pkg("--url", url_text(head_clone), "verify")
+def test_verify_passes_on_an_untouched_database(head_url):
+    result = schema_pkg("--url", url_text(head_url), "verify")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no drift" in result.stderr
 
@@ -42,26 +34,25 @@ def test_verify_passes_on_an_untouched_database(head_clone):
     ("ALTER TABLE qmlab_experiments DROP COLUMN particle_count",
      "columns public.qmlab_experiments.particle_count: only in shadow"),
 ])
-def test_verify_reports_drift(head_clone, change, reported):
-    execute(head_clone, change)
-    result = schema_pkg("--url", url_text(head_clone), "verify")
+def test_verify_reports_drift(head_url, change, reported):
+    execute(head_url, change)
+    result = schema_pkg("--url", url_text(head_url), "verify")
     assert result.returncode == 1
     assert reported in result.stdout, result.stdout
 
 
-def test_verify_reports_grants_without_failing(head_clone):
-    execute(head_clone, "REVOKE SELECT ON projects FROM anon")
-    result = schema_pkg("--url", url_text(head_clone), "verify")
+def test_verify_reports_grants_without_failing(head_url):
+    execute(head_url, "REVOKE SELECT ON projects FROM anon")
+    result = schema_pkg("--url", url_text(head_url), "verify")
     assert result.returncode == 0
     assert "note: grants public.table projects" in result.stdout
 
 
 @pytest.fixture
-def hand_built(scratch_url):
+def hand_built(baseline_url):
     """The documented schema built outside alembic: the baseline without alembic's record."""
-    migrate(scratch_url, BASELINE_REVISION)
-    execute(scratch_url, "DROP TABLE alembic_version")
-    return scratch_url
+    execute(baseline_url, "DROP TABLE alembic_version")
+    return baseline_url
 
 
 def test_adopt_stamps_a_matching_database_and_upgrade_applies_only_later_revisions(hand_built):
@@ -82,6 +73,6 @@ def test_adopt_refuses_a_drifted_database_and_stamps_nothing(hand_built):
     assert recorded_revision(hand_built) is None
 
 
-def test_adopt_refuses_a_database_already_managed(head_clone):
-    result = schema_pkg("--url", url_text(head_clone), "adopt")
+def test_adopt_refuses_a_database_already_managed(head_url):
+    result = schema_pkg("--url", url_text(head_url), "adopt")
     assert result.returncode == 1 and "already managed" in result.stderr

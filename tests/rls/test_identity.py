@@ -66,13 +66,31 @@ def test_local_claims_and_role_do_not_leak_into_the_next_transaction(rls_conn):
     assert scalar(rls_conn, "SELECT auth.uid()") is None
 
 
-def test_helpers_roll_back_inside_an_open_transaction(rls_conn):
+def test_inside_an_open_transaction_a_block_keeps_its_writes_until_that_transaction_ends(rls_conn):
     with rls_conn.transaction(force_rollback=True):
         rls_conn.execute("CREATE TEMP TABLE marker (x int)")
         with as_user(rls_conn, ALICE) as db:
             db.execute("DELETE FROM simcore_simulations")
-        assert scalar(rls_conn, "SELECT count(*) FROM simcore_simulations") == 2
+        assert scalar(rls_conn, "SELECT count(*) FROM simcore_simulations") == 1, "alice's delete was undone"
+        assert scalar(rls_conn, "SELECT current_user = session_user")
+        assert not scalar(rls_conn, "SELECT current_setting('request.jwt.claims', true)")
         assert scalar(rls_conn, "SELECT to_regclass('pg_temp.marker') IS NOT NULL")
+    assert scalar(rls_conn, "SELECT count(*) FROM simcore_simulations") == 2
+
+
+def test_a_failing_block_is_rolled_back_alone(rls_conn):
+    with rls_conn.transaction(force_rollback=True):
+        with as_user(rls_conn, ALICE) as db:
+            db.execute("DELETE FROM simcore_simulations")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with as_user(rls_conn, BOB) as db:
+                db.execute("DELETE FROM simcore_simulations")
+                db.execute("INSERT INTO soc_teams (name) VALUES ('x')")
+        with as_user(rls_conn, BOB) as db:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                db.execute("INSERT INTO soc_teams (name) VALUES ('x')")
+        assert scalar(rls_conn, "SELECT count(*) FROM simcore_simulations") == 1
+        assert scalar(rls_conn, "SELECT current_user = session_user")
 
 
 @pytest.mark.parametrize("make_context, role", [

@@ -1,0 +1,83 @@
+"""Scratch databases and roles: a dead run's leftovers go, a live run's stay, nothing else is touched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+
+from schema_pkg.scratch import ScratchDatabases, run_of
+from schema_pkg.settings import libpq_url
+
+DEAD = "schema_pkg_test_deadbeef"
+
+
+def names(server_url, catalog: str) -> set[str]:
+    column = "datname" if catalog == "pg_database" else "rolname"
+    with psycopg.connect(libpq_url(server_url)) as conn:
+        return {row[0] for row in conn.execute(f"SELECT {column} FROM {catalog}")}
+
+
+@pytest.fixture
+def other_run(schema_pkg_server):
+    """A second, live run on the same server (as another machine's suite would be)."""
+    run = ScratchDatabases(schema_pkg_server.url)
+    yield run
+    run.close()
+
+
+@pytest.fixture
+def dead_run_leftovers(schema_pkg_server):
+    with psycopg.connect(libpq_url(schema_pkg_server.url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{DEAD}_1"')
+        conn.execute(f'CREATE DATABASE "{DEAD}_tpl_head" IS_TEMPLATE true')
+        conn.execute(f'CREATE ROLE "{DEAD}_supabase_postgres" NOLOGIN')
+        conn.execute('CREATE DATABASE "schema_pkg_testkeep"')  # not ours: no "schema_pkg_test_" prefix
+    yield
+    with psycopg.connect(libpq_url(schema_pkg_server.url), autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "schema_pkg_testkeep"')
+
+
+def test_run_prefix_is_read_from_database_and_role_names():
+    assert run_of("schema_pkg_test_1a2b3c4d_12") == "schema_pkg_test_1a2b3c4d"
+    assert run_of("schema_pkg_test_1a2b3c4d_tpl_0005") == "schema_pkg_test_1a2b3c4d"
+    assert run_of("schema_pkg_testkeep") is None and run_of("alawein") is None
+
+
+def test_a_dead_runs_databases_and_roles_are_dropped_and_live_runs_are_kept(
+        schema_pkg_scratch, schema_pkg_database, other_run, dead_run_leftovers):
+    live = other_run.create()
+    dropped = other_run.drop_dead_runs()
+    assert set(dropped) == {f"{DEAD}_1", f"{DEAD}_tpl_head", f"{DEAD}_supabase_postgres"}
+    databases = names(other_run.server_url, "pg_database")
+    assert {live.database, schema_pkg_database.database, "schema_pkg_testkeep"} <= databases
+    assert not {name for name in databases if name.startswith(DEAD)}
+    assert f"{DEAD}_supabase_postgres" not in names(other_run.server_url, "pg_roles")
+
+
+def test_a_run_drops_its_databases_and_roles_when_it_ends(schema_pkg_server):
+    run = ScratchDatabases(schema_pkg_server.url)
+    made = {run.clone("0002").database, run.template("0002").database, run.create_role("reader")}
+    run.close()
+    remaining = names(schema_pkg_server.url, "pg_database") | names(schema_pkg_server.url, "pg_roles")
+    assert not made & remaining
+
+
+def test_an_unreachable_database_url_ends_the_run_with_one_line_within_seconds(tmp_path):
+    (tmp_path / "test_x.py").write_text("def test_x(schema_pkg_database):\n    pass\n")
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/x"},
+    )
+    assert time.monotonic() - started < 15
+    assert result.returncode == 4, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if "schema_pkg:" in line]
+    assert len(lines) == 1, result.stdout
+    assert "the test server postgresql+psycopg://postgres@127.0.0.1:1/x (from DATABASE_URL) does not answer" \
+        in lines[0]
+    assert "Traceback" not in result.stdout + result.stderr
