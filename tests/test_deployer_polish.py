@@ -13,7 +13,7 @@ import pytest
 
 from schema_pkg.deploy import cut_at_word
 from schema_pkg.scratch import migrate
-from schema_pkg.settings import libpq_url
+from schema_pkg.settings import libpq_url, redact
 from schema_pkg.verify import recorded_revision
 from tests.clirun import CHECKOUT, assert_one_line_error, environment, schema_pkg, url_text
 from tests.test_deploy_safety import wait_for_lock_wait
@@ -119,7 +119,7 @@ def test_downgrade_to_head_from_below_head_exits_2(scratch_url):
 def test_every_command_names_its_target(scratch_url, args, announced):
     migrate(scratch_url, "0005")
     result = schema_pkg("--url", url_text(scratch_url), *args)
-    assert announced.format(url_text(scratch_url)) in result.stderr, result.stderr
+    assert announced.format(redact(scratch_url)) in result.stderr, result.stderr
 
 
 def test_version_is_printed():

@@ -8,7 +8,7 @@ import pytest
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
 from schema_pkg.history import packaged_checksum
 from schema_pkg.scratch import migrate
-from schema_pkg.settings import libpq_url
+from schema_pkg.settings import libpq_url, redact
 from tests.clirun import schema_pkg, url_text
 from tests.test_sql_guards import SQL_DIR, psql
 
@@ -70,7 +70,7 @@ def test_history_applied_prints_the_record_and_names_the_target(scratch_url):
     migrate(scratch_url, "0003")
     result = schema_pkg("--url", url_text(scratch_url), "history", "--applied")
     assert result.returncode == 0, result.stderr
-    assert f"deployment record of {url_text(scratch_url)}" in result.stderr
+    assert f"deployment record of {redact(scratch_url)}" in result.stderr
     lines = result.stdout.splitlines()
     assert [line.split()[2:5] for line in lines] == [[r, "upgrade", "online"]
                                                      for r in ("0001", "0002", "0003")]
