@@ -11,7 +11,15 @@ import psycopg
 from schema_pkg.testing import as_anon, as_service_role, as_user
 from tests.rls.expectations import EXPECTATIONS, Scenario
 from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes, sees
-from tests.rls.world import ACTORS, REQUIRED_COLUMNS, Actor, label_of, parameters, required
+from tests.rls.world import (
+    ACTORS,
+    REQUIRED_COLUMNS,
+    Actor,
+    label_of,
+    label_of_value,
+    parameters,
+    required,
+)
 
 
 @dataclass(frozen=True)
@@ -71,4 +79,6 @@ def observe(conn: psycopg.Connection, case: Case) -> Outcome:
             return classify_error(error)
         if case.scenario.command == "select":
             return sees(*(label_of(case.table, row[0]) for row in cursor.fetchall()))
+        if case.scenario.command == "rpc":
+            return sees(*(label_of_value(row[0]) for row in cursor.fetchall()))
         return changes(cursor.rowcount)

@@ -7,7 +7,7 @@ rolled-back transaction, as PostgREST would run it.  In the SQL, ``{table}``,
 ``{required_columns}`` and ``{required_values}`` are filled per table and
 ``%(name)s`` takes a user, project, team or row of tests/rls/world.py
 (``%(me)s`` is the acting user).  Actors left out of a scenario do not apply
-to it.
+to it.  A key ending in ``()`` is a function in public, called as an RPC.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tests.rls.world import USER_OWNED_TABLES
 
 @dataclass(frozen=True)
 class Scenario:
-    command: str  # select, insert, update, delete
+    command: str  # select, insert, update, delete, truncate, rpc
     name: str  # what it targets, e.g. "alices_row"
     sql: str
     outcomes: dict[str, Outcome]
@@ -49,6 +49,14 @@ USER_OWNED = [
     scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
     scenario("delete", "all_rows", "DELETE FROM {table}",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    # PostgREST-shaped (no WHERE, RETURNING): only without a WHERE does the UPDATE
+    # policy's own check decide; a WHERE also checks the new row against SELECT.
+    scenario("update", "all_rows_to_bob", "UPDATE {table} SET user_id = %(bob)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=changes(1), service_role=changes(2)),
+    scenario("update", "all_rows_returning", "UPDATE {table} SET updated_at = now() RETURNING id",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("delete", "all_rows_returning", "DELETE FROM {table} RETURNING id",
              anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
 ]
 
@@ -82,6 +90,14 @@ PROJECTS = [
              anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
     scenario("delete", "alice_unlisted", "DELETE FROM projects WHERE id = %(alice_unlisted)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_projects", "UPDATE projects SET tagline = 'x'",
+             anon=FILTERED, owner=changes(3), other_user=changes(1), service_role=changes(4)),
+    scenario("update", "all_projects_to_bob", "UPDATE projects SET owner_id = %(bob)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=changes(1), service_role=changes(4)),
+    scenario("insert", "project_owned_by_alice_returning",
+             "INSERT INTO projects (name, slug, category, owner_id) "
+             "VALUES ('New', 'new', 'portfolio', %(alice)s) RETURNING id",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
 ]
 
 # Ours (revision 0006): children follow the parent project.
@@ -107,6 +123,14 @@ PROJECT_CHILDREN = [
              anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
     scenario("delete", "on_alice_private", "DELETE FROM {table} WHERE id = %(on_alice_private)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_rows", "UPDATE {table} SET created_at = now()",
+             anon=FILTERED, owner=changes(2), other_user=changes(1), service_role=changes(3)),
+    scenario("update", "all_rows_to_bobs_project", "UPDATE {table} SET project_id = %(bob_private)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=changes(1), service_role=changes(3)),
+    scenario("update", "all_rows_returning", "UPDATE {table} SET created_at = now() RETURNING id",
+             anon=FILTERED, owner=changes(2), other_user=changes(1), service_role=changes(3)),
+    scenario("delete", "all_rows", "DELETE FROM {table}",
+             anon=FILTERED, owner=changes(2), other_user=changes(1), service_role=changes(3)),
 ]
 
 PREFERENCES = [
@@ -126,6 +150,15 @@ PREFERENCES = [
              anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
     scenario("delete", "alice_prefs", "DELETE FROM user_project_preferences WHERE id = %(alice_prefs)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_rows", "UPDATE user_project_preferences SET theme_variant = 'dark'",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("update", "all_rows_to_bob", "UPDATE user_project_preferences SET user_id = %(bob)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=changes(1)),
+    scenario("update", "all_rows_returning",
+             "UPDATE user_project_preferences SET theme_variant = 'dark' RETURNING id",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("delete", "all_rows", "DELETE FROM user_project_preferences",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
 ]
 
 # carol (new_user) has signed up but has no profile yet.
@@ -150,6 +183,17 @@ PROFILES = [
     scenario("delete", "alice_profile", "DELETE FROM profiles WHERE id = %(alice_profile)s",
              anon=FILTERED, owner=FILTERED, other_user=FILTERED, new_user=FILTERED,
              service_role=changes(1)),
+    scenario("update", "all_profiles", "UPDATE profiles SET full_name = 'A'",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), new_user=FILTERED,
+             service_role=changes(2)),
+    scenario("update", "all_profiles_to_carol", "UPDATE profiles SET id = %(carol)s",
+             anon=FILTERED, owner=RLS_DENIED, other_user=RLS_DENIED, new_user=FILTERED),
+    scenario("insert", "profile_for_carol_returning", "INSERT INTO profiles (id) VALUES (%(carol)s) RETURNING id",
+             anon=RLS_DENIED, owner=RLS_DENIED, other_user=RLS_DENIED, new_user=changes(1),
+             service_role=changes(1)),
+    scenario("delete", "all_profiles", "DELETE FROM profiles",
+             anon=FILTERED, owner=FILTERED, other_user=FILTERED, new_user=FILTERED,
+             service_role=changes(2)),
 ]
 
 
@@ -174,6 +218,13 @@ SOC_TEAMS = [
              team(FILTERED, FILTERED, service_role=changes(1))),
     Scenario("delete", "grey", "DELETE FROM soc_teams WHERE id = %(grey)s",
              team(FILTERED, FILTERED, service_role=changes(1))),
+    Scenario("update", "all_teams", "UPDATE soc_teams SET description = 'x'",
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(3))),
+    Scenario("update", "all_teams_returning", "UPDATE soc_teams SET description = 'x' RETURNING id",
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(3))),
+    Scenario("delete", "all_teams", "DELETE FROM soc_teams", team(FILTERED, FILTERED)),
 ]
 
 GRANT = "INSERT INTO soc_user_roles (user_id, team_id, role) VALUES ({user}, {team}, '{role}')"
@@ -217,6 +268,23 @@ SOC_USER_ROLES = [
                   service_role=changes(1))),
     Scenario("delete", "red_owner", "DELETE FROM soc_user_roles WHERE id = %(red_owner)s",
              team(FILTERED, FILTERED, service_role=changes(1))),
+    # Without WHERE: the owner reaches the three other red rows, the admin the analyst and viewer.
+    Scenario("update", "all_roles_to_analyst", "UPDATE soc_user_roles SET role = 'analyst'",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=changes(2),
+                  service_role=changes(5))),
+    Scenario("update", "all_roles_to_owner", "UPDATE soc_user_roles SET role = 'owner'",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=RLS_DENIED,
+                  service_role=changes(5))),
+    Scenario("update", "all_roles_to_blue", "UPDATE soc_user_roles SET team_id = %(blue)s",
+             team(FILTERED, FILTERED, team_owner=RLS_DENIED, team_admin=RLS_DENIED)),
+    Scenario("update", "all_roles_to_me", "UPDATE soc_user_roles SET user_id = %(me)s",
+             team(FILTERED, FILTERED, team_owner=RLS_DENIED, team_admin=RLS_DENIED)),
+    Scenario("update", "all_roles_returning", "UPDATE soc_user_roles SET role = 'analyst' RETURNING id",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=changes(2),
+                  service_role=changes(5))),
+    Scenario("delete", "all_roles", "DELETE FROM soc_user_roles",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=changes(2),
+                  service_role=changes(5))),
 ]
 
 # Not for the API at all: no grants, so the denial is a privilege error, not a policy.
@@ -225,6 +293,40 @@ ALEMBIC_VERSION = [
              anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
     scenario("update", "revision", "UPDATE alembic_version SET version_num = 'x'",
              anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    scenario("insert", "revision", "INSERT INTO alembic_version VALUES ('x')",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    scenario("delete", "revision", "DELETE FROM alembic_version",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    scenario("truncate", "revision", "TRUNCATE alembic_version",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+]
+
+# RPC: PostgREST's POST /rpc/<function> is ``SELECT <function>(...)`` as the caller.
+# The result is shown as a label (a team), true/false or NULL.
+SIGNED_IN = ("owner", "other_user", "new_user", "team_owner", "team_admin", "team_analyst",
+             "team_viewer")
+
+
+def rpc(name: str, sql: str, signed_in: Outcome, **overrides: Outcome) -> Scenario:
+    """Every actor: anon has no EXECUTE, signed-in users get ``signed_in`` unless overridden."""
+    outcomes = {"anon": NO_GRANT, **{actor: signed_in for actor in SIGNED_IN}}
+    return Scenario("rpc", name, sql, {**outcomes, **overrides})
+
+
+GET_USER_TEAM_ID = [
+    rpc("team_of_me", "SELECT get_user_team_id(%(me)s)", sees("NULL"),
+        **{actor: sees("red") for actor in ("team_owner", "team_admin", "team_analyst", "team_viewer")},
+        service_role=sees("NULL")),
+    rpc("team_of_bella", "SELECT get_user_team_id(%(bella)s)", sees("blue"), service_role=sees("blue")),
+]
+
+HAS_SOC_ROLE = [
+    rpc("owner_role_of_me", "SELECT has_soc_role('owner', %(me)s)", sees("false"),
+        team_owner=sees("true"), service_role=sees("false")),
+    rpc("viewer_role_of_me", "SELECT has_soc_role('viewer', %(me)s)", sees("false"),
+        team_viewer=sees("true"), service_role=sees("false")),
+    rpc("owner_role_of_bella", "SELECT has_soc_role('owner', %(bella)s)", sees("true"),
+        service_role=sees("true")),
 ]
 
 EXPECTATIONS: dict[str, list[Scenario]] = {
@@ -237,4 +339,6 @@ EXPECTATIONS: dict[str, list[Scenario]] = {
     "soc_teams": SOC_TEAMS,
     "soc_user_roles": SOC_USER_ROLES,
     "alembic_version": ALEMBIC_VERSION,
+    "get_user_team_id()": GET_USER_TEAM_ID,
+    "has_soc_role()": HAS_SOC_ROLE,
 }
