@@ -8,7 +8,7 @@ BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 
-.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test lint rls-report mutants fuzz mutants-python bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review
 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
+
+mutants:              ## RLS mutants from the live catalog; rewrites docs/rls-mutants.md (also run by `make test`)
+	$(BIN)/python -m tests.rls.mutation
+
+fuzz:                 ## the RLS state machine, long random search; SEED=n to replay, STEPS=n examples
+	$(BIN)/python -m tests.rls.fuzz $(if $(SEED),--seed $(SEED),) $(if $(STEPS),--examples $(STEPS),)
+
+mutants-python:       ## mutmut over the deploy path (slow, on demand); see docs/deploy-mutants.md
+	$(BIN)/python -m benchmarks.deploy_mutants $(MODULES)
 
 bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
 	$(BIN)/python benchmarks/migrate.py

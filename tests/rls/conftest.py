@@ -5,19 +5,13 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
-from tests.rls.world import seed_statements
+from tests.rls.database import build_rls_database
 
 
 @pytest.fixture(scope="session")
 def rls_database(schema_pkg_scratch):
-    url = schema_pkg_scratch.create()
-    migrate(url, "head")
-    with psycopg.connect(libpq_url(url)) as conn:
-        for statement, params in seed_statements():
-            conn.execute(statement, params)
-    return url
+    return build_rls_database(schema_pkg_scratch)
 
 
 @pytest.fixture(scope="session")

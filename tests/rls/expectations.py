@@ -20,7 +20,7 @@ from tests.rls.world import USER_OWNED_TABLES
 
 @dataclass(frozen=True)
 class Scenario:
-    command: str  # select, insert, update, delete, truncate, rpc
+    command: str  # select, insert, update, delete, truncate, trigger, rpc
     name: str  # what it targets, e.g. "alices_row"
     sql: str
     outcomes: dict[str, Outcome]
@@ -225,6 +225,9 @@ SOC_TEAMS = [
              team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
                   service_role=changes(3))),
     Scenario("delete", "all_teams", "DELETE FROM soc_teams", team(FILTERED, FILTERED)),
+    # Only the WITH CHECK stops an admin giving the team an id they hold no role in.
+    Scenario("update", "all_teams_to_new_id", "UPDATE soc_teams SET id = gen_random_uuid()",
+             team(FILTERED, FILTERED, team_owner=RLS_DENIED, team_admin=RLS_DENIED)),
 ]
 
 GRANT = "INSERT INTO soc_user_roles (user_id, team_id, role) VALUES ({user}, {team}, '{role}')"
@@ -298,6 +301,11 @@ ALEMBIC_VERSION = [
     scenario("delete", "revision", "DELETE FROM alembic_version",
              anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
     scenario("truncate", "revision", "TRUNCATE alembic_version",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    # A trigger here would run inside every later migration, as the migrating role.
+    scenario("trigger", "revision",
+             "CREATE TRIGGER probe BEFORE UPDATE ON alembic_version "
+             "FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()",
              anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
 ]
 
