@@ -19,3 +19,16 @@ def rls_conn(rls_database):
     """One autocommit connection; every case runs in its own rolled-back transaction."""
     with psycopg.connect(libpq_url(rls_database), autocommit=True) as conn:
         yield conn
+
+
+FIGURES = pytest.StashKey[list[str]]()
+
+
+def record_figure(config: pytest.Config, line: str) -> None:
+    """A measured figure (mutation score, steps run, time) printed at the end of the run."""
+    config.stash.setdefault(FIGURES, []).append(line)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash.get(FIGURES, []):
+        terminalreporter.write_line(line)

@@ -172,7 +172,8 @@ def executable(conn: psycopg.Connection, signature: str, role: str) -> bool:
         return conn.execute("SELECT has_function_privilege(%s, %s, 'EXECUTE')",
                             (role, signature)).fetchone()[0]
     return conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a "
+        "SELECT EXISTS (SELECT 1 FROM pg_proc p, "
+        "aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a "
         "WHERE p.oid = %s::regprocedure AND a.grantee = 0 AND a.privilege_type = 'EXECUTE')",
         (signature,)).fetchone()[0]
 

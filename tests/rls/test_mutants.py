@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.rls import mutation
+from tests.rls.conftest import record_figure
 
 
 @pytest.fixture(scope="session")
@@ -14,9 +15,7 @@ def mutation_results(rls_conn, request):
     started = time.perf_counter()
     results = mutation.run_all(rls_conn)
     elapsed = time.perf_counter() - started
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"RLS mutants: {mutation.score(results)} in {elapsed:.1f} s")
+    record_figure(request.config, f"RLS mutants: {mutation.score(results)} in {elapsed:.1f} s")
     return results
 
 
