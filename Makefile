@@ -49,8 +49,8 @@ rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectatio
 mutants:              ## RLS mutants from the live catalog; rewrites docs/rls-mutants.md (also run by `make test`)
 	$(BIN)/python -m tests.rls.mutation
 
-fuzz:                 ## the RLS state machine, long random search; SEED=n to replay, STEPS=n examples
-	$(BIN)/python -m tests.rls.fuzz $(if $(SEED),--seed $(SEED),) $(if $(STEPS),--examples $(STEPS),)
+fuzz:                 ## the RLS state machine, long random search; SEED=n to replay, EXAMPLES=n
+	$(BIN)/python -m tests.rls.fuzz $(if $(SEED),--seed $(SEED),) $(if $(EXAMPLES),--examples $(EXAMPLES),)
 
 mutants-python:       ## mutmut over the deploy path (slow, on demand); see docs/deploy-mutants.md
 	$(BIN)/python -m benchmarks.deploy_mutants $(MODULES)
