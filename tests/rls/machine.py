@@ -20,6 +20,7 @@ import json
 import uuid
 
 import psycopg
+import psycopg.sql
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -97,11 +98,12 @@ class Database:
 
     def run(self, who: Who, sql: str, params: dict | None = None, keep: bool = True):
         conn = self.conn
-        conn.execute("SAVEPOINT step")
+        claims = {"role": who.role, **({"sub": who.uid} if who.uid else {})}
+        # One round trip: a savepoint, then SET LOCAL ROLE and the claims, as PostgREST sets them.
+        conn.execute(psycopg.sql.SQL(
+            "SAVEPOINT step; SELECT set_config('role', {}, true), set_config('request.jwt.claims', {}, true)"
+        ).format(psycopg.sql.Literal(who.role), psycopg.sql.Literal(json.dumps(claims))))
         try:
-            conn.execute(f"SET LOCAL ROLE {who.role}")  # one of the three API roles
-            claims = {"role": who.role, **({"sub": who.uid} if who.uid else {})}
-            conn.execute("SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
             cursor = conn.execute(sql, params)
             result = cursor.fetchall() if cursor.description and "RETURNING" not in sql else cursor.rowcount
         except psycopg.Error as error:
@@ -109,9 +111,8 @@ class Database:
             outcome = classify_error(error)
             return Outcome("error", reason=outcome.reason) if outcome.kind == "error" else outcome
         if keep:
-            conn.execute("RESET ROLE")
-            conn.execute("SELECT set_config('request.jwt.claims', '', true)")
-            conn.execute("RELEASE SAVEPOINT step")
+            conn.execute("RESET ROLE; SELECT set_config('request.jwt.claims', '', true); "
+                         "RELEASE SAVEPOINT step")
         else:
             conn.execute("ROLLBACK TO SAVEPOINT step")
         return changes(result) if isinstance(result, int) else result
