@@ -78,6 +78,23 @@ def security_definer_exposed(conn):
                       f"REVOKE EXECUTE FROM {role}, or move it to a schema the API does not expose")
 
 
+def api_role_ungoverned_privilege(conn):
+    """Privileges RLS does not govern, granted to an API role (or PUBLIC) on an exposed table."""
+    for table, grantee, privileges in rows(conn, """
+            SELECT c.relname, coalesce(r.rolname, 'PUBLIC'),
+                   string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+            LEFT JOIN pg_roles r ON r.oid = a.grantee
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p')
+              AND (a.grantee = 0 OR r.rolname IN ('anon', 'authenticated'))
+              AND a.privilege_type IN ('TRUNCATE', 'TRIGGER', 'REFERENCES', 'MAINTAIN')
+            GROUP BY 1, 2 ORDER BY 1, 2"""):
+        yield Finding("WARN", "security", "api_role_ungoverned_privilege",
+                      f"public.{table} {privileges} to {grantee}",
+                      f"REVOKE {privileges} ON public.{table} FROM {grantee} (RLS does not apply to them)")
+
+
 def unindexed_foreign_key(conn):
     for table, columns in rows(conn, """
             SELECT c.relname, array_agg(a.attname ORDER BY k.ord)::text
@@ -139,8 +156,8 @@ def multiple_permissive_policies(conn):
 
 
 RULES = (rls_disabled_in_public, rls_enabled_no_policy, function_search_path_mutable,
-         security_definer_exposed, unindexed_foreign_key, policy_column_unindexed,
-         auth_rls_initplan, multiple_permissive_policies)
+         security_definer_exposed, api_role_ungoverned_privilege, unindexed_foreign_key,
+         policy_column_unindexed, auth_rls_initplan, multiple_permissive_policies)
 
 LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
 

@@ -51,7 +51,7 @@ def json_optional() -> Mapped[dict[str, Any] | None]:
 
 
 def project_fk() -> Mapped[uuid.UUID]:
-    return mapped_column(ForeignKey("projects.id"), nullable=False)
+    return mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
 
 
 def owner_column() -> Mapped[uuid.UUID]:
@@ -125,7 +125,7 @@ class ProjectTechStack(Base):
 class UserProjectPreference(Base):
     __tablename__ = "user_project_preferences"
     __table_args__ = (
-        Index("user_project_preferences_user_id_project_id_idx", "user_id", "project_id"),
+        Index("user_project_preferences_user_id_project_id_key", "user_id", "project_id", unique=True),
         Index("user_project_preferences_project_id_idx", "project_id"),
     )
     id: Mapped[uuid.UUID] = uuid_pk()

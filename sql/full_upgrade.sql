@@ -658,3 +658,165 @@ UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num 
 
 COMMIT;
 
+BEGIN;
+
+-- Running upgrade 0008 -> 0009
+
+-- Preferences must be unique per (user, project) before anything is applied --
+
+DO $duplicates$
+DECLARE
+  pairs bigint;
+BEGIN
+  SELECT count(*) INTO pairs FROM (
+    SELECT 1 FROM public.user_project_preferences
+    GROUP BY user_id, project_id HAVING count(*) > 1
+  ) AS duplicated;
+  IF pairs > 0 THEN
+    RAISE EXCEPTION 'user_project_preferences holds % duplicated (user_id, project_id) pairs; nothing was applied or deleted; list them with: SELECT user_id, project_id, count(*) FROM public.user_project_preferences GROUP BY user_id, project_id HAVING count(*) > 1', pairs;
+  END IF;
+END
+$duplicates$;
+
+-- Table privileges: nothing RLS cannot govern -------------------------------
+
+REVOKE TRUNCATE, TRIGGER, REFERENCES ON ALL TABLES IN SCHEMA public FROM anon, authenticated;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public
+  REVOKE TRUNCATE, TRIGGER, REFERENCES ON TABLES FROM anon, authenticated;
+
+DO $maintain$
+BEGIN
+  -- MAINTAIN exists from PostgreSQL 17 on; EXECUTE keeps older parsers out of it.
+  IF current_setting('server_version_num')::int >= 170000 THEN
+    EXECUTE 'REVOKE MAINTAIN ON ALL TABLES IN SCHEMA public FROM anon, authenticated';
+    EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE MAINTAIN ON TABLES FROM anon, authenticated';
+  END IF;
+END
+$maintain$;
+
+-- Membership lookups: only the service asks about other users ---------------
+
+REVOKE EXECUTE ON FUNCTION get_user_team_id(uuid) FROM authenticated;
+REVOKE EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) FROM authenticated;
+
+-- The caller's first team (oldest role first), or NULL.
+CREATE OR REPLACE FUNCTION public.current_user_team_id()
+RETURNS uuid
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = ''
+AS $$
+  SELECT r.team_id FROM public.soc_user_roles r
+  WHERE r.user_id = (SELECT auth.uid())
+  ORDER BY r.created_at, r.team_id
+  LIMIT 1;
+$$;
+
+-- Does the caller hold this role in any team?
+CREATE OR REPLACE FUNCTION public.current_user_has_soc_role(_role public.soc_role)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r
+    WHERE r.user_id = (SELECT auth.uid()) AND r.role = _role
+  );
+$$;
+
+REVOKE EXECUTE ON FUNCTION public.current_user_team_id() FROM PUBLIC, anon;
+REVOKE EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) FROM PUBLIC, anon;
+GRANT EXECUTE ON FUNCTION public.current_user_team_id() TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) TO authenticated, service_role;
+
+-- Preferences: only for projects the caller can see --------------------------
+-- The EXISTS runs under the caller's own RLS on projects, as 0006 does for features.
+
+ALTER POLICY "Users can insert own preferences" ON user_project_preferences
+WITH CHECK ((select auth.uid()) = user_id AND EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+ALTER POLICY "Users can update own preferences" ON user_project_preferences
+USING ((select auth.uid()) = user_id)
+WITH CHECK ((select auth.uid()) = user_id AND EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
+
+-- Leaving a team: your own role row, unless you are its last owner -----------
+
+-- One DELETE policy, not two permissive ones: 0006's revoke rule, or your own row.
+DROP POLICY IF EXISTS "Team admins can revoke roles of others" ON soc_user_roles;
+DROP POLICY IF EXISTS "Members can leave; team admins can revoke roles of others" ON soc_user_roles;
+CREATE POLICY "Members can leave; team admins can revoke roles of others"
+ON soc_user_roles FOR DELETE TO authenticated
+USING (
+  user_id = (select auth.uid())
+  OR private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
+);
+
+-- A team that still exists keeps an owner.  Runs as its owner (it must see and
+-- lock rows the caller cannot), and nobody may call it: a trigger function needs
+-- no EXECUTE to fire.  Locking the team row first makes owners who leave at the
+-- same time count one after the other.  A team deleted in the same statement
+-- has no row left to keep an owner for.
+CREATE OR REPLACE FUNCTION private.soc_user_roles_keep_an_owner()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
+AS $$
+BEGIN
+  PERFORM 1 FROM public.soc_teams t WHERE t.id = OLD.team_id FOR NO KEY UPDATE;
+  IF FOUND AND NOT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r WHERE r.team_id = OLD.team_id AND r.role = 'owner'
+  ) THEN
+    RAISE EXCEPTION 'team % would be left without an owner', OLD.team_id
+      USING ERRCODE = 'restrict_violation',
+            HINT = 'Make another member owner first; the service deletes whole teams.';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+REVOKE EXECUTE ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon, authenticated;
+
+-- AFTER the statement's rows are gone, so one DELETE of several owners is
+-- counted whole.  WHEN is evaluated as the caller: only callers under RLS are
+-- held to it, so service_role (BYPASSRLS) and the tables' owner can still
+-- delete a whole team with its roles.
+CREATE OR REPLACE TRIGGER soc_user_roles_keep_an_owner
+AFTER DELETE OR UPDATE ON soc_user_roles
+FOR EACH ROW WHEN (OLD.role = 'owner' AND row_security_active('public.soc_user_roles'))
+EXECUTE FUNCTION private.soc_user_roles_keep_an_owner();
+
+COMMIT;
+
+-- The constraint is re-added by this same statement, with its new action.
+ALTER TABLE project_features
+  -- squawk-ignore ban-drop-constraint
+  DROP CONSTRAINT IF EXISTS project_features_project_id_fkey,
+  ADD CONSTRAINT project_features_project_id_fkey
+    FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE NOT VALID;
+
+ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey;
+
+-- The constraint is re-added by this same statement, with its new action.
+ALTER TABLE project_tech_stack
+  -- squawk-ignore ban-drop-constraint
+  DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fkey,
+  ADD CONSTRAINT project_tech_stack_project_id_fkey
+    FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE NOT VALID;
+
+ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey;
+
+-- The constraint is re-added by this same statement, with its new action.
+ALTER TABLE user_project_preferences
+  -- squawk-ignore ban-drop-constraint
+  DROP CONSTRAINT IF EXISTS user_project_preferences_project_id_fkey,
+  ADD CONSTRAINT user_project_preferences_project_id_fkey
+    FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE NOT VALID;
+
+ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project_id_fkey;
+
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_key ON user_project_preferences (user_id, project_id);
+
+DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx;
+
+BEGIN;
+
+UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0008';
+
+COMMIT;
+

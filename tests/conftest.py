@@ -16,6 +16,11 @@ def document() -> spec.DocSchema:
 
 
 @pytest.fixture(scope="session")
+def beyond() -> spec.Beyond:
+    return spec.parse_beyond()
+
+
+@pytest.fixture(scope="session")
 def head_engine(schema_pkg_database):
     engine = create_engine(schema_pkg_database, poolclass=NullPool)
     yield engine

@@ -20,6 +20,9 @@ from sqlalchemy.engine import Connection
 from schema_pkg.catalog import Snapshot, snapshot
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "platform-schema.md"
+# docs/additions.md lists, in one table, what the document's text does not speak for.
+ADDITIONS = DOCUMENT.parent / "additions.md"
+BEYOND_SECTION = "Beyond the document's text"
 SCRATCH_SCHEMA = "spec_document"
 
 
@@ -107,6 +110,34 @@ def parse(markdown: str | None = None) -> DocSchema:
     return doc
 
 
+@dataclass(frozen=True)
+class Beyond:
+    """What the document does not state: clauses it never writes, and objects that are ours."""
+
+    unstated_clauses: tuple[str, ...]  # e.g. "ON DELETE" of foreign keys
+    our_functions: frozenset[str]  # "name(identity arguments)", as the catalog keys them
+
+
+def parse_beyond(markdown: str | None = None) -> Beyond:
+    """The table under "Beyond the document's text" in docs/additions.md."""
+    markdown = ADDITIONS.read_text() if markdown is None else markdown
+    rows = table_rows(sections(markdown, "##")[BEYOND_SECTION])
+    return Beyond(
+        unstated_clauses=tuple(what for kind, what, *_ in rows if kind == "unstated clause"),
+        our_functions=frozenset(what for kind, what, *_ in rows if kind == "our function"),
+    )
+
+
+FK_ACTION = r"(?:CASCADE|RESTRICT|SET NULL|SET DEFAULT)(?: \([^)]*\))?"
+
+
+def without_unstated_clauses(key: str, beyond: Beyond) -> str:
+    """A foreign key's definition without the clauses the document never states."""
+    for clause in beyond.unstated_clauses:
+        key = re.sub(rf" {clause} {FK_ACTION}", "", key)
+    return key
+
+
 def create_table_sql(doc: DocSchema, table: str) -> str:
     lines = []
     for col in doc.tables[table]:
@@ -152,21 +183,23 @@ def expected_snapshot(conn: Connection, doc: DocSchema) -> Snapshot:
     return expected
 
 
-def documented_scope(live: Snapshot, doc: DocSchema) -> Snapshot:
+def documented_scope(live: Snapshot, doc: DocSchema, beyond: Beyond) -> Snapshot:
     """The part of a live snapshot the document speaks for.
 
     Tables, columns and constraints of the documented tables, policies of the
-    tables the document gives policies, every enum and every public function.
+    tables the document gives policies, every enum and every public function
+    except ours.  Foreign keys are compared without the clauses the document
+    never states (their ON DELETE action); their columns and targets stay strict.
     """
     tables = set(doc.tables)
     policy_tables = set(doc.policy_tables())
     return {
         "tables": {k: v for k, v in live["tables"].items() if k in tables},
         "columns": {k: v for k, v in live["columns"].items() if k.split(".")[0] in tables},
-        "constraints": {k: v for k, v in live["constraints"].items()
-                        if k.split(" ")[0] in tables},
+        "constraints": {without_unstated_clauses(k, beyond) if v["kind"] == "f" else k: v
+                        for k, v in live["constraints"].items() if k.split(" ")[0] in tables},
         "enums": live["enums"],
         "policies": {k: v for k, v in live["policies"].items()
                      if k.split(".")[0] in policy_tables},
-        "functions": live["functions"],
+        "functions": {k: v for k, v in live["functions"].items() if k not in beyond.our_functions},
     }

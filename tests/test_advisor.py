@@ -9,23 +9,23 @@ from schema_pkg.db import connection
 from schema_pkg.scratch import migrate
 from tests.clirun import schema_pkg, url_text
 
-# Deliberate findings at head; each is explained in docs/advisor.md.
-ACCEPTED_SECURITY_WARNINGS = {
-    "public.get_user_team_id(_user_id uuid) by authenticated",
-    "public.has_soc_role(_role soc_role, _user_id uuid) by authenticated",
-}
-
 
 def findings_at(url):
     with connection(url) as conn:
         return advise(conn)
 
 
-def test_head_has_no_error_and_only_the_accepted_security_warnings(schema_pkg_database):
+def test_head_has_no_error_and_no_security_warning(schema_pkg_database):
     found = findings_at(schema_pkg_database)
     assert [f for f in found if f.level == "ERROR"] == []
-    security = {f.object for f in found if f.level == "WARN" and f.category == "security"}
-    assert security == ACCEPTED_SECURITY_WARNINGS
+    assert [f for f in found if f.level == "WARN" and f.category == "security"] == []
+
+
+def test_the_documented_functions_were_exposed_to_authenticated_until_0009(scratch_url):
+    migrate(scratch_url, "0008")
+    exposed = {f.object for f in findings_at(scratch_url) if f.rule == "security_definer_exposed"}
+    assert exposed == {"public.get_user_team_id(_user_id uuid) by authenticated",
+                       "public.has_soc_role(_role soc_role, _user_id uuid) by authenticated"}
 
 
 def test_head_performance_warnings_all_come_from_verbatim_document_policies(schema_pkg_database):
@@ -46,7 +46,8 @@ def baseline(scratch_url):
 def test_baseline_findings_show_every_rule_can_fire(baseline):
     rules = {(f.level, f.rule) for f in findings_at(baseline)}
     assert {("ERROR", "rls_disabled_in_public"), ("WARN", "function_search_path_mutable"),
-            ("WARN", "security_definer_exposed"), ("WARN", "unindexed_foreign_key"),
+            ("WARN", "security_definer_exposed"), ("WARN", "api_role_ungoverned_privilege"),
+            ("WARN", "unindexed_foreign_key"),
             ("WARN", "policy_column_unindexed"), ("WARN", "auth_rls_initplan"),
             ("WARN", "multiple_permissive_policies")} <= rules
     exposed = {f.object for f in findings_at(baseline) if f.rule == "security_definer_exposed"}

@@ -13,9 +13,9 @@ STRICT_SECTIONS = ("columns", "constraints", "enums", "policies", "functions")
 UNDOCUMENTED = {"functions": {"config"}}
 
 
-def conformance_differences(conn, doc):
+def conformance_differences(conn, doc, beyond=None):
     expected = spec.expected_snapshot(conn, doc)
-    live = spec.documented_scope(snapshot(conn), doc)
+    live = spec.documented_scope(snapshot(conn), doc, beyond or spec.parse_beyond())
     differences = compare(expected, live, sections=STRICT_SECTIONS, ignore=UNDOCUMENTED,
                           left_name="document", right_name="database")
     rls_enabled = {k: v for k, v in expected["tables"].items() if v["rls"]}
@@ -36,6 +36,36 @@ def test_document_lists_what_the_issue_counts(document):
 def test_database_at_head_matches_the_document(head, document):
     differences = conformance_differences(head, document)
     assert not differences, "\n".join(map(str, differences))
+
+
+def test_what_additions_md_lists_beyond_the_document_is_ours_and_exists(head, document, beyond):
+    assert beyond.unstated_clauses == ("ON DELETE",)
+    for clause in beyond.unstated_clauses:
+        assert clause not in spec.DOCUMENT.read_text()
+    functions = snapshot(head)["functions"]
+    documented = {key for key in functions if key.split("(")[0] in document.functions}
+    assert beyond.our_functions <= set(functions) - documented
+    assert beyond.our_functions == {"current_user_team_id()", "current_user_has_soc_role(_role soc_role)"}
+
+
+def test_checker_reports_a_foreign_key_to_another_target(head, document):
+    head.execute(text(
+        "ALTER TABLE project_features DROP CONSTRAINT project_features_project_id_fkey, "
+        "ADD FOREIGN KEY (project_id) REFERENCES soc_teams (id) ON DELETE CASCADE NOT VALID"))
+    messages = {str(d) for d in conformance_differences(head, document)}
+    assert messages == {
+        "constraints project_features FOREIGN KEY (project_id) REFERENCES projects(id): "
+        "only in document",
+        "constraints project_features FOREIGN KEY (project_id) REFERENCES soc_teams(id) NOT VALID: "
+        "only in database",
+    }
+
+
+def test_checker_reports_a_public_function_nobody_listed(head, document):
+    head.execute(text("CREATE FUNCTION current_user_is_admin() RETURNS boolean "
+                      "AS $$ SELECT true $$ LANGUAGE sql"))
+    messages = [str(d) for d in conformance_differences(head, document)]
+    assert messages == ["functions current_user_is_admin(): only in database"]
 
 
 def test_every_documented_column_is_checked(head, document):

@@ -126,20 +126,25 @@ def test_an_unreachable_database_exits_1_with_one_line(command):
     assert SECRET not in result.stdout + result.stderr
 
 
+# Bad URLs fail while the target is resolved, before any command runs: one command suffices.
 @pytest.mark.parametrize("url", [
-    f"postgresql://postgres:{SECRET}@127.0.0.1:1/x",
     f"postgresql://postgres:{SECRET}@127.0.0.1:notaport/x",
     f"postgresql://postgres:{SECRET}@[::1/x",
     f"postgresql://postgres:{SECRET}@127.0.0.1:1/",
     f"postgres//postgres:{SECRET}@127.0.0.1/x",
     f"mysql://root:{SECRET}@127.0.0.1/x",
-    f"postgresql://postgres:{SECRET}@127.0.0.1:1/x?sslmode=bogus",
-], ids=["refused", "bad_port", "bad_host", "no_database", "no_scheme", "not_postgres", "bad_option"])
+], ids=["bad_port", "bad_host", "no_database", "no_scheme", "not_postgres"])
+def test_a_malformed_url_never_prints_its_password(url):
+    result = schema_pkg("--url", url, "upgrade", "head")
+    assert_one_line_error(result, 2, "URL")
+    assert SECRET not in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("command", ["upgrade", "downgrade", "verify", "adopt", "advise"])
-def test_no_error_path_prints_the_password(url, command):
+def test_a_connection_option_libpq_rejects_never_prints_the_password(command):
     args = [command, "base"] if command == "downgrade" else [command]
-    result = schema_pkg("--url", url, *args)
-    assert result.returncode in (1, 2), result.stderr
+    result = schema_pkg("-q", "--url", f"postgresql://postgres:{SECRET}@127.0.0.1:1/x?sslmode=bogus", *args)
+    assert_one_line_error(result, 1, "sslmode")
     assert SECRET not in result.stdout + result.stderr
 
 

@@ -1,14 +1,16 @@
-"""Hardening (0007) closes the temp-table hijack and anon's EXECUTE; indexes (0008) serve
-the verbatim policies."""
+"""Hardening (0007) closes the temp-table hijack and anon's EXECUTE (0009 takes
+authenticated's too); indexes (0008) serve the verbatim policies."""
 
 from __future__ import annotations
+
+import functools
 
 import psycopg
 import pytest
 
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
-from schema_pkg.testing import as_anon, as_user
+from schema_pkg.testing import as_anon, as_service_role, as_user
 from tests.rls.world import USERS
 
 MALLORY = USERS["bob"]
@@ -18,9 +20,12 @@ HIJACK = (
 )
 
 
-def hijack_succeeds(url) -> bool:
+AS_MALLORY = functools.partial(as_user, user_id=MALLORY)
+
+
+def hijack_succeeds(url, acting=AS_MALLORY) -> bool:
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        with as_user(conn, MALLORY) as db:
+        with acting(conn) as db:
             for statement in HIJACK:
                 db.execute(statement, {"me": MALLORY})
             return db.execute("SELECT has_soc_role('owner', %s)", [MALLORY]).fetchone()[0]
@@ -36,8 +41,13 @@ def test_temp_table_hijack_fools_the_verbatim_function_at_the_baseline(baseline_
     assert hijack_succeeds(baseline_database) is True
 
 
-def test_temp_table_hijack_fails_at_head(schema_pkg_database):
-    assert hijack_succeeds(schema_pkg_database) is False
+def test_temp_table_hijack_fails_once_0007_pins_the_search_path(scratch_url):
+    migrate(scratch_url, "0008")  # the last revision where authenticated may call it
+    assert hijack_succeeds(scratch_url) is False
+
+
+def test_temp_table_hijack_fails_at_head_for_the_service_that_may_still_call_it(schema_pkg_database):
+    assert hijack_succeeds(schema_pkg_database, as_service_role) is False
 
 
 def test_anon_cannot_execute_the_documented_functions(schema_pkg_connection):

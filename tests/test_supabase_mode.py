@@ -3,12 +3,16 @@ the migrations apply, use the existing auth, and never alter or drop it."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot
 from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
+from schema_pkg.testing import as_user
+from tests.privileges import held, ungoverned
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
 # owner of the database and a member of the API roles.
@@ -34,6 +38,18 @@ $$;
 GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
 """
 
+# Supabase's grants in public: USAGE, and default privileges of the migrating role
+# granting ALL to the API roles (so every table starts with TRUNCATE, TRIGGER, ...).
+SUPABASE_PUBLIC_GRANTS = f"""
+GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATOR} IN SCHEMA public
+  GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATOR} IN SCHEMA public
+  GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATOR} IN SCHEMA public
+  GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+"""
+
 
 def admin(url):
     return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -52,6 +68,7 @@ def supabase_database(schema_pkg_server, schema_pkg_scratch, schema_pkg_database
     with engine.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO {MIGRATOR}'))
         conn.exec_driver_sql(SUPABASE_AUTH)
+        conn.exec_driver_sql(SUPABASE_PUBLIC_GRANTS)
     engine.dispose()
     yield url, url.set(username=MIGRATOR, password=None)
     schema_pkg_scratch.drop(url)
@@ -97,3 +114,44 @@ def test_downgrade_to_base_keeps_supabase_auth(supabase_database):
     migrate(as_migrator, "head")
     migrate(as_migrator, "base", downgrade=True)
     assert auth_snapshot(superuser_url) == before
+
+
+def superuser_connection(url):
+    return admin(url).connect()
+
+
+def test_supabase_grants_give_api_roles_ungoverned_privileges_before_0009(supabase_database):
+    """The reproduction is real: without 0009 the checks below would fail."""
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "0008")
+    with superuser_connection(superuser_url) as conn:
+        for role in ("anon", "authenticated"):
+            assert ("profiles", "TRUNCATE") in held(conn, role, ungoverned(conn))
+        assert conn.execute(text("SELECT has_function_privilege('authenticated', "
+                                 "'public.has_soc_role(soc_role, uuid)', 'EXECUTE')")).scalar()
+
+
+def test_at_head_api_roles_hold_no_ungoverned_privilege_in_supabase_mode(supabase_database):
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "head")
+    with superuser_connection(superuser_url) as conn:
+        for role in ("anon", "authenticated"):
+            assert held(conn, role, ungoverned(conn)) == set()
+            assert ("profiles", "SELECT") in held(conn, role, ("SELECT",))
+        assert ("profiles", "TRUNCATE") in held(conn, "service_role", ungoverned(conn))
+
+
+def test_at_head_authenticated_uses_only_the_caller_only_functions_in_supabase_mode(supabase_database):
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "head")
+    user = "00000000-0000-0000-0000-00000000000a"
+    with superuser_connection(superuser_url) as conn:
+        team = conn.execute(text("INSERT INTO soc_teams (name) VALUES ('t') RETURNING id")).scalar()
+        conn.execute(text("INSERT INTO soc_user_roles (user_id, team_id, role) "
+                          "VALUES (:user, :team, 'owner')"), {"user": user, "team": team})
+        for function in ("get_user_team_id(uuid)", "has_soc_role(soc_role, uuid)"):
+            assert conn.execute(text(f"SELECT has_function_privilege('authenticated', "
+                                     f"'public.{function}', 'EXECUTE')")).scalar() is False
+    with psycopg.connect(libpq_url(superuser_url), autocommit=True) as conn, as_user(conn, user) as db:
+        assert db.execute("SELECT current_user_team_id()").fetchone()[0] == team
+        assert db.execute("SELECT current_user_has_soc_role('owner')").fetchone()[0] is True

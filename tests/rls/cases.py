@@ -10,7 +10,7 @@ import psycopg
 
 from schema_pkg.testing import as_anon, as_service_role, as_user
 from tests.rls.expectations import EXPECTATIONS, Scenario
-from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes, sees
+from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes, fails, sees
 from tests.rls.world import (
     ACTORS,
     REQUIRED_COLUMNS,
@@ -67,7 +67,7 @@ def classify_error(error: psycopg.Error) -> Outcome:
             return RLS_DENIED
         if "permission denied" in message:
             return NO_GRANT
-    return Outcome("error", message, error.sqlstate)
+    return fails(error.sqlstate, message)
 
 
 def observe(conn: psycopg.Connection, case: Case) -> Outcome:

@@ -121,6 +121,18 @@ class Database:
         return set(map(tuple, self.run(who, VISIBLE_ROWS, keep=False)))
 
 
+# Every function in public, called as PostgREST's /rpc would: the SQL and the model's answers.
+RPC = {
+    "get_user_team_id": ("SELECT get_user_team_id(%(user)s)::text",
+                         lambda model, who, p: model.get_user_team_id(who, p["user"])),
+    "has_soc_role": ("SELECT has_soc_role(%(role)s, %(user)s)",
+                     lambda model, who, p: model.has_soc_role(who, p["role"], p["user"])),
+    "current_user_team_id": ("SELECT current_user_team_id()::text",
+                             lambda model, who, p: model.current_user_team_id(who)),
+    "current_user_has_soc_role": ("SELECT current_user_has_soc_role(%(role)s)",
+                                  lambda model, who, p: model.current_user_has_soc_role(who, p["role"])),
+}
+
 STEPS = {"run": 0}  # steps that actually ran, across examples
 
 
@@ -234,16 +246,12 @@ class RLSMachine(RuleBasedStateMachine):
         self.expect(observed, self.model.upsert(ACTORS[actor], table, row), f"{actor}: {sql} {row}")
 
     @rule(actor=st.sampled_from(sorted(ACTORS)), user=st.sampled_from(sorted(USERS)),
-          role=st.sampled_from(ROLES), function=st.sampled_from(("get_user_team_id", "has_soc_role")))
+          role=st.sampled_from(ROLES), function=st.sampled_from(sorted(RPC)))
     def rpc(self, actor, user, role, function):
-        who, user_id = ACTORS[actor], str(USERS[user])
-        if function == "get_user_team_id":
-            sql = "SELECT get_user_team_id(%(user)s)::text"
-            expected = self.model.get_user_team_id(who, user_id)
-        else:
-            sql = "SELECT has_soc_role(%(role)s, %(user)s)"
-            expected = self.model.has_soc_role(who, role, user_id)
-        observed = self.db.run(who, sql, {"user": user_id, "role": role}, keep=False)
+        who, params = ACTORS[actor], {"user": str(USERS[user]), "role": role}
+        sql, answers = RPC[function]
+        expected = answers(self.model, who, params)
+        observed = self.db.run(who, sql, params, keep=False)
         if isinstance(observed, list):  # an answer: one of those the model allows
             STEPS["run"] += 1
             answer = observed[0][0]

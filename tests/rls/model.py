@@ -2,8 +2,11 @@
 
 Written from docs/platform-schema.md (the user-owned pattern on the five
 platform tables, the public pattern on projects, the foreign keys) and
-docs/additions.md (the policies of revision 0006, EXECUTE of revision 0007),
-never from the catalog.  The state machine (tests/rls/machine.py) runs the
+docs/additions.md (the policies of revision 0006, EXECUTE of revision 0007,
+and 0009: preferences need a visible project, project children cascade,
+unique preferences per user and project, members may leave a team unless
+they are its last owner, caller-only membership functions), never from the
+catalog.  The state machine (tests/rls/machine.py) runs the
 same statements against the database and compares.
 
 A row is a dict of text: its ``id`` and the columns that decide access
@@ -17,10 +20,12 @@ nothing.  How PostgreSQL combines policies (docs of CREATE POLICY):
 * an INSERT, or an UPDATE's new row, failing its check rejects the whole
   statement (42501); so does an UPDATE's new row that the SELECT policies
   would hide, when the statement reads columns;
-* an upsert checks INSERT on the insert path only; on conflict, the existing
-  row must pass the UPDATE USING and SELECT policies and the new row the
-  UPDATE check and SELECT policies, or the statement is rejected;
-* service_role bypasses RLS; foreign keys and primary keys apply to all.
+* an upsert checks the proposed row against INSERT's check whichever path it
+  takes (as observed: the state machine found the conflict path checked too);
+  on conflict, the existing row must pass the UPDATE USING and SELECT
+  policies and the new row the UPDATE check and SELECT policies, or the
+  statement is rejected;
+* service_role bypasses RLS (and the last-owner rule); keys apply to all.
 """
 
 from __future__ import annotations
@@ -43,11 +48,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "soc_teams": (),
     "soc_user_roles": ("user_id", "team_id", "role"),
 }
-# Foreign keys (the document's "Foreign Keys" table), all ON DELETE NO ACTION.
+# Foreign keys (the document's "Foreign Keys" table): the children of projects cascade (0009),
+# roles keep their team (ON DELETE NO ACTION).
 PARENTS = {**{table: ("project_id", "projects") for table in (*CHILDREN, "user_project_preferences")},
            "soc_user_roles": ("team_id", "soc_teams")}
+CASCADES = {"projects"}
+UNIQUE = {"user_project_preferences": ("user_id", "project_id")}
 FK_VIOLATION = Outcome("error", reason="23503")
-PK_VIOLATION = Outcome("error", reason="23505")
+UNIQUE_VIOLATION = Outcome("error", reason="23505")
+LAST_OWNER = Outcome("error", reason="23001")
 
 Row = dict[str, str | None]
 
@@ -94,7 +103,8 @@ class Model:
         return signed_in and bool(self.roles_of(who.uid, team))
 
     def can_write(self, who: Who, table: str, row: Row, command: str) -> bool:
-        """INSERT's check, UPDATE's USING and check, DELETE's USING: one predicate per table."""
+        """The policy of ``command`` for this row: "insert" (its check), "update" (USING, the
+        old row), "update_check" (the new row) or "delete" (USING)."""
         if who.role == "service_role":
             return True
         if table in USER_OWNED:
@@ -105,33 +115,56 @@ class Model:
         if table in CHILDREN:
             return signed_in and self.project_owned(who, row["project_id"])
         if table == "user_project_preferences":
-            return signed_in and mine(who, row["user_id"])
+            pins_visible = command not in ("insert", "update_check") or self.project_visible(
+                who, row["project_id"])
+            return signed_in and mine(who, row["user_id"]) and pins_visible
         if table == "profiles":
             return signed_in and command != "delete" and mine(who, row["id"])
         if table == "soc_teams":
-            return signed_in and command == "update" and bool(
+            return signed_in and command in ("update", "update_check") and bool(
                 self.roles_of(who.uid, row["id"]) & {"admin", "owner"})
         managers = {"owner"} if row["role"] == "owner" else {"admin", "owner"}
-        return (signed_in and not mine(who, row["user_id"])
-                and bool(self.roles_of(who.uid, row["team_id"]) & managers))
+        manages = bool(self.roles_of(who.uid, row["team_id"]) & managers)
+        if command == "delete":  # leaving a team: your own row (0009)
+            return signed_in and (mine(who, row["user_id"]) or manages)
+        return signed_in and not mine(who, row["user_id"]) and manages
 
     # --- constraints --------------------------------------------------------
 
     def broken_constraint(self, table: str, rows: list[Row],
                           replaced: set[str] = frozenset()) -> Outcome | None:
-        ids = [row["id"] for row in rows]
-        others = set(self.rows[table]) - set(replaced)
-        if len(set(ids)) < len(ids) or others & set(ids):
-            return PK_VIOLATION
+        """Keys first (checked row by row), then foreign keys (at the end of the statement)."""
+        others = [row for row_id, row in self.rows[table].items() if row_id not in replaced]
+        for key in (("id",), UNIQUE.get(table)):
+            if key:
+                values = [tuple(row[c] for c in key) for row in rows]
+                if len(set(values)) < len(values) or set(values) & {tuple(r[c] for c in key) for r in others}:
+                    return UNIQUE_VIOLATION
         if table in PARENTS:
             column, parent = PARENTS[table]
             if any(row[column] not in self.rows[parent] for row in rows):
                 return FK_VIOLATION
         return None
 
-    def referenced(self, table: str, ids: set[str]) -> bool:
-        return any(parent == table and any(row[column] in ids for row in self.rows[child].values())
-                   for child, (column, parent) in PARENTS.items())
+    def blocks_delete(self, table: str, ids: set[str]) -> bool:
+        """A row still referenced through a foreign key that does not cascade."""
+        return table not in CASCADES and any(
+            parent == table and any(row[column] in ids for row in self.rows[child].values())
+            for child, (column, parent) in PARENTS.items())
+
+    def cascade(self, table: str, ids: set[str]) -> None:
+        for child, (column, parent) in PARENTS.items():
+            if parent == table and table in CASCADES:
+                self.rows[child] = {k: r for k, r in self.rows[child].items() if r[column] not in ids}
+
+    def ownerless(self, who: Who, table: str, old: list[Row], remaining: dict[str, Row]) -> bool:
+        """0009's trigger: a caller under RLS may not leave an existing team without an owner."""
+        if table != "soc_user_roles" or who.role == "service_role":
+            return False
+        return any(row["role"] == "owner" and row["team_id"] in self.rows["soc_teams"]
+                   and not any(r["team_id"] == row["team_id"] and r["role"] == "owner"
+                               for r in remaining.values())
+                   for row in old)
 
     # --- statements ---------------------------------------------------------
 
@@ -159,16 +192,23 @@ class Model:
                if (target is None or row_id == target) and self.can_write(who, table, row, "update")
                and (not reads or self.can_see(who, table, row))]
         new = [{**row, **new_values} for row in old]
-        if not all(self.can_write(who, table, row, "update") and (not reads or self.can_see(who, table, row))
-                   for row in new):
+        if not all(self.can_write(who, table, row, "update_check")
+                   and (not reads or self.can_see(who, table, row)) for row in new):
             return RLS_DENIED
+        return self.replace(who, table, old, new)
+
+    def replace(self, who: Who, table: str, old: list[Row], new: list[Row]) -> Outcome:
+        """Write the new versions of rows the policies let through, unless a key or the
+        last-owner rule stops the statement."""
         broken = self.broken_constraint(table, new, replaced={row["id"] for row in old})
         if broken:
             return broken
-        for before in old:
-            del self.rows[table][before["id"]]
-        for after in new:
-            self.rows[table][after["id"]] = after
+        remaining = {row_id: row for row_id, row in self.rows[table].items()
+                     if row_id not in {row["id"] for row in old}}
+        remaining.update({row["id"]: row for row in new})
+        if self.ownerless(who, table, old, remaining):
+            return LAST_OWNER
+        self.rows[table] = remaining
         return changes(len(new))
 
     def delete(self, who: Who, table: str, target: str | None, returning: bool = False) -> Outcome:
@@ -176,11 +216,13 @@ class Model:
         doomed = {row_id for row_id, row in self.rows[table].items()
                   if (target is None or row_id == target) and self.can_write(who, table, row, "delete")
                   and (not reads or self.can_see(who, table, row))}
-        if self.referenced(table, doomed):
+        if self.blocks_delete(table, doomed):
             return FK_VIOLATION
-        for row_id in doomed:
-            del self.rows[table][row_id]
-        return changes(len(doomed))
+        outcome = self.replace(who, table, [self.rows[table][row_id] for row_id in doomed], [])
+        if outcome.kind != "error":
+            self.cascade(table, doomed)
+            return changes(len(doomed))
+        return outcome
 
     def upsert(self, who: Who, table: str, row: Row) -> Outcome:
         """INSERT ... ON CONFLICT (id) DO UPDATE SET <the KEYS columns> = EXCLUDED.<column>."""
@@ -188,29 +230,42 @@ class Model:
         if existing is None:
             return self.insert(who, table, row)
         new = {**existing, **{column: row[column] for column in KEYS[table]}}
-        allowed = all((self.can_write(who, table, existing, "update"), self.can_see(who, table, existing),
-                       self.can_write(who, table, new, "update"), self.can_see(who, table, new)))
+        allowed = all((self.can_write(who, table, row, "insert"),
+                       self.can_write(who, table, existing, "update"), self.can_see(who, table, existing),
+                       self.can_write(who, table, new, "update_check"), self.can_see(who, table, new)))
         if not allowed:
             return RLS_DENIED
-        broken = self.broken_constraint(table, [new], replaced={new["id"]})
-        if broken:
-            return broken
-        self.rows[table][new["id"]] = new
-        return changes(1)
+        return self.replace(who, table, [existing], [new])
 
-    # --- RPC (revision 0007: EXECUTE for authenticated and service_role only) ---
+    # --- RPC: since 0009 the documented functions are the service's; users ask about themselves
 
     def get_user_team_id(self, who: Who, user: str) -> Outcome | set[str | None]:
         """The possible answers: the documented function is LIMIT 1 without ORDER BY."""
-        if who.role == "anon":
+        if who.role != "service_role":
             return NO_GRANT
-        teams = {r["team_id"] for r in self.rows["soc_user_roles"].values() if r["user_id"] == user}
-        return teams or {None}
+        return self.teams_of(user)
 
     def has_soc_role(self, who: Who, role: str, user: str) -> Outcome | set[bool]:
+        if who.role != "service_role":
+            return NO_GRANT
+        return {self.holds(user, role)}
+
+    def current_user_team_id(self, who: Who) -> Outcome | set[str | None]:
+        """One of the caller's teams (the oldest role first), or NULL."""
         if who.role == "anon":
             return NO_GRANT
-        return {any(r["user_id"] == user and r["role"] == role for r in self.rows["soc_user_roles"].values())}
+        return self.teams_of(who.uid)
+
+    def current_user_has_soc_role(self, who: Who, role: str) -> Outcome | set[bool]:
+        if who.role == "anon":
+            return NO_GRANT
+        return {self.holds(who.uid, role)}
+
+    def teams_of(self, user: str | None) -> set[str | None]:
+        return {r["team_id"] for r in self.rows["soc_user_roles"].values() if r["user_id"] == user} or {None}
+
+    def holds(self, user: str | None, role: str) -> bool:
+        return any(r["user_id"] == user and r["role"] == role for r in self.rows["soc_user_roles"].values())
 
 
 def mine(who: Who, user: str | None) -> bool:

@@ -71,6 +71,7 @@ class Function:
     name: str  # schema-qualified, e.g. private.is_soc_team_member
     definition: str  # pg_get_functiondef: CREATE OR REPLACE ... AS $function$body$function$
     result: str
+    language: str
 
     @property
     def schema(self) -> str:
@@ -88,8 +89,9 @@ class Function:
 def helper_functions(conn: psycopg.Connection) -> list[Function]:
     """Functions in public and private, and those (such as auth.uid) that policies call."""
     rows = conn.execute(
-        "SELECT n.nspname || '.' || p.proname, pg_get_functiondef(p.oid), format_type(p.prorettype, NULL) "
-        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "SELECT n.nspname || '.' || p.proname, pg_get_functiondef(p.oid), format_type(p.prorettype, NULL), "
+        "l.lanname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "JOIN pg_language l ON l.oid = p.prolang "
         "WHERE n.nspname IN ('public', 'private', 'auth') AND p.prokind = 'f' ORDER BY 1").fetchall()
     policy_text = " ".join(policy_expressions(conn).values())
     return [Function(*row) for row in rows
@@ -111,16 +113,20 @@ def calls(text: str, function: Function) -> bool:
 
 def tables_using(conn: psycopg.Connection, function: Function, functions: list[Function]) -> frozenset[str]:
     """Expectation keys that reach the function: tables whose policies call it (directly or
-    through another helper), and its own RPC cases when it is in public."""
+    through another helper) or whose triggers run it, and its own RPC cases when it is in public."""
     callers = [f for f in functions if f is function or calls(f.body, function)]
     keys = {table for table, text in policy_expressions(conn).items()
             if any(calls(text, f) for f in callers)}
+    keys |= {row[0] for row in conn.execute(
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND t.tgfoid = %s::regproc", (function.name,)).fetchall()}
     keys |= {f.name.split(".")[1] + "()" for f in callers if f.schema == "public"}
     return frozenset(keys)
 
 
 # Comparisons that tie a helper to its caller: auth.uid() or the _user_id argument.
-CALLER_TEST = re.compile(r"[\w.]+\s*=\s*(?:auth\.uid\(\)|_user_id)\b")
+CALLER_TEST = re.compile(r"[\w.]+\s*=\s*(?:\(\s*select\s+auth\.uid\(\)\s*\)|auth\.uid\(\)|_user_id\b)",
+                         re.IGNORECASE)
 
 
 def function_mutants(conn: psycopg.Connection) -> list[Mutant]:
@@ -128,7 +134,10 @@ def function_mutants(conn: psycopg.Connection) -> list[Mutant]:
     mutants = []
     for function in functions:
         constants = ["true", "false", "NULL"] if function.result == "boolean" else ["NULL"]
-        bodies = [(f"returns {c}", f"\n  SELECT {c}::{function.result}\n") for c in constants]
+        if function.language == "plpgsql":  # a trigger function: does nothing
+            bodies = [("returns NULL", "\nBEGIN\n  RETURN NULL;\nEND\n")]
+        else:
+            bodies = [(f"returns {c}", f"\n  SELECT {c}::{function.result}\n") for c in constants]
         if CALLER_TEST.search(function.body):
             bodies.append(("ignores the caller", CALLER_TEST.sub("true", function.body)))
         tables = tables_using(conn, function, functions)

@@ -86,6 +86,11 @@ def roles_without_usage(conn: psycopg.Connection, signature: str, roles: tuple[s
         "WHERE p.oid = %s::regprocedure", (role, signature)).fetchone()[0] for role in roles)
 
 
+def returns_trigger(conn: psycopg.Connection, signature: str) -> bool:
+    return conn.execute("SELECT prorettype = 'trigger'::regtype FROM pg_proc WHERE oid = %s::regprocedure",
+                        (signature,)).fetchone()[0]
+
+
 def policies_calling(conn: psycopg.Connection, signature: str, roles: tuple[str, ...]) -> list[str]:
     """Policies that apply to one of the roles (or PUBLIC) and call the function."""
     name = signature.split("(")[0].split(".")[-1]
@@ -131,6 +136,9 @@ def catalog_reason(conn: psycopg.Connection, mutant: Mutant) -> str | None:
     if words[:2] == ["grant", "REFERENCES"] and creates_nothing(conn, words[-1]):
         return (f"{words[-1]} has CREATE on no schema, and a temporary table cannot reference a "
                 "permanent one, so it can create no foreign key to use REFERENCES with")
+    if words[:2] == ["grant", "EXECUTE"] and returns_trigger(conn, words[3]):
+        return ("a trigger function cannot be called except as a trigger, and a trigger fires "
+                "without its caller holding EXECUTE")
     if words[:2] == ["grant", "EXECUTE"]:
         gaining = tuple(role for role in (API_ROLES if words[-1] == "PUBLIC" else (words[-1],))
                         if not executable(conn, words[3], role))

@@ -4,7 +4,8 @@
 * ``changes(n)``: an INSERT/UPDATE/DELETE affects n rows;
 * ``FILTERED``: no error, 0 rows (RLS hid the rows);
 * ``RLS_DENIED``: 42501 "new row violates row-level security policy";
-* ``NO_GRANT``: 42501 "permission denied for table": a missing privilege, not a policy.
+* ``NO_GRANT``: 42501 "permission denied for table": a missing privilege, not a policy;
+* ``fails(sqlstate, message)``: any other error, with its first line.
 """
 
 from __future__ import annotations
@@ -46,3 +47,7 @@ def sees(*labels: str) -> Outcome:
 
 def changes(n: int) -> Outcome:
     return Outcome("changes", n) if n else FILTERED
+
+
+def fails(sqlstate: str, message: str) -> Outcome:
+    return Outcome("error", message, sqlstate)

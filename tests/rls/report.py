@@ -29,7 +29,14 @@ against the world in `tests/rls/world.py`:
 Outcomes: **sees** the listed rows; **changes n** rows; **filtered** (no
 error, 0 rows); **rejected: RLS policy** (42501, "new row violates
 row-level security policy"); **rejected: no privilege** (42501, "permission
-denied"). A blank cell: the actor does not apply.
+denied"); **error** SQLSTATE and its first line (any other error). A blank
+cell: the actor does not apply.
+
+Besides SELECT, INSERT (upserts included), UPDATE and DELETE, every table has
+a `truncate` and a `trigger` row (CREATE TRIGGER calling a function in the
+caller's `pg_temp`): privileges RLS cannot govern, which no API role holds
+since revision 0009. MAINTAIN (PostgreSQL 17+) is tested in
+`tests/test_table_privileges.py`.
 """
 
 

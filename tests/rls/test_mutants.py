@@ -43,6 +43,7 @@ def test_mutants_cover_every_policy_and_table(mutation_results, rls_conn):
 @pytest.mark.parametrize("mutant", [
     'policy "Users can update own data" on simcore_simulations: WITH CHECK (true) added',
     'policy "Users can update own preferences" on user_project_preferences: WITH CHECK (true)',
+    'policy "Users can update own preferences" on user_project_preferences: WITH CHECK removed',
 ])
 def test_open_update_checks_are_killed_by_an_update_without_where(mutation_results, mutant):
     [result] = [r for r in mutation_results if r.mutant.id == mutant]
