@@ -52,8 +52,9 @@ mutants:              ## RLS mutants from the live catalog; rewrites docs/rls-mu
 fuzz:                 ## the RLS state machine, long random search; SEED=n to replay, EXAMPLES=n
 	$(BIN)/python -m tests.rls.fuzz $(if $(SEED),--seed $(SEED),) $(if $(EXAMPLES),--examples $(EXAMPLES),)
 
-mutants-python:       ## mutmut over the deploy path (slow, on demand); see docs/deploy-mutants.md
-	$(BIN)/python -m benchmarks.deploy_mutants $(MODULES)
+mutants-python:       ## mutmut over the deploy path (slow, on demand; needs .[mutation]); MUTANTS='schema_pkg.settings*' narrows it
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
 
 bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
 	$(BIN)/python benchmarks/migrate.py

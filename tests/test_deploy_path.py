@@ -15,6 +15,7 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
+from tests.test_deploy_safety import blocker  # noqa: F401  (the fixture: 0005, profiles locked)
 
 pytestmark = pytest.mark.slow
 SECRET = "s3cret-pw-4711"
@@ -61,18 +62,8 @@ def test_verify_exits_1_when_rls_is_weakened(head_clone, change):
 
 # --- timeouts -----------------------------------------------------------------
 
-@pytest.fixture
-def profiles_locked(scratch_url):
-    """At 0005, a session holding ACCESS EXCLUSIVE on profiles, which 0006 alters."""
-    migrate(scratch_url, "0005")
-    conn = psycopg.connect(libpq_url(scratch_url))
-    conn.execute("LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
-    yield conn
-    conn.rollback()
-    conn.close()
-
-
-def test_online_statement_timeout_fires_before_a_longer_lock_timeout(scratch_url, profiles_locked):
+@pytest.mark.usefixtures("blocker")
+def test_online_statement_timeout_fires_before_a_longer_lock_timeout(scratch_url):
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
                         SCHEMA_PKG_STATEMENT_TIMEOUT="1s", SCHEMA_PKG_LOCK_TIMEOUT="60s",
                         SCHEMA_PKG_LOCK_RETRIES="0")
