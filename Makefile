@@ -10,7 +10,7 @@ CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,16 @@ rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectatio
 lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
 	$(BIN)/python -m schema_pkg.lockreport
 	$(CLI) --quiet sql
+
+mutants:              ## RLS mutants from the live catalog; rewrites docs/rls-mutants.md (also run by `make test`)
+	$(BIN)/python -m tests.rls.mutation
+
+fuzz:                 ## the RLS state machine, long random search; SEED=n to replay, EXAMPLES=n
+	$(BIN)/python -m tests.rls.fuzz $(if $(SEED),--seed $(SEED),) $(if $(EXAMPLES),--examples $(EXAMPLES),)
+
+mutants-python:       ## mutmut over the deploy path (slow, on demand; needs .[mutation]); MUTANTS='schema_pkg.settings*' narrows it
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
 
 bench:                ## benchmarks (never part of CI); FULL=1 for the full sizes
 	$(BIN)/python benchmarks/migrate.py

@@ -24,13 +24,14 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def schema_pkg(*args: str, env: dict | None = None, wait: bool = True, **extra_env: str):
+def schema_pkg(*args: str, env: dict | None = None, wait: bool = True, timeout: float = 120,
+               **extra_env: str):
     command = [sys.executable, "-m", "schema_pkg", *args]
     environ = env or environment(**extra_env)
     if not wait:
         return subprocess.Popen(command, env=environ, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, cwd=CHECKOUT)
-    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=120,
+    return subprocess.run(command, env=environ, capture_output=True, text=True, timeout=timeout,
                           cwd=CHECKOUT)
 
 

@@ -54,21 +54,36 @@ def test_duplicate_preferences_stop_the_revision_and_nothing_is_deleted(at_0008_
     assert query(url, FK_ACTION) == "a", "the FK segment ran"
 
 
+# Duplicates that arrive after 0009's up-front check, while its own transactions run:
+# each ALTER TABLE of the foreign-key segment (which commits on its own) writes one.
+LATE_DUPLICATES = """
+CREATE FUNCTION late_duplicate() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.user_project_preferences (user_id, project_id)
+  SELECT user_id, project_id FROM public.user_project_preferences LIMIT 1;
+END $$;
+CREATE EVENT TRIGGER late_duplicate ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
+  EXECUTE FUNCTION late_duplicate();
+"""
+
+
 def test_a_failed_unique_build_leaves_no_index_and_a_rerun_finishes(at_0008_with_preferences):
-    """A snapshot taken just before the run is too young for the pre-wait, so CREATE INDEX
-    CONCURRENTLY waits for it (with lock_timeout 0) until statement_timeout fails the build
-    after the index is in the catalog: the revision drops the INVALID index."""
+    """Duplicates written after the check make CREATE UNIQUE INDEX CONCURRENTLY fail once
+    the index is in the catalog: the revision drops the INVALID index, which would
+    otherwise go on rejecting writes."""
     url, _ = at_0008_with_preferences
-    with psycopg.connect(libpq_url(url)) as old_snapshot:
-        old_snapshot.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        old_snapshot.execute("SELECT count(*) FROM profiles")
-        result = upgrade(url, SCHEMA_PKG_STATEMENT_TIMEOUT="3s")
-        assert result.returncode == 1, result.stderr
-        assert "database left at 0008" in result.stderr, result.stderr
-        assert "statement timeout" in result.stderr, result.stderr
-        assert query(url, "SELECT to_regclass(%s) IS NULL", UNIQUE_INDEX) is True
-        assert query(url, FK_ACTION) == "c", "the committed FK segment stays"
-        old_snapshot.rollback()
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute(LATE_DUPLICATES)
+    result = upgrade(url)
+    assert result.returncode == 1, result.stderr
+    assert "could not create unique index" in result.stderr, result.stderr
+    assert "database left at 0008" in result.stderr, result.stderr
+    assert query(url, "SELECT to_regclass(%s) IS NULL", UNIQUE_INDEX) is True
+    assert query(url, FK_ACTION) == "c", "the committed FK segment stays"
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute("DROP EVENT TRIGGER late_duplicate")
+        conn.execute("DELETE FROM user_project_preferences p USING user_project_preferences q "
+                     "WHERE p.user_id = q.user_id AND p.project_id = q.project_id AND p.ctid > q.ctid")
     assert upgrade(url).returncode == 0
     assert recorded_revision(url) == "0009"
     assert query(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)",

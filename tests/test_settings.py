@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from schema_pkg.settings import (
     LOCAL_DEFAULT_URL,
     TargetError,
     Timeouts,
+    libpq_url,
     redact,
     resolve_target,
 )
@@ -73,3 +75,35 @@ def test_timeouts_come_from_the_environment():
     assert (timeouts.lock_timeout, timeouts.lock_retries) == ("200ms", 0)
     with pytest.raises(TargetError):
         Timeouts.from_env({"SCHEMA_PKG_LOCK_RETRIES": "many"})
+
+
+# Found by mutmut (docs/deploy-mutants.md): what the tests above left unpinned.
+
+def test_redact_keeps_a_parseable_url_and_names_an_unparseable_one():
+    assert redact("postgresql://u:hunter2@h:5/d") == "postgresql://u:***@h:5/d"
+    assert redact("postgresql://u:hunter2@h:notaport/d") == "<unparseable URL>"
+
+
+def test_libpq_url_carries_the_password_for_the_driver():
+    assert libpq_url(make_url("postgresql+psycopg://u:p%40w@h:5/d")) == "postgresql://u:p%40w@h:5/d"
+
+
+@pytest.mark.parametrize("name", ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"])
+def test_any_one_pg_variable_selects_the_pg_variables(name):
+    target = resolve_target(None, {name: "5433" if name == "PGPORT" else "x"})
+    assert target.source == "PG* variables"
+
+
+def test_pg_variables_default_to_postgres_on_localhost_without_a_port():
+    url = resolve_target(None, {"PGPASSWORD": "x"}).url
+    assert (url.username, url.host, url.port, url.database) == ("postgres", "127.0.0.1", None, "postgres")
+
+
+def test_the_process_environment_is_read_when_none_is_given(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/from_process")
+    assert resolve_target().url.database == "from_process"
+
+
+def test_connect_timeout_comes_from_the_environment():
+    assert Timeouts.from_env({"SCHEMA_PKG_CONNECT_TIMEOUT": "3"}).connect_timeout == 3
+    assert Timeouts.from_env({}).connect_timeout == 10

@@ -11,7 +11,15 @@ import psycopg
 from schema_pkg.testing import as_anon, as_service_role, as_user
 from tests.rls.expectations import EXPECTATIONS, Scenario
 from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes, fails, sees
-from tests.rls.world import ACTORS, REQUIRED_COLUMNS, Actor, label_of, parameters, required
+from tests.rls.world import (
+    ACTORS,
+    REQUIRED_COLUMNS,
+    Actor,
+    label_of,
+    label_of_value,
+    parameters,
+    required,
+)
 
 
 @dataclass(frozen=True)
@@ -63,12 +71,15 @@ def classify_error(error: psycopg.Error) -> Outcome:
 
 
 def observe(conn: psycopg.Connection, case: Case) -> Outcome:
-    """Run the case's statement as its actor in a rolled-back transaction."""
-    with acting_as(conn, case.actor):
+    """Run the case's statement as its actor in a rolled-back transaction (a savepoint
+    rolled back, when a transaction is open, e.g. the one holding a mutant)."""
+    with conn.transaction(force_rollback=True), acting_as(conn, case.actor):
         try:
             cursor = conn.execute(case.sql(), parameters(case.table, case.actor))
         except psycopg.Error as error:
             return classify_error(error)
         if case.scenario.command == "select":
             return sees(*(label_of(case.table, row[0]) for row in cursor.fetchall()))
+        if case.scenario.command == "rpc":
+            return sees(*(label_of_value(row[0]) for row in cursor.fetchall()))
         return changes(cursor.rowcount)

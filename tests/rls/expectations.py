@@ -7,7 +7,7 @@ rolled-back transaction, as PostgREST would run it.  In the SQL, ``{table}``,
 ``{required_columns}`` and ``{required_values}`` are filled per table and
 ``%(name)s`` takes a user, project, team or row of tests/rls/world.py
 (``%(me)s`` is the acting user).  Actors left out of a scenario do not apply
-to it.
+to it.  A key ending in ``()`` is a function in public, called as an RPC.
 
 Since revision 0009 the table also holds, for every table, the privileges RLS
 cannot govern (TRUNCATE, CREATE TRIGGER), UPDATEs without a WHERE clause that
@@ -26,7 +26,7 @@ from tests.rls.world import ROWS, USER_OWNED_TABLES
 
 @dataclass(frozen=True)
 class Scenario:
-    command: str  # select, insert, update, delete
+    command: str  # select, insert, update, delete, truncate, trigger, rpc
     name: str  # what it targets, e.g. "alices_row"
     sql: str
     outcomes: dict[str, Outcome]
@@ -62,6 +62,11 @@ USER_OWNED = [
     scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
     scenario("delete", "all_rows", "DELETE FROM {table}",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    # RETURNING reads columns, so the SELECT policy applies to the rows as well.
+    scenario("update", "all_rows_returning", "UPDATE {table} SET updated_at = now() RETURNING id",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("delete", "all_rows_returning", "DELETE FROM {table} RETURNING id",
              anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
 ]
 
@@ -109,6 +114,12 @@ PROJECTS = [
              owner=SLUG_TAKEN, other_user=SLUG_TAKEN, new_user=SLUG_TAKEN),
     scenario("delete", "alice_unlisted", "DELETE FROM projects WHERE id = %(alice_unlisted)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_projects", "UPDATE projects SET tagline = 'x'",
+             anon=FILTERED, owner=changes(3), other_user=changes(1), service_role=changes(4)),
+    scenario("insert", "project_owned_by_alice_returning",
+             "INSERT INTO projects (name, slug, category, owner_id) "
+             "VALUES ('New', 'new', 'portfolio', %(alice)s) RETURNING id",
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
     # alice_public has features, tech stack and both users' preferences: they cascade (0009).
     scenario("delete", "alice_public_with_children", "DELETE FROM projects WHERE id = %(alice_public)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
@@ -148,6 +159,12 @@ PROJECT_CHILDREN = [
              anon=RLS_DENIED, owner=RLS_DENIED, other_user=RLS_DENIED),
     scenario("delete", "on_alice_private", "DELETE FROM {table} WHERE id = %(on_alice_private)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_rows", "UPDATE {table} SET created_at = now()",
+             anon=FILTERED, owner=changes(2), other_user=changes(1), service_role=changes(3)),
+    scenario("update", "all_rows_returning", "UPDATE {table} SET created_at = now() RETURNING id",
+             anon=FILTERED, owner=changes(2), other_user=changes(1), service_role=changes(3)),
+    scenario("delete", "all_rows", "DELETE FROM {table}",
+             anon=FILTERED, owner=changes(2), other_user=changes(1), service_role=changes(3)),
 ]
 
 UPSERT_PREFS = ("INSERT INTO user_project_preferences (user_id, project_id, theme_variant) "
@@ -196,6 +213,13 @@ PREFERENCES = [
              anon=RLS_DENIED, owner=RLS_DENIED, other_user=RLS_DENIED),
     scenario("delete", "alice_prefs", "DELETE FROM user_project_preferences WHERE id = %(alice_prefs)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+    scenario("update", "all_rows", "UPDATE user_project_preferences SET theme_variant = 'dark'",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("update", "all_rows_returning",
+             "UPDATE user_project_preferences SET theme_variant = 'dark' RETURNING id",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    scenario("delete", "all_rows", "DELETE FROM user_project_preferences",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
 ]
 
 # carol (new_user) has signed up but has no profile yet.
@@ -228,6 +252,15 @@ PROFILES = [
     scenario("delete", "alice_profile", "DELETE FROM profiles WHERE id = %(alice_profile)s",
              anon=FILTERED, owner=FILTERED, other_user=FILTERED, new_user=FILTERED,
              service_role=changes(1)),
+    scenario("update", "all_profiles", "UPDATE profiles SET full_name = 'A'",
+             anon=FILTERED, owner=changes(1), other_user=changes(1), new_user=FILTERED,
+             service_role=changes(2)),
+    scenario("insert", "profile_for_carol_returning", "INSERT INTO profiles (id) VALUES (%(carol)s) RETURNING id",
+             anon=RLS_DENIED, owner=RLS_DENIED, other_user=RLS_DENIED, new_user=changes(1),
+             service_role=changes(1)),
+    scenario("delete", "all_profiles", "DELETE FROM profiles",
+             anon=FILTERED, owner=FILTERED, other_user=FILTERED, new_user=FILTERED,
+             service_role=changes(2)),
 ]
 
 
@@ -255,6 +288,19 @@ SOC_TEAMS = [
                   service_role=changes(3))),
     Scenario("delete", "grey", "DELETE FROM soc_teams WHERE id = %(grey)s",
              team(FILTERED, FILTERED, service_role=changes(1))),
+    # Found by the state machine: an upsert checks INSERT's policy even when it updates, and
+    # soc_teams has none for users, so an admin cannot upsert the team they may update.
+    Scenario("insert", "upsert_red",
+             "INSERT INTO soc_teams (id, name) VALUES (%(red)s, 'red') "
+             "ON CONFLICT (id) DO UPDATE SET description = 'x'",
+             team(RLS_DENIED, RLS_DENIED, service_role=changes(1))),
+    Scenario("update", "all_teams_returning", "UPDATE soc_teams SET description = 'x' RETURNING id",
+             team(FILTERED, FILTERED, team_owner=changes(1), team_admin=changes(1),
+                  service_role=changes(3))),
+    Scenario("delete", "all_teams", "DELETE FROM soc_teams", team(FILTERED, FILTERED)),
+    # Only the WITH CHECK stops an admin giving the team an id they hold no role in.
+    Scenario("update", "all_teams_to_new_id", "UPDATE soc_teams SET id = gen_random_uuid()",
+             team(FILTERED, FILTERED, team_owner=RLS_DENIED, team_admin=RLS_DENIED)),
 ]
 
 GRANT = "INSERT INTO soc_user_roles (user_id, team_id, role) VALUES ({user}, {team}, '{role}')"
@@ -317,6 +363,20 @@ SOC_USER_ROLES = [
     Scenario("delete", "every_role_in_red", "DELETE FROM soc_user_roles WHERE team_id = %(red)s",
              team(changes(1), FILTERED, team_owner=LAST_OWNER, team_admin=changes(3),
                   service_role=changes(4))),
+    # Without WHERE: the owner reaches the three other red rows, the admin the analyst and viewer.
+    Scenario("update", "all_roles_to_analyst", "UPDATE soc_user_roles SET role = 'analyst'",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=changes(2),
+                  service_role=changes(5))),
+    Scenario("update", "all_roles_to_owner", "UPDATE soc_user_roles SET role = 'owner'",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=RLS_DENIED,
+                  service_role=changes(5))),
+    Scenario("update", "all_roles_returning", "UPDATE soc_user_roles SET role = 'analyst' RETURNING id",
+             team(FILTERED, FILTERED, team_owner=changes(3), team_admin=changes(2),
+                  service_role=changes(5))),
+    # Without WHERE: everyone's own row too (leaving); the owner would leave red ownerless.
+    Scenario("delete", "all_roles", "DELETE FROM soc_user_roles",
+             team(changes(1), FILTERED, team_owner=LAST_OWNER, team_admin=changes(3),
+                  service_role=changes(5))),
 ]
 
 # Not for the API at all: no grants, so the denial is a privilege error, not a policy.
@@ -325,6 +385,49 @@ ALEMBIC_VERSION = [
              anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
     scenario("update", "revision", "UPDATE alembic_version SET version_num = 'x'",
              anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    scenario("insert", "revision", "INSERT INTO alembic_version VALUES ('x')",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+    scenario("delete", "revision", "DELETE FROM alembic_version",
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+]
+
+# RPC: PostgREST's POST /rpc/<function> is ``SELECT <function>(...)`` as the caller.
+# The result is shown as a label (a team), true/false or NULL.  Since 0009 the documented
+# functions answer for any user, so only the service may call them; signed-in users ask
+# about themselves through the caller-only functions.
+SIGNED_IN = ("owner", "other_user", "new_user", "team_owner", "team_admin", "team_analyst",
+             "team_viewer")
+RED_MEMBERS = ("team_owner", "team_admin", "team_analyst", "team_viewer")
+
+
+def rpc(name: str, sql: str, signed_in: Outcome, **overrides: Outcome) -> Scenario:
+    """Every actor: anon has no EXECUTE, signed-in users get ``signed_in`` unless overridden."""
+    outcomes = {"anon": NO_GRANT, **{actor: signed_in for actor in SIGNED_IN}}
+    return Scenario("rpc", name, sql, {**outcomes, **overrides})
+
+
+GET_USER_TEAM_ID = [
+    rpc("team_of_victor", "SELECT get_user_team_id(%(victor)s)", NO_GRANT, service_role=sees("red")),
+    rpc("team_of_bob", "SELECT get_user_team_id(%(bob)s)", NO_GRANT, service_role=sees("NULL")),
+]
+
+HAS_SOC_ROLE = [
+    rpc("owner_role_of_bella", "SELECT has_soc_role('owner', %(bella)s)", NO_GRANT,
+        service_role=sees("true")),
+    rpc("viewer_role_of_bella", "SELECT has_soc_role('viewer', %(bella)s)", NO_GRANT,
+        service_role=sees("false")),
+]
+
+CURRENT_USER_TEAM_ID = [
+    rpc("my_team", "SELECT current_user_team_id()", sees("NULL"),
+        **{actor: sees("red") for actor in RED_MEMBERS}, service_role=sees("NULL")),
+]
+
+CURRENT_USER_HAS_SOC_ROLE = [
+    rpc("am_i_owner", "SELECT current_user_has_soc_role('owner')", sees("false"),
+        team_owner=sees("true"), service_role=sees("false")),
+    rpc("am_i_viewer", "SELECT current_user_has_soc_role('viewer')", sees("false"),
+        team_viewer=sees("true"), service_role=sees("false")),
 ]
 
 # Privileges RLS cannot govern (0009): no API role holds them on any table.  The
@@ -350,4 +453,8 @@ EXPECTATIONS: dict[str, list[Scenario]] = {
     "soc_teams": SOC_TEAMS + UNGOVERNED,
     "soc_user_roles": SOC_USER_ROLES + UNGOVERNED,
     "alembic_version": ALEMBIC_VERSION + UNGOVERNED,
+    "get_user_team_id()": GET_USER_TEAM_ID,
+    "has_soc_role()": HAS_SOC_ROLE,
+    "current_user_team_id()": CURRENT_USER_TEAM_ID,
+    "current_user_has_soc_role()": CURRENT_USER_HAS_SOC_ROLE,
 }

@@ -99,16 +99,29 @@ def parameters(table: str, actor: Actor) -> dict[str, uuid.UUID | None]:
     names: dict[str, uuid.UUID | None] = dict(USERS)
     names.update(ROWS["projects"])
     names.update(ROWS["soc_teams"])
-    names.update(ROWS[table])
+    names.update(ROWS.get(table, {}))
     names["me"] = actor.user_id
     return names
 
 
 def label_of(table: str, row_id) -> str:
-    for label, value in ROWS[table].items():
+    for label, value in ROWS.get(table, {}).items():
         if value == row_id:
             return label
     return str(row_id)
+
+
+def label_of_value(value) -> str:
+    """An RPC's result as a readable label: a team or user name, true/false or NULL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(value).lower()
+    for names in (ROWS["soc_teams"], USERS):
+        for label, known in names.items():
+            if known == value:
+                return label
+    return str(value)
 
 
 def required(table: str) -> tuple[str, str]:

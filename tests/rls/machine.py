@@ -1,0 +1,271 @@
+"""A hypothesis state machine: PostgREST-shaped requests against the database and the model.
+
+Actors: anon; signed-in users with and without a team (olivia, adam, ana and
+victor hold each ``soc_role`` in team red, bella owns blue); service_role.
+Operations on all twelve API tables, as PostgREST sends them: SELECT with and
+without a filter, INSERT, UPDATE and DELETE with and without a filter (and
+with RETURNING), upsert, and RPC calls.  After every step, each actor's
+visible rows (one batched query per actor) must equal the model's
+(tests/rls/model.py), and every statement's outcome must equal the model's:
+a write the model forbids is rejected or changes nothing, and nothing the
+model allows is refused.
+
+Each example starts from the seeded world and rolls back at teardown.  Set
+``RLSMachine.conn`` (a psycopg connection, not autocommit) before running.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import psycopg
+import psycopg.sql
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from tests.rls.cases import classify_error
+from tests.rls.model import KEYS, TABLES, Model, Row, Who
+from tests.rls.outcomes import Outcome, changes
+from tests.rls.world import (
+    CHILDREN,
+    PROJECTS,
+    REQUIRED_COLUMNS,
+    ROWS,
+    TEAM_ROLES,
+    USER_OWNED_TABLES,
+    USERS,
+)
+
+ACTORS = {"anon": Who("anon"), "service_role": Who("service_role"),
+          **{name: Who("authenticated", str(user_id)) for name, user_id in USERS.items()}}
+ROLES = ("owner", "admin", "analyst", "viewer")
+MISSING = str(uuid.UUID(int=0))  # a project or team that does not exist
+BENIGN = {**{table: "updated_at = now()" for table in USER_OWNED_TABLES},
+          "projects": "tagline = 'x'", "project_features": "created_at = now()",
+          "project_tech_stack": "created_at = now()", "user_project_preferences": "theme_variant = 'dark'",
+          "profiles": "full_name = 'x'", "soc_teams": "description = 'x'",
+          "soc_user_roles": "created_at = now()"}
+EXTRA_COLUMNS = {**REQUIRED_COLUMNS, "soc_teams": {"name": "'t'"},
+                 "projects": {"name": "'p'", "slug": "%(slug)s", "category": "'portfolio'"}}
+
+
+def seeded_rows() -> dict[str, dict[str, Row]]:
+    """The model's starting state, from the world the database was seeded with."""
+    text = {label: str(value) for label, value in {**USERS, **ROWS["projects"], **ROWS["soc_teams"]}.items()}
+    rows: dict[str, dict[str, Row]] = {table: {} for table in TABLES}
+
+    def add(table, label, **values):
+        row_id = str(ROWS[table][label])
+        rows[table][row_id] = {"id": row_id, **values}
+
+    for table in USER_OWNED_TABLES:
+        for owner in ("alice", "bob"):
+            add(table, f"{owner}_row", user_id=text[owner])
+    for label, (owner, public) in PROJECTS.items():
+        add("projects", label, owner_id=text[owner], is_public=None if public == "NULL" else public)
+    for table in ("project_features", "project_tech_stack"):
+        for label, project in CHILDREN.items():
+            add(table, label, project_id=text[project])
+    for owner in ("alice", "bob"):
+        add("user_project_preferences", f"{owner}_prefs", user_id=text[owner],
+            project_id=text["alice_public"])
+        add("profiles", f"{owner}_profile")
+    for team in ROWS["soc_teams"]:
+        add("soc_teams", team)
+    for label, (user, team, role) in TEAM_ROLES.items():
+        add("soc_user_roles", label, user_id=text[user], team_id=text[team], role=role)
+    return rows
+
+
+def visible_rows_query() -> str:
+    """One query for everything an actor sees: (table, id, the columns that decide access)."""
+    parts = []
+    for table in TABLES:
+        columns = [f"coalesce({column}::text, 'NULL')" for column in KEYS[table]] or ["''"]
+        parts.append(f"SELECT '{table}', id::text, concat_ws('|', {', '.join(columns)}) FROM {table}")
+    return "\nUNION ALL ".join(parts)
+
+
+VISIBLE_ROWS = visible_rows_query()
+
+
+class Database:
+    """Runs one statement as an actor inside the example's transaction, keeping its effects."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+
+    def run(self, who: Who, sql: str, params: dict | None = None, keep: bool = True):
+        conn = self.conn
+        claims = {"role": who.role, **({"sub": who.uid} if who.uid else {})}
+        # One round trip: a savepoint, then SET LOCAL ROLE and the claims, as PostgREST sets them.
+        conn.execute(psycopg.sql.SQL(
+            "SAVEPOINT step; SELECT set_config('role', {}, true), set_config('request.jwt.claims', {}, true)"
+        ).format(psycopg.sql.Literal(who.role), psycopg.sql.Literal(json.dumps(claims))))
+        try:
+            cursor = conn.execute(sql, params)
+            result = cursor.fetchall() if cursor.description and "RETURNING" not in sql else cursor.rowcount
+        except psycopg.Error as error:
+            conn.execute("ROLLBACK TO SAVEPOINT step")
+            outcome = classify_error(error)
+            return Outcome("error", reason=outcome.reason) if outcome.kind == "error" else outcome
+        if keep:
+            conn.execute("RESET ROLE; SELECT set_config('request.jwt.claims', '', true); "
+                         "RELEASE SAVEPOINT step")
+        else:
+            conn.execute("ROLLBACK TO SAVEPOINT step")
+        return changes(result) if isinstance(result, int) else result
+
+    def visible(self, who: Who) -> set[tuple[str, str, str]]:
+        return set(map(tuple, self.run(who, VISIBLE_ROWS, keep=False)))
+
+
+# Every function in public, called as PostgREST's /rpc would: the SQL and the model's answers.
+RPC = {
+    "get_user_team_id": ("SELECT get_user_team_id(%(user)s)::text",
+                         lambda model, who, p: model.get_user_team_id(who, p["user"])),
+    "has_soc_role": ("SELECT has_soc_role(%(role)s, %(user)s)",
+                     lambda model, who, p: model.has_soc_role(who, p["role"], p["user"])),
+    "current_user_team_id": ("SELECT current_user_team_id()::text",
+                             lambda model, who, p: model.current_user_team_id(who)),
+    "current_user_has_soc_role": ("SELECT current_user_has_soc_role(%(role)s)",
+                                  lambda model, who, p: model.current_user_has_soc_role(who, p["role"])),
+}
+
+STEPS = {"run": 0}  # steps that actually ran, across examples
+
+
+class RLSMachine(RuleBasedStateMachine):
+    conn: psycopg.Connection | None = None
+
+    def __init__(self):
+        super().__init__()
+        self.db = Database(self.conn)
+        self.model = Model(seeded_rows())
+        self.serial = 0
+
+    def teardown(self):
+        self.conn.rollback()
+
+    # --- drawing values -----------------------------------------------------
+
+    def fresh_id(self) -> str:
+        self.serial += 1
+        return str(uuid.uuid5(uuid.NAMESPACE_OID, f"machine:{self.serial}"))
+
+    def draw_row(self, data, table: str, row_id: str) -> Row:
+        users = sorted(str(u) for u in USERS.values())
+        projects = sorted(self.model.rows["projects"]) + [MISSING]
+        teams = sorted(self.model.rows["soc_teams"]) + [MISSING]
+        pick = {"user_id": users, "owner_id": [*users, None], "is_public": ["true", "false", None],
+                "project_id": projects, "team_id": teams, "role": list(ROLES)}
+        return {"id": row_id, **{column: data.draw(st.sampled_from(pick[column]), label=column)
+                                 for column in KEYS[table]}}
+
+    def draw_target(self, data, table: str) -> str | None:
+        ids = sorted(self.model.rows[table])
+        return data.draw(st.one_of(st.none(), st.sampled_from(ids)) if ids else st.none(), label="target")
+
+    def expect(self, observed: Outcome, expected: Outcome, what: str) -> None:
+        STEPS["run"] += 1
+        assert observed == expected, f"{what}: expected {expected.describe()}, observed {observed.describe()}"
+
+    # --- SQL ------------------------------------------------------------------
+
+    def insert_sql(self, table: str, row: Row) -> tuple[str, dict]:
+        extra = EXTRA_COLUMNS.get(table, {})
+        columns = ["id", *KEYS[table], *extra]
+        values = [f"%({c})s" for c in ("id", *KEYS[table])] + list(extra.values())
+        params = {**row, "slug": f"slug-{row['id']}"}
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})", params
+
+    # --- rules ------------------------------------------------------------------
+
+    @initialize()
+    def start(self):
+        self.conn.rollback()
+
+    @rule(actor=st.sampled_from(sorted(ACTORS)), table=st.sampled_from(TABLES), data=st.data())
+    def select(self, actor, table, data):
+        target = self.draw_target(data, table)
+        who = ACTORS[actor]
+        sql = f"SELECT id::text FROM {table}" + ("" if target is None else " WHERE id = %(target)s")
+        rows = self.db.run(who, sql, {"target": target})
+        self.expect(Outcome("sees", frozenset(r[0] for r in rows)) if rows else changes(0),
+                    Outcome("sees", frozenset(ids)) if (ids := self.model.select(who, table, target))
+                    else changes(0), f"{actor}: {sql}")
+
+    @rule(actor=st.sampled_from(sorted(ACTORS)), table=st.sampled_from(TABLES), returning=st.booleans(),
+          data=st.data())
+    def insert(self, actor, table, returning, data):
+        if table == "profiles":  # a profile's id is its user's
+            row_id = str(USERS[data.draw(st.sampled_from(sorted(USERS)), label="user")])
+        else:
+            row_id = self.fresh_id()
+        row = self.draw_row(data, table, row_id)
+        sql, params = self.insert_sql(table, row)
+        sql += " RETURNING id" if returning else ""
+        observed = self.db.run(ACTORS[actor], sql, params)
+        expected = self.model.insert(ACTORS[actor], table, row, returning)
+        self.expect(observed, expected, f"{actor}: {sql} {row}")
+
+    @rule(actor=st.sampled_from(sorted(ACTORS)), table=st.sampled_from(TABLES), returning=st.booleans(),
+          data=st.data())
+    def update(self, actor, table, returning, data):
+        target = self.draw_target(data, table)
+        column = data.draw(st.sampled_from([None, *KEYS[table]]), label="column")
+        new_values = {} if column is None else {column: self.draw_row(data, table, "")[column]}
+        setting = BENIGN[table] if column is None else f"{column} = %(value)s"
+        sql = (f"UPDATE {table} SET {setting}" + ("" if target is None else " WHERE id = %(target)s")
+               + (" RETURNING id" if returning else ""))
+        params = {"target": target, "value": new_values.get(column)}
+        observed = self.db.run(ACTORS[actor], sql, params)
+        expected = self.model.update(ACTORS[actor], table, target, new_values, returning)
+        self.expect(observed, expected, f"{actor}: {sql} {params}")
+
+    @rule(actor=st.sampled_from(sorted(ACTORS)), table=st.sampled_from(TABLES), returning=st.booleans(),
+          data=st.data())
+    def delete(self, actor, table, returning, data):
+        target = self.draw_target(data, table)
+        sql = (f"DELETE FROM {table}" + ("" if target is None else " WHERE id = %(target)s")
+               + (" RETURNING id" if returning else ""))
+        observed = self.db.run(ACTORS[actor], sql, {"target": target})
+        expected = self.model.delete(ACTORS[actor], table, target, returning)
+        self.expect(observed, expected, f"{actor}: {sql} {target}")
+
+    @rule(actor=st.sampled_from(sorted(ACTORS)), table=st.sampled_from(TABLES), data=st.data())
+    def upsert(self, actor, table, data):
+        existing = sorted(self.model.rows[table])
+        row_id = data.draw(st.sampled_from(existing), label="id") if existing else self.fresh_id()
+        row = self.draw_row(data, table, row_id)
+        sql, params = self.insert_sql(table, row)
+        assignments = [f"{c} = EXCLUDED.{c}" for c in KEYS[table]] or ["id = EXCLUDED.id"]
+        sql += f" ON CONFLICT (id) DO UPDATE SET {', '.join(assignments)}"
+        observed = self.db.run(ACTORS[actor], sql, params)
+        self.expect(observed, self.model.upsert(ACTORS[actor], table, row), f"{actor}: {sql} {row}")
+
+    @rule(actor=st.sampled_from(sorted(ACTORS)), user=st.sampled_from(sorted(USERS)),
+          role=st.sampled_from(ROLES), function=st.sampled_from(sorted(RPC)))
+    def rpc(self, actor, user, role, function):
+        who, params = ACTORS[actor], {"user": str(USERS[user]), "role": role}
+        sql, answers = RPC[function]
+        expected = answers(self.model, who, params)
+        observed = self.db.run(who, sql, params, keep=False)
+        if isinstance(observed, list):  # an answer: one of those the model allows
+            STEPS["run"] += 1
+            answer = observed[0][0]
+            assert isinstance(expected, set) and answer in expected, f"{actor}: {sql}: {answer}, {expected}"
+        else:
+            self.expect(observed, expected, f"{actor}: {sql}")
+
+    # --- the invariant ----------------------------------------------------------
+
+    @invariant()
+    def every_actor_sees_what_the_model_allows(self):
+        for name, who in ACTORS.items():
+            observed, expected = self.db.visible(who), self.model.visible(who)
+            assert observed == expected, (
+                f"{name} sees differently; only in the database: {sorted(observed - expected)}; "
+                f"only in the model: {sorted(expected - observed)}")
+

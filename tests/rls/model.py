@@ -1,0 +1,276 @@
+"""The oracle: a plain Python model of who may see and change what.
+
+Written from docs/platform-schema.md (the user-owned pattern on the five
+platform tables, the public pattern on projects, the foreign keys) and
+docs/additions.md (the policies of revision 0006, EXECUTE of revision 0007,
+and 0009: preferences need a visible project, project children cascade,
+unique preferences per user and project, members may leave a team unless
+they are its last owner, caller-only membership functions), never from the
+catalog.  The state machine (tests/rls/machine.py) runs the
+same statements against the database and compares.
+
+A row is a dict of text: its ``id`` and the columns that decide access
+(``KEYS``).  Every rule reads the state as it was before the statement, as a
+statement's own snapshot does; a statement either applies whole or changes
+nothing.  How PostgreSQL combines policies (docs of CREATE POLICY):
+
+* UPDATE and DELETE act only on rows the UPDATE/DELETE policy's USING admits;
+  when the statement also reads columns (a WHERE or RETURNING), only on rows
+  the SELECT policies admit too;
+* an INSERT, or an UPDATE's new row, failing its check rejects the whole
+  statement (42501); so does an UPDATE's new row that the SELECT policies
+  would hide, when the statement reads columns;
+* an upsert checks the proposed row against INSERT's check whichever path it
+  takes (as observed: the state machine found the conflict path checked too);
+  on conflict, the existing row must pass the UPDATE USING and SELECT
+  policies and the new row the UPDATE check and SELECT policies, or the
+  statement is rejected;
+* service_role bypasses RLS (and the last-owner rule); keys apply to all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes
+
+USER_OWNED = ("simcore_simulations", "mezan_workflows", "talai_experiments", "optilibria_runs",
+              "qmlab_experiments")
+CHILDREN = ("project_features", "project_tech_stack")
+TABLES = (*USER_OWNED, "projects", *CHILDREN, "user_project_preferences", "profiles", "soc_teams",
+          "soc_user_roles")
+KEYS: dict[str, tuple[str, ...]] = {
+    **{table: ("user_id",) for table in USER_OWNED},
+    "projects": ("owner_id", "is_public"),
+    **{table: ("project_id",) for table in CHILDREN},
+    "user_project_preferences": ("user_id", "project_id"),
+    "profiles": (),
+    "soc_teams": (),
+    "soc_user_roles": ("user_id", "team_id", "role"),
+}
+# Foreign keys (the document's "Foreign Keys" table): the children of projects cascade (0009),
+# roles keep their team (ON DELETE NO ACTION).
+PARENTS = {**{table: ("project_id", "projects") for table in (*CHILDREN, "user_project_preferences")},
+           "soc_user_roles": ("team_id", "soc_teams")}
+CASCADES = {"projects"}
+UNIQUE = {"user_project_preferences": ("user_id", "project_id")}
+FK_VIOLATION = Outcome("error", reason="23503")
+UNIQUE_VIOLATION = Outcome("error", reason="23505")
+LAST_OWNER = Outcome("error", reason="23001")
+
+Row = dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class Who:
+    role: str  # anon, authenticated, service_role
+    uid: str | None = None
+
+
+class Model:
+    def __init__(self, rows: dict[str, dict[str, Row]]):
+        self.rows = rows  # table -> id -> row
+
+    # --- the policies -------------------------------------------------------
+
+    def roles_of(self, uid: str | None, team: str | None) -> set[str]:
+        return {r["role"] for r in self.rows["soc_user_roles"].values()
+                if uid is not None and r["user_id"] == uid and r["team_id"] == team}
+
+    def project_visible(self, who: Who, project_id: str | None) -> bool:
+        project = self.rows["projects"].get(project_id)
+        return project is not None and (project["is_public"] == "true" or mine(who, project["owner_id"]))
+
+    def project_owned(self, who: Who, project_id: str | None) -> bool:
+        project = self.rows["projects"].get(project_id)
+        return project is not None and mine(who, project["owner_id"])
+
+    def can_see(self, who: Who, table: str, row: Row) -> bool:
+        if who.role == "service_role":
+            return True
+        if table in USER_OWNED:
+            return mine(who, row["user_id"])
+        if table == "projects":
+            return row["is_public"] == "true" or mine(who, row["owner_id"])
+        if table in CHILDREN:
+            return self.project_visible(who, row["project_id"])
+        signed_in = who.role == "authenticated"
+        if table == "user_project_preferences":
+            return signed_in and mine(who, row["user_id"])
+        if table == "profiles":
+            return signed_in and mine(who, row["id"])
+        team = row["id"] if table == "soc_teams" else row["team_id"]
+        return signed_in and bool(self.roles_of(who.uid, team))
+
+    def can_write(self, who: Who, table: str, row: Row, command: str) -> bool:
+        """The policy of ``command`` for this row: "insert" (its check), "update" (USING, the
+        old row), "update_check" (the new row) or "delete" (USING)."""
+        if who.role == "service_role":
+            return True
+        if table in USER_OWNED:
+            return mine(who, row["user_id"])
+        if table == "projects":
+            return mine(who, row["owner_id"])
+        signed_in = who.role == "authenticated"
+        if table in CHILDREN:
+            return signed_in and self.project_owned(who, row["project_id"])
+        if table == "user_project_preferences":
+            pins_visible = command not in ("insert", "update_check") or self.project_visible(
+                who, row["project_id"])
+            return signed_in and mine(who, row["user_id"]) and pins_visible
+        if table == "profiles":
+            return signed_in and command != "delete" and mine(who, row["id"])
+        if table == "soc_teams":
+            return signed_in and command in ("update", "update_check") and bool(
+                self.roles_of(who.uid, row["id"]) & {"admin", "owner"})
+        managers = {"owner"} if row["role"] == "owner" else {"admin", "owner"}
+        manages = bool(self.roles_of(who.uid, row["team_id"]) & managers)
+        if command == "delete":  # leaving a team: your own row (0009)
+            return signed_in and (mine(who, row["user_id"]) or manages)
+        return signed_in and not mine(who, row["user_id"]) and manages
+
+    # --- constraints --------------------------------------------------------
+
+    def broken_constraint(self, table: str, rows: list[Row],
+                          replaced: set[str] = frozenset()) -> Outcome | None:
+        """Keys first (checked row by row), then foreign keys (at the end of the statement)."""
+        others = [row for row_id, row in self.rows[table].items() if row_id not in replaced]
+        for key in (("id",), UNIQUE.get(table)):
+            if key:
+                values = [tuple(row[c] for c in key) for row in rows]
+                if len(set(values)) < len(values) or set(values) & {tuple(r[c] for c in key) for r in others}:
+                    return UNIQUE_VIOLATION
+        if table in PARENTS:
+            column, parent = PARENTS[table]
+            if any(row[column] not in self.rows[parent] for row in rows):
+                return FK_VIOLATION
+        return None
+
+    def blocks_delete(self, table: str, ids: set[str]) -> bool:
+        """A row still referenced through a foreign key that does not cascade."""
+        return table not in CASCADES and any(
+            parent == table and any(row[column] in ids for row in self.rows[child].values())
+            for child, (column, parent) in PARENTS.items())
+
+    def cascade(self, table: str, ids: set[str]) -> None:
+        for child, (column, parent) in PARENTS.items():
+            if parent == table and table in CASCADES:
+                self.rows[child] = {k: r for k, r in self.rows[child].items() if r[column] not in ids}
+
+    def ownerless(self, who: Who, table: str, old: list[Row], remaining: dict[str, Row]) -> bool:
+        """0009's trigger: a caller under RLS may not leave an existing team without an owner."""
+        if table != "soc_user_roles" or who.role == "service_role":
+            return False
+        return any(row["role"] == "owner" and row["team_id"] in self.rows["soc_teams"]
+                   and not any(r["team_id"] == row["team_id"] and r["role"] == "owner"
+                               for r in remaining.values())
+                   for row in old)
+
+    # --- statements ---------------------------------------------------------
+
+    def select(self, who: Who, table: str, target: str | None = None) -> set[str]:
+        return {row_id for row_id, row in self.rows[table].items()
+                if (target is None or row_id == target) and self.can_see(who, table, row)}
+
+    def visible(self, who: Who) -> set[tuple[str, str, str]]:
+        return {(table, row_id, key_text(table, row)) for table in TABLES
+                for row_id, row in self.rows[table].items() if self.can_see(who, table, row)}
+
+    def insert(self, who: Who, table: str, row: Row, returning: bool = False) -> Outcome:
+        if not self.can_write(who, table, row, "insert") or (returning and not self.can_see(who, table, row)):
+            return RLS_DENIED
+        broken = self.broken_constraint(table, [row])
+        if broken:
+            return broken
+        self.rows[table][row["id"]] = row
+        return changes(1)
+
+    def update(self, who: Who, table: str, target: str | None, new_values: Row,
+               returning: bool = False) -> Outcome:
+        reads = target is not None or returning
+        old = [row for row_id, row in self.rows[table].items()
+               if (target is None or row_id == target) and self.can_write(who, table, row, "update")
+               and (not reads or self.can_see(who, table, row))]
+        new = [{**row, **new_values} for row in old]
+        if not all(self.can_write(who, table, row, "update_check")
+                   and (not reads or self.can_see(who, table, row)) for row in new):
+            return RLS_DENIED
+        return self.replace(who, table, old, new)
+
+    def replace(self, who: Who, table: str, old: list[Row], new: list[Row]) -> Outcome:
+        """Write the new versions of rows the policies let through, unless a key or the
+        last-owner rule stops the statement."""
+        broken = self.broken_constraint(table, new, replaced={row["id"] for row in old})
+        if broken:
+            return broken
+        remaining = {row_id: row for row_id, row in self.rows[table].items()
+                     if row_id not in {row["id"] for row in old}}
+        remaining.update({row["id"]: row for row in new})
+        if self.ownerless(who, table, old, remaining):
+            return LAST_OWNER
+        self.rows[table] = remaining
+        return changes(len(new))
+
+    def delete(self, who: Who, table: str, target: str | None, returning: bool = False) -> Outcome:
+        reads = target is not None or returning
+        doomed = {row_id for row_id, row in self.rows[table].items()
+                  if (target is None or row_id == target) and self.can_write(who, table, row, "delete")
+                  and (not reads or self.can_see(who, table, row))}
+        if self.blocks_delete(table, doomed):
+            return FK_VIOLATION
+        outcome = self.replace(who, table, [self.rows[table][row_id] for row_id in doomed], [])
+        if outcome.kind != "error":
+            self.cascade(table, doomed)
+            return changes(len(doomed))
+        return outcome
+
+    def upsert(self, who: Who, table: str, row: Row) -> Outcome:
+        """INSERT ... ON CONFLICT (id) DO UPDATE SET <the KEYS columns> = EXCLUDED.<column>."""
+        existing = self.rows[table].get(row["id"])
+        if existing is None:
+            return self.insert(who, table, row)
+        new = {**existing, **{column: row[column] for column in KEYS[table]}}
+        allowed = all((self.can_write(who, table, row, "insert"),
+                       self.can_write(who, table, existing, "update"), self.can_see(who, table, existing),
+                       self.can_write(who, table, new, "update_check"), self.can_see(who, table, new)))
+        if not allowed:
+            return RLS_DENIED
+        return self.replace(who, table, [existing], [new])
+
+    # --- RPC: since 0009 the documented functions are the service's; users ask about themselves
+
+    def get_user_team_id(self, who: Who, user: str) -> Outcome | set[str | None]:
+        """The possible answers: the documented function is LIMIT 1 without ORDER BY."""
+        if who.role != "service_role":
+            return NO_GRANT
+        return self.teams_of(user)
+
+    def has_soc_role(self, who: Who, role: str, user: str) -> Outcome | set[bool]:
+        if who.role != "service_role":
+            return NO_GRANT
+        return {self.holds(user, role)}
+
+    def current_user_team_id(self, who: Who) -> Outcome | set[str | None]:
+        """One of the caller's teams (the oldest role first), or NULL."""
+        if who.role == "anon":
+            return NO_GRANT
+        return self.teams_of(who.uid)
+
+    def current_user_has_soc_role(self, who: Who, role: str) -> Outcome | set[bool]:
+        if who.role == "anon":
+            return NO_GRANT
+        return {self.holds(who.uid, role)}
+
+    def teams_of(self, user: str | None) -> set[str | None]:
+        return {r["team_id"] for r in self.rows["soc_user_roles"].values() if r["user_id"] == user} or {None}
+
+    def holds(self, user: str | None, role: str) -> bool:
+        return any(r["user_id"] == user and r["role"] == role for r in self.rows["soc_user_roles"].values())
+
+
+def mine(who: Who, user: str | None) -> bool:
+    return who.uid is not None and user == who.uid
+
+
+def key_text(table: str, row: Row) -> str:
+    return "|".join("NULL" if row[column] is None else row[column] for column in KEYS[table])

@@ -1,0 +1,54 @@
+"""Every RLS mutant generated from the live catalog is killed by a case or explained."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.rls import mutation
+from tests.rls.conftest import record_figure
+
+
+@pytest.fixture(scope="session")
+def mutation_results(rls_conn, request):
+    started = time.perf_counter()
+    results = mutation.run_all(rls_conn)
+    elapsed = time.perf_counter() - started
+    record_figure(request.config, f"RLS mutants: {mutation.score(results)} in {elapsed:.1f} s")
+    return results
+
+
+def verdicts(results, verdict):
+    return [f"{r.mutant.id} ({r.detail})" for r in results if r.verdict == verdict]
+
+
+def test_every_mutant_is_killed_or_explained(mutation_results):
+    assert verdicts(mutation_results, "survived") == []
+
+
+def test_every_generated_mutant_is_valid_ddl(mutation_results):
+    assert verdicts(mutation_results, "invalid") == []
+
+
+def test_mutants_cover_every_policy_and_table(mutation_results, rls_conn):
+    policies = rls_conn.execute("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'").fetchone()[0]
+    dropped = [r for r in mutation_results if r.mutant.id.endswith(": dropped")]
+    disabled = [r for r in mutation_results if r.mutant.id.endswith(": RLS disabled")]
+    assert len(dropped) == policies
+    assert len(disabled) == len({case.table for case in mutation.cases()
+                                 if case.scenario.command != "rpc"})
+
+
+@pytest.mark.parametrize("mutant", [
+    'policy "Users can update own data" on simcore_simulations: WITH CHECK (true) added',
+    'policy "Users can update own preferences" on user_project_preferences: WITH CHECK (true)',
+    'policy "Users can update own preferences" on user_project_preferences: WITH CHECK removed',
+])
+def test_open_update_checks_are_killed_by_an_update_without_where(mutation_results, mutant):
+    [result] = [r for r in mutation_results if r.mutant.id == mutant]
+    assert result.verdict == "killed"
+
+
+def test_rls_mutants_report_is_current(mutation_results):
+    assert mutation.REPORT.read_text() == mutation.render(mutation_results), "run `make mutants` and commit"

@@ -1,0 +1,168 @@
+"""The deploy path fails safe and says so: each test here catches a sabotage the rest of
+the suite once let through (issue 11).  Behaviour that is the CLI's runs in a subprocess."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+
+import psycopg
+import pytest
+
+from schema_pkg.config import script_directory
+from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
+from schema_pkg.verify import recorded_revision
+from tests.clirun import assert_one_line_error, schema_pkg, url_text
+
+pytestmark = pytest.mark.slow
+SECRET = "s3cret-pw-4711"
+REVISIONS = [script.revision for script in reversed(list(script_directory().walk_revisions()))]
+
+
+def execute(url, sql):
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture
+def head_clone(schema_pkg_scratch, schema_pkg_database):
+    url = schema_pkg_scratch.create(template=schema_pkg_database)
+    yield url
+    schema_pkg_scratch.drop(url)
+
+
+# --- a failure part-way leaves the last committed revision, and says which ---
+
+def test_failure_at_0006_after_0005_committed_leaves_the_database_at_0005_and_says_so(scratch_url):
+    migrate(scratch_url, "0004")
+    execute(scratch_url, "CREATE SCHEMA private")  # 0006 creates it: that revision fails
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head")
+    assert_one_line_error(result, 1, "migration failed")
+    assert "database left at 0005" in result.stderr
+    assert recorded_revision(scratch_url) == "0005"
+
+
+# --- verify judges policies and RLS, and its exit code gates CI ----------------
+
+@pytest.mark.parametrize("change", [
+    'ALTER POLICY "Users can view own data" ON simcore_simulations USING (true)',
+    'ALTER POLICY "Users can update own preferences" ON user_project_preferences WITH CHECK (true)',
+    "ALTER TABLE profiles DISABLE ROW LEVEL SECURITY",
+    "ALTER TABLE soc_user_roles FORCE ROW LEVEL SECURITY",
+], ids=["policy_using_true", "policy_check_true", "rls_disabled", "rls_forced"])
+def test_verify_exits_1_when_rls_is_weakened(head_clone, change):
+    execute(head_clone, change)
+    result = schema_pkg("--url", url_text(head_clone), "verify")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "DRIFT" in result.stdout
+
+
+# --- timeouts -----------------------------------------------------------------
+
+# Every DDL statement in this database takes 3 s: longer than the statement_timeout below,
+# far shorter than its lock_timeout, and with no lock wait at all.
+SLOW_DDL = """
+CREATE FUNCTION slow_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_sleep(3); END $$;
+CREATE EVENT TRIGGER slow_ddl ON ddl_command_start EXECUTE FUNCTION slow_ddl();
+"""
+
+
+def test_online_statement_timeout_cancels_a_statement_that_runs_too_long(baseline_url):
+    execute(baseline_url, SLOW_DDL)
+    result = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head",
+                        SCHEMA_PKG_STATEMENT_TIMEOUT="1s", SCHEMA_PKG_LOCK_TIMEOUT="60s",
+                        SCHEMA_PKG_LOCK_RETRIES="0", timeout=60)
+    assert_one_line_error(result, 1, "canceling statement due to statement timeout")
+    assert recorded_revision(baseline_url) == "0005"
+
+
+@pytest.fixture
+def silent_listener():
+    """A TCP port that accepts connections and never says a word."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.parametrize("command", ["upgrade", "verify", "adopt", "advise"])
+def test_a_server_that_never_answers_fails_within_the_connect_timeout(silent_listener, command):
+    url = f"postgresql://postgres:{SECRET}@127.0.0.1:{silent_listener}/x"
+    result = schema_pkg("-q", "--url", url, command, SCHEMA_PKG_CONNECT_TIMEOUT="2",
+                        timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+
+
+# --- unreachable databases and passwords ---------------------------------------
+
+@pytest.mark.parametrize("command", ["upgrade", "current", "verify", "adopt", "advise"])
+def test_an_unreachable_database_exits_1_with_one_line(command):
+    result = schema_pkg("-q", "--url", f"postgresql://postgres:{SECRET}@127.0.0.1:1/x", command)
+    assert_one_line_error(result, 1, "error")
+    assert SECRET not in result.stdout + result.stderr
+
+
+# Bad URLs fail while the target is resolved, before any command runs: one command suffices.
+@pytest.mark.parametrize("url", [
+    f"postgresql://postgres:{SECRET}@127.0.0.1:notaport/x",
+    f"postgresql://postgres:{SECRET}@[::1/x",
+    f"postgresql://postgres:{SECRET}@127.0.0.1:1/",
+    f"postgres//postgres:{SECRET}@127.0.0.1/x",
+    f"mysql://root:{SECRET}@127.0.0.1/x",
+], ids=["bad_port", "bad_host", "no_database", "no_scheme", "not_postgres"])
+def test_a_malformed_url_never_prints_its_password(url):
+    result = schema_pkg("--url", url, "upgrade", "head")
+    assert_one_line_error(result, 2, "URL")
+    assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", ["upgrade", "downgrade", "verify", "adopt", "advise"])
+def test_a_connection_option_libpq_rejects_never_prints_the_password(command):
+    args = [command, "base"] if command == "downgrade" else [command]
+    result = schema_pkg("-q", "--url", f"postgresql://postgres:{SECRET}@127.0.0.1:1/x?sslmode=bogus", *args)
+    assert_one_line_error(result, 1, "sslmode")
+    assert SECRET not in result.stdout + result.stderr
+
+
+# --- fresh offline output ------------------------------------------------------
+
+def test_offline_script_sets_the_configured_timeouts_before_the_first_transaction():
+    result = schema_pkg("upgrade", "head", "--sql", SCHEMA_PKG_LOCK_TIMEOUT="7s",
+                        SCHEMA_PKG_STATEMENT_TIMEOUT="9min")
+    assert result.returncode == 0, result.stderr
+    first_begin = result.stdout.index("BEGIN;")
+    assert -1 < result.stdout.find("SET lock_timeout = '7s';") < first_begin
+    assert -1 < result.stdout.find("SET statement_timeout = '9min';") < first_begin
+
+
+def test_offline_script_runs_each_revision_in_its_own_transaction():
+    result = schema_pkg("upgrade", "head", "--sql")
+    assert result.returncode == 0, result.stderr
+    transactions = re.findall(r"^BEGIN;$(.*?)^COMMIT;$", result.stdout, flags=re.MULTILINE | re.DOTALL)
+    stamps = [[a or b for a, b in re.findall(r"SET version_num='(\w+)'|VALUES \('(\w+)'\)", body)]
+              for body in transactions]
+    # 0008 also commits on its own before CREATE INDEX CONCURRENTLY: that transaction stamps nothing.
+    assert [found for found in stamps if found] == [[revision] for revision in REVISIONS]
