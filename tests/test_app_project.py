@@ -12,7 +12,7 @@ import pytest
 
 from schema_pkg.settings import libpq_url
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.same_on_every_version]
 
 APP_TESTS = '''
 from importlib.resources import files

@@ -106,6 +106,7 @@ def silent_listener():
     server.close()
 
 
+@pytest.mark.same_on_every_version
 @pytest.mark.parametrize("command", ["upgrade", "verify", "adopt", "advise"])
 def test_a_server_that_never_answers_fails_within_the_connect_timeout(silent_listener, command):
     url = f"postgresql://postgres:{SECRET}@127.0.0.1:{silent_listener}/x"
@@ -125,6 +126,7 @@ def test_an_unreachable_database_exits_1_with_one_line(command):
     assert SECRET not in result.stdout + result.stderr
 
 
+@pytest.mark.same_on_every_version
 # Bad URLs fail while the target is resolved, before any command runs: one command suffices.
 @pytest.mark.parametrize("url", [
     f"postgresql://postgres:{SECRET}@127.0.0.1:notaport/x",
@@ -147,6 +149,7 @@ def test_a_connection_option_libpq_rejects_never_prints_the_password(command):
     assert SECRET not in result.stdout + result.stderr
 
 
+@pytest.mark.same_on_every_version
 # --- fresh offline output ------------------------------------------------------
 
 def test_offline_script_sets_the_configured_timeouts_before_the_first_transaction():
@@ -158,6 +161,7 @@ def test_offline_script_sets_the_configured_timeouts_before_the_first_transactio
     assert -1 < result.stdout.find("SET statement_timeout = '9min';") < first_begin
 
 
+@pytest.mark.same_on_every_version
 def test_offline_script_runs_each_revision_in_its_own_transaction():
     result = schema_pkg("upgrade", "head", "--sql")
     assert result.returncode == 0, result.stderr

@@ -18,7 +18,7 @@ from schema_pkg.verify import recorded_revision
 from tests.clirun import CHECKOUT, assert_one_line_error, environment, schema_pkg, url_text
 from tests.test_deploy_safety import wait_for_lock_wait
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.same_on_every_version]
 
 
 def interrupt(url, when, **env: str) -> tuple[int, str]:

@@ -11,7 +11,7 @@ import pytest
 
 from schema_pkg.config import CHECKOUT_DIR, resource_dir
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.same_on_every_version]
 APP_DOCS = ("platform-schema.md", "rls-matrix.md", "additions.md")  # names an app developer looks up
 
 

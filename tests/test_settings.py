@@ -14,6 +14,8 @@ from schema_pkg.settings import (
     resolve_target,
 )
 
+pytestmark = pytest.mark.same_on_every_version
+
 
 def test_cli_url_wins_over_environment():
     target = resolve_target("postgresql://a@h/cli", {"DATABASE_URL": "postgresql://b@h/env"})

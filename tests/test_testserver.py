@@ -8,6 +8,8 @@ from schema_pkg.testserver import NoServerError, Probes, choose_provider
 
 PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
 
+pytestmark = pytest.mark.same_on_every_version
+
 
 def probes(local_default=None, is_root=False, pg_ctl=PG_CTL, has_pytest_postgresql=True, docker=True,
            has_testcontainers=True) -> Probes:

@@ -15,6 +15,7 @@ at head, runs every mutant, rewrites the report and prints the time taken;
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections import defaultdict
@@ -207,8 +208,23 @@ here, never deleted.
 """
 
 
-def render(results: list[Result]) -> str:
-    lines = [HEADER, f"**Score: {score(results)}.**", "",
+GENERATED_ON = re.compile(r"^Generated on PostgreSQL (\d+)\.", re.M)
+
+
+def generated_on(report: str) -> int:
+    """The PostgreSQL major version a rendered report was generated on."""
+    return int(GENERATED_ON.search(report).group(1))
+
+
+def verdict_rows(report: str) -> set[str]:
+    """``| mutant | verdict`` of every row of a rendered report: what must hold on every
+    version (which case kills a mutant first may differ between versions)."""
+    return {line.rsplit(" | ", 1)[0] for line in report.splitlines()
+            if line.startswith("| ") and not line.startswith("| mutant |")}
+
+
+def render(results: list[Result], major: int) -> str:
+    lines = [HEADER, f"Generated on PostgreSQL {major}.", "", f"**Score: {score(results)}.**", "",
              "| mutant | verdict | killed by / reason |", "|---|---|---|"]
     for result in results:
         detail = result.detail.replace("|", "\\|")
@@ -230,10 +246,11 @@ def main() -> int:
             started = time.perf_counter()
             results = run_all(conn)
             elapsed = time.perf_counter() - started
+            major = conn.info.server_version // 10000
     finally:
         scratch.close()
         server.stop()
-    REPORT.write_text(render(results))
+    REPORT.write_text(render(results, major))
     for result in results:
         if result.verdict in ("survived", "invalid"):
             print(f"{result.verdict.upper()}: {result.mutant.id} ({result.detail})")
