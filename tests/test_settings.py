@@ -109,3 +109,8 @@ def test_the_process_environment_is_read_when_none_is_given(monkeypatch):
 def test_connect_timeout_comes_from_the_environment():
     assert Timeouts.from_env({"SCHEMA_PKG_CONNECT_TIMEOUT": "3"}).connect_timeout == 3
     assert Timeouts.from_env({}).connect_timeout == 10
+
+
+def test_a_bad_timeout_setting_says_which_kind_of_setting_is_bad():
+    with pytest.raises(TargetError, match=r"bad SCHEMA_PKG_\* setting: .*'soon'"):
+        Timeouts.from_env({"SCHEMA_PKG_CONNECT_TIMEOUT": "soon"})

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import psycopg
 from sqlalchemy.engine import URL
 
 from schema_pkg.scratch import ScratchDatabases
 from schema_pkg.settings import libpq_url
+from schema_pkg.testserver import start_server
 from tests.rls.world import seed_statements
 
 
@@ -17,3 +21,16 @@ def build_rls_database(scratch: ScratchDatabases) -> URL:
         for statement, params in seed_statements():
             conn.execute(statement, params)
     return url
+
+
+@contextmanager
+def standalone_rls_database() -> Iterator[str]:
+    """Outside pytest (make mutants, make fuzz): a server, the seeded database as a libpq
+    URL, and everything dropped afterwards."""
+    server = start_server()
+    scratch = ScratchDatabases(server.url)
+    try:
+        yield libpq_url(build_rls_database(scratch))
+    finally:
+        scratch.close()
+        server.stop()

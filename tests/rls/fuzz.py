@@ -17,10 +17,7 @@ import psycopg
 from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from schema_pkg.scratch import ScratchDatabases
-from schema_pkg.settings import libpq_url
-from schema_pkg.testserver import start_server
-from tests.rls.database import build_rls_database
+from tests.rls.database import standalone_rls_database
 from tests.rls.machine import STEPS, RLSMachine
 
 
@@ -31,12 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=50)
     args = parser.parse_args(argv)
     print(f"seed {args.seed} (replay: make fuzz SEED={args.seed})", flush=True)
-    server = start_server()
-    scratch = ScratchDatabases(server.url)
     started = time.perf_counter()
     try:
-        url = build_rls_database(scratch)
-        with psycopg.connect(libpq_url(url)) as conn:
+        with standalone_rls_database() as url, psycopg.connect(url) as conn:
             RLSMachine.conn = conn
             run_state_machine_as_test(
                 seed(args.seed)(RLSMachine),
@@ -45,8 +39,6 @@ def main(argv: list[str] | None = None) -> int:
                                   suppress_health_check=[HealthCheck.too_slow]))
     finally:
         print(f"{STEPS['run']} steps in {time.perf_counter() - started:.1f} s (seed {args.seed})")
-        scratch.close()
-        server.stop()
     return 0
 
 

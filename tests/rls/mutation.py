@@ -25,6 +25,7 @@ from pathlib import Path
 import psycopg
 
 from tests.rls.cases import Case, cases, observe
+from tests.rls.database import standalone_rls_database
 from tests.rls.mutants import API_ROLES, Mutant, executable, generate
 
 REPORT = Path(__file__).resolve().parents[2] / "docs" / "rls-mutants.md"
@@ -233,23 +234,12 @@ def render(results: list[Result], major: int) -> str:
 
 
 def main() -> int:
-    from schema_pkg.scratch import ScratchDatabases
-    from schema_pkg.settings import libpq_url
-    from schema_pkg.testserver import start_server
-    from tests.rls.database import build_rls_database
-
-    server = start_server()
-    scratch = ScratchDatabases(server.url)
-    try:
-        url = build_rls_database(scratch)
-        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+    with standalone_rls_database() as url:
+        with psycopg.connect(url, autocommit=True) as conn:
             started = time.perf_counter()
             results = run_all(conn)
             elapsed = time.perf_counter() - started
             major = conn.info.server_version // 10000
-    finally:
-        scratch.close()
-        server.stop()
     REPORT.write_text(render(results, major))
     for result in results:
         if result.verdict in ("survived", "invalid"):
