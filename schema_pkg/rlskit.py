@@ -24,6 +24,7 @@ import psycopg
 from psycopg import sql
 
 from schema_pkg import testing
+from schema_pkg.deploy import first_line
 
 INSUFFICIENT_PRIVILEGE = "42501"  # both "permission denied" and "violates row-level security"
 
@@ -155,7 +156,3 @@ def describe(ids: set) -> str:
     if not ids:
         return "no rows"
     return f"{len(ids)} row(s) [" + ", ".join(sorted(map(str, ids))) + "]"
-
-
-def first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]

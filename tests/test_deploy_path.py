@@ -26,13 +26,6 @@ def execute(url, sql):
         conn.execute(sql)
 
 
-@pytest.fixture
-def head_clone(schema_pkg_scratch, schema_pkg_database):
-    url = schema_pkg_scratch.create(template=schema_pkg_database)
-    yield url
-    schema_pkg_scratch.drop(url)
-
-
 # --- a failure part-way leaves the last committed revision, and says which ---
 
 def test_failure_at_0006_after_0005_committed_leaves_the_database_at_0005_and_says_so(scratch_url):
@@ -52,9 +45,9 @@ def test_failure_at_0006_after_0005_committed_leaves_the_database_at_0005_and_sa
     "ALTER TABLE profiles DISABLE ROW LEVEL SECURITY",
     "ALTER TABLE soc_user_roles FORCE ROW LEVEL SECURITY",
 ], ids=["policy_using_true", "policy_check_true", "rls_disabled", "rls_forced"])
-def test_verify_exits_1_when_rls_is_weakened(head_clone, change):
-    execute(head_clone, change)
-    result = schema_pkg("--url", url_text(head_clone), "verify")
+def test_verify_exits_1_when_rls_is_weakened(head_url, change):
+    execute(head_url, change)
+    result = schema_pkg("--url", url_text(head_url), "verify")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "DRIFT" in result.stdout
 

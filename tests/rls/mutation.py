@@ -224,6 +224,10 @@ def verdict_rows(report: str) -> set[str]:
             if line.startswith("| ") and not line.startswith("| mutant |")}
 
 
+def server_major(conn: psycopg.Connection) -> int:
+    return conn.info.server_version // 10000
+
+
 def render(results: list[Result], major: int) -> str:
     lines = [HEADER, f"Generated on PostgreSQL {major}.", "", f"**Score: {score(results)}.**", "",
              "| mutant | verdict | killed by / reason |", "|---|---|---|"]
@@ -239,7 +243,7 @@ def main() -> int:
             started = time.perf_counter()
             results = run_all(conn)
             elapsed = time.perf_counter() - started
-            major = conn.info.server_version // 10000
+            major = server_major(conn)
     REPORT.write_text(render(results, major))
     for result in results:
         if result.verdict in ("survived", "invalid"):
