@@ -10,7 +10,7 @@ CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean revision regen manifest
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ downgrade:            ## make downgrade REV=0005 (default: one step)
 sql:                  ## render sql/ from the revisions (no database needed)
 	$(CLI) --quiet sql
 
-check:                ## alembic check: the models match the migrations at head
-	$(CLI) check
+check:                ## alembic check: the models match the migrations, on a scratch database at head (server found as `make test` finds it)
+	$(CLI) check --scratch
+
+revision:             ## make revision MSG="what it does" [AUTO=1]: versions/<next id>_<slug>.py from the template
+	@test -n "$(MSG)" || { echo 'make revision: give MSG="what the revision does" (AUTO=1 to autogenerate from the models)' >&2; exit 2; }
+	$(CLI) revision -m "$(MSG)" $(if $(AUTO),--autogenerate,)
+
+regen:                ## every generated file: docs/locks.md, sql/, versions/manifest.json, docs/rls-*.md, tests/pgtap/, README figures
+	$(BIN)/python -m tests.regen $(if $(SKIP),--skip $(SKIP),)
+
+manifest:             ## refresh versions/manifest.json (unreleased revisions only); RELEASE=1 releases through the head
+	$(CLI) manifest $(if $(RELEASE),--release,)
 
 verify:               ## compare the database with a fresh shadow at its revision
 	$(CLI) verify
@@ -57,11 +67,11 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
 
-lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
+lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it); only on the version it is pinned to
 	$(BIN)/python -m schema_pkg.lockreport
 	$(CLI) --quiet sql
 
-mutants:              ## RLS mutants from the live catalog; rewrites docs/rls-mutants.md (also run by `make test`)
+mutants:              ## RLS mutants from the live catalog; rewrites docs/rls-mutants.md on its pinned version (also run by `make test`); exit 1 on a survivor, or a changed report under CI
 	$(BIN)/python -m tests.rls.mutation
 
 fuzz:                 ## the RLS state machine, long random search; SEED=n to replay, EXAMPLES=n

@@ -15,6 +15,7 @@ import signal
 import sys
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.util import CommandError
 from sqlalchemy import text
@@ -24,6 +25,7 @@ from schema_pkg import __version__, settings
 from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order, script_directory
 from schema_pkg.db import connection
 from schema_pkg.deploy import current_revision, first_line
+from schema_pkg.testserver import NoServerError
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -34,7 +36,9 @@ BAD_TARGET_MESSAGES = ("Relative revision", "Can't locate revision", "not a vali
                        "not a valid upgrade target", "Range revision not allowed",
                        "requires <fromrev>:<torev>")
 RELATIVE = re.compile(r"^(heads?|base|(\w+)?[+-]\d+)$")
-OFFLINE_COMMANDS = {"sql", "history"}
+# Commands that never touch the deployment target (revision --autogenerate and check
+# --scratch use a scratch database on the tests' server instead).
+OFFLINE_COMMANDS = {"sql", "history", "revision", "manifest"}
 
 
 class BadInput(Exception):
@@ -69,9 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
                              help="list the revisions; --applied: the database's deployment record")
     history.add_argument("--applied", action="store_true",
                          help="print schema_pkg.history of the database (needs a database)")
+    check = sub.add_parser("check", parents=[common],
+                           help="alembic check: the models match the migrations at head")
+    check.add_argument("--scratch", action="store_true",
+                       help="check against a scratch database at head on the tests' server "
+                            "(found as `make test` finds it) instead of the target")
     for name, text_ in (
         ("current", "show the database's revision"),
-        ("check", "alembic check: the models match the migrations at head"),
         ("advise", "lint the live catalog: RLS, functions, indexes, policies"),
         ("verify", "compare the database with a fresh shadow at its revision"),
         ("adopt", "stamp the baseline on a matching database built outside alembic"),
@@ -80,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", parents=[common], help="render sql/ (no database needed)")
     sql.add_argument("--out", type=Path, default=None,
                      help="output folder (default: sql/ of the checkout, else ./sql)")
+    revision = sub.add_parser("revision", parents=[common],
+                              help="write versions/<next id>_<slug>.py from the template")
+    revision.add_argument("-m", "--message", required=True, help="what the revision does")
+    revision.add_argument("--autogenerate", action="store_true",
+                          help="render what the models add beyond head as SQL (scratch database on "
+                               "the tests' server)")
+    manifest = sub.add_parser("manifest", parents=[common],
+                              help="refresh versions/manifest.json (unreleased revisions only)")
+    manifest.add_argument("--release", action="store_true",
+                          help="release every revision: move released_through to the head")
     return parser
 
 
@@ -161,8 +179,37 @@ def cmd_current(args, target) -> int:
 
 
 def cmd_check(args, target) -> int:
-    announce(args, f"checking the models against the migrations, using {target}")
-    command.check(make_config(target, command="check", quiet=args.quiet))
+    if not args.scratch:
+        announce(args, f"checking the models against the migrations, using {target}")
+        command.check(make_config(target, command="check", quiet=args.quiet))
+        return 0
+    from schema_pkg.scratch import standalone_database_at
+
+    announce(args, "checking the models against a scratch database at head")
+    with standalone_database_at("head") as url:
+        command.check(make_config(settings.Target(url, "scratch database at head"), command="check",
+                                  quiet=args.quiet))
+    return 0
+
+
+def cmd_revision(args, target) -> int:
+    from schema_pkg.scaffold import create
+
+    path = create(args.message, autogenerate=args.autogenerate, quiet=args.quiet)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_manifest(args, target) -> int:
+    from schema_pkg import manifest
+
+    current = manifest.load()
+    updated = manifest.refreshed(current, manifest.compute())
+    if args.release:
+        updated = manifest.with_release(updated)
+    changed = manifest.write(updated)
+    marker = updated["released_through"]
+    print(f"{'wrote' if changed else 'up to date:'} {manifest.path()} (released through {marker})")
     return 0
 
 
@@ -218,14 +265,15 @@ def cmd_adopt(args, target) -> int:
 COMMANDS = {
     "upgrade": cmd_upgrade, "downgrade": cmd_downgrade, "current": cmd_current,
     "check": cmd_check, "history": cmd_history, "sql": cmd_sql, "advise": cmd_advise,
-    "verify": cmd_verify, "adopt": cmd_adopt,
+    "verify": cmd_verify, "adopt": cmd_adopt, "revision": cmd_revision, "manifest": cmd_manifest,
 }
 
 
 def is_offline(args: argparse.Namespace) -> bool:
     if args.command == "history":
         return not args.applied
-    return args.command in OFFLINE_COMMANDS or getattr(args, "sql", False)
+    return (args.command in OFFLINE_COMMANDS or getattr(args, "sql", False)
+            or getattr(args, "scratch", False))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -284,6 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, settings.TargetError) as exc:
         print(f"schema-pkg: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except NoServerError as exc:
+        print(f"schema-pkg: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except psycopg.Error as exc:  # the tests' server, for scratch work
+        print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
     except CommandError as exc:
         print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
         return classify(exc)

@@ -30,12 +30,13 @@ import psycopg
 from alembic import command
 from sqlalchemy import event, text
 
-from schema_pkg import guards
+from schema_pkg import guards, reports
 from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order
 from schema_pkg.db import connection
 from schema_pkg.history import packaged_statements
 from schema_pkg.scratch import ScratchDatabases
-from schema_pkg.settings import Timeouts, libpq_url, resolve_target
+from schema_pkg.settings import Timeouts, libpq_url
+from schema_pkg.testserver import start_server
 
 MODES = ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock",
          "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"]
@@ -293,14 +294,38 @@ def render(steps: list[Step], major: int) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+REPORT = CHECKOUT_DIR / "docs" / "locks.md"
+
+
+def regenerate(server_url, out: Path = REPORT, *, repin: bool = False) -> tuple[str, bool]:
+    """Rewrite the report from a walk on ``server_url``, unless it is pinned to another
+    PostgreSQL version; (what happened, in one line; whether the file changed)."""
+    major = server_major(server_url)
+    reason = None if repin else reports.pinned_elsewhere(out, major, observed_on)
+    if reason:
+        return reason, False
+    changed = reports.write_if_changed(out, render(observe(server_url), major))
+    return f"{out.name}: {'rewritten' if changed else 'unchanged'} (PostgreSQL {major})", changed
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``make lock-report``: the server is found the way the tests find one (DATABASE_URL,
+    PG*, the local default server, local binaries, Docker)."""
     parser = argparse.ArgumentParser(description="write docs/locks.md from observed locks")
-    parser.add_argument("--out", type=Path, default=CHECKOUT_DIR / "docs" / "locks.md")
+    parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument("--repin", action="store_true",
+                        help="regenerate even on another PostgreSQL version than the report's")
     args = parser.parse_args(argv)
-    url = resolve_target().url
-    args.out.write_text(render(observe(url), server_major(url)))
-    print(f"wrote {args.out}")
-    return 0
+
+    def run() -> int:
+        server = start_server()
+        try:
+            print(regenerate(server.url, args.out, repin=args.repin)[0])
+        finally:
+            server.stop()
+        return 0
+
+    return reports.one_line_errors("lock-report", run)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,13 @@ def include_object(obj, name, type_, reflected, compare_to):
     return not (type_ == "table" and name == "alembic_version")
 
 
+def process_revision_directives(migration_context, revision, directives) -> None:
+    """``revision --autogenerate``: sequential ids and the detected changes as SQL text."""
+    from schema_pkg.scaffold import process_revision_directives as render
+
+    render(migration_context, revision, directives)
+
+
 def target_metadata():
     if command_name() in COMMANDS_WITHOUT_MODELS:
         return None
@@ -66,6 +73,7 @@ def configure(guard: StepGuards | None = None, callbacks=(), **kwargs) -> None:
     context.configure(
         target_metadata=target_metadata(),
         include_object=include_object,
+        process_revision_directives=process_revision_directives,
         transaction_per_migration=True,
         on_version_apply=([guard.after] if guard else []) + list(callbacks),
         **kwargs,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from alembic import command
@@ -153,3 +155,30 @@ def migrate(url: URL, revision: str = "head", *, downgrade: bool = False) -> Non
     config = make_config(Target(url, "scratch database"), command="downgrade" if downgrade else "upgrade",
                          quiet=True)
     (command.downgrade if downgrade else command.upgrade)(config, revision)
+
+
+@contextmanager
+def standalone_scratch() -> Iterator[ScratchDatabases]:
+    """Outside pytest (make regen, lock-report, mutants, check, revision --autogenerate):
+    a server found the way the tests find one (schema_pkg.testserver), scratch databases
+    on it, and everything dropped and stopped afterwards."""
+    from schema_pkg.testserver import start_server
+
+    server = start_server()
+    try:
+        scratch = ScratchDatabases(server.url)
+        try:
+            yield scratch
+        finally:
+            scratch.close()
+    finally:
+        server.stop()
+
+
+@contextmanager
+def standalone_database_at(revision: str = "head") -> Iterator[URL]:
+    """A scratch database migrated to ``revision`` on the tests' server, dropped afterwards."""
+    with standalone_scratch() as scratch:
+        url = scratch.create()
+        migrate(url, revision)
+        yield url

@@ -8,9 +8,8 @@ from contextlib import contextmanager
 import psycopg
 from sqlalchemy.engine import URL
 
-from schema_pkg.scratch import ScratchDatabases
+from schema_pkg.scratch import ScratchDatabases, standalone_scratch
 from schema_pkg.settings import libpq_url
-from schema_pkg.testserver import start_server
 from tests.rls.world import seed_statements
 
 
@@ -27,10 +26,5 @@ def build_rls_database(scratch: ScratchDatabases) -> URL:
 def standalone_rls_database() -> Iterator[str]:
     """Outside pytest (make mutants, make fuzz): a server, the seeded database as a libpq
     URL, and everything dropped afterwards."""
-    server = start_server()
-    scratch = ScratchDatabases(server.url)
-    try:
+    with standalone_scratch() as scratch:
         yield libpq_url(build_rls_database(scratch))
-    finally:
-        scratch.close()
-        server.stop()

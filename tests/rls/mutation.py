@@ -15,6 +15,8 @@ at head, runs every mutant, rewrites the report and prints the time taken;
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import sys
 import time
@@ -24,8 +26,11 @@ from pathlib import Path
 
 import psycopg
 
+from schema_pkg import reports
+from schema_pkg.scratch import ScratchDatabases, standalone_scratch
+from schema_pkg.settings import libpq_url
 from tests.rls.cases import Case, cases, observe
-from tests.rls.database import standalone_rls_database
+from tests.rls.database import build_rls_database
 from tests.rls.mutants import API_ROLES, Mutant, executable, generate
 
 REPORT = Path(__file__).resolve().parents[2] / "docs" / "rls-mutants.md"
@@ -237,19 +242,58 @@ def render(results: list[Result], major: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
-    with standalone_rls_database() as url:
-        with psycopg.connect(url, autocommit=True) as conn:
-            started = time.perf_counter()
-            results = run_all(conn)
-            elapsed = time.perf_counter() - started
-            major = server_major(conn)
-    REPORT.write_text(render(results, major))
+def changed_rows(old: str, new: str) -> list[str]:
+    """The mutant rows (mutant and verdict) that differ between two rendered reports."""
+    before, after = verdict_rows(old), verdict_rows(new)
+    return [f"- {row}" for row in sorted(before - after)] + [f"+ {row}" for row in sorted(after - before)]
+
+
+def regenerate(scratch: ScratchDatabases, *, repin: bool = False) -> tuple[str, bool, bool]:
+    """Run every mutant on a seeded database and rewrite the report, unless it is pinned to
+    another PostgreSQL version: (what happened, whether the report changed, whether every
+    mutant was killed or explained).  What changed is printed, never rewritten quietly."""
+    with psycopg.connect(libpq_url(build_rls_database(scratch)), autocommit=True) as conn:
+        major = server_major(conn)
+        reason = None if repin else reports.pinned_elsewhere(REPORT, major, generated_on)
+        started = time.perf_counter()
+        results = run_all(conn)
+        elapsed = time.perf_counter() - started
     for result in results:
         if result.verdict in ("survived", "invalid"):
             print(f"{result.verdict.upper()}: {result.mutant.id} ({result.detail})")
-    print(f"{score(results)} in {elapsed:.1f} s; wrote {REPORT}")
-    return 0 if counts(results)["survived"] == counts(results)["invalid"] == 0 else 1
+    ok = counts(results)["survived"] == counts(results)["invalid"] == 0
+    summary = f"{score(results)} in {elapsed:.1f} s"
+    if reason:
+        return f"{summary}; {reason}", False, ok
+    old = REPORT.read_text() if REPORT.is_file() else ""
+    new = render(results, major)
+    changed = reports.write_if_changed(REPORT, new)
+    if changed:
+        rows = changed_rows(old, new)
+        print(f"{REPORT.name} changed: {len(rows)} mutant row(s) differ" + "".join(
+            f"\n  {row}" for row in rows[:20]) + ("\n  ..." if len(rows) > 20 else ""))
+    return f"{summary}; {REPORT.name} {'rewritten' if changed else 'unchanged'}", changed, ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``make mutants``: exit 1 when a mutant survives or is invalid, and, when CI is set,
+    when the committed report was stale (it changed)."""
+    parser = argparse.ArgumentParser(description="run the RLS mutants; rewrite docs/rls-mutants.md")
+    parser.add_argument("--repin", action="store_true",
+                        help="rewrite the report even on another PostgreSQL version than its own")
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        with standalone_scratch() as scratch:
+            message, changed, ok = regenerate(scratch, repin=args.repin)
+        print(message)
+        if changed and os.environ.get("CI"):
+            print(f"mutants: {REPORT.name} was stale (CI is set): commit the regenerated report",
+                  file=sys.stderr)
+            return 1
+        return 0 if ok else 1
+
+    return reports.one_line_errors("mutants", run)
 
 
 if __name__ == "__main__":
