@@ -55,7 +55,10 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 
 def process_revision_directives(migration_context, revision, directives) -> None:
-    """``revision --autogenerate``: sequential ids and the detected changes as SQL text."""
+    """``revision --autogenerate``: sequential ids and the detected changes as SQL text
+    (``alembic check`` compares through the same hook and is left alone)."""
+    if command_name() != "revision":
+        return
     from schema_pkg.scaffold import process_revision_directives as render
 
     render(migration_context, revision, directives)

@@ -18,7 +18,7 @@ APP_DOCS = ("platform-schema.md", "rls-matrix.md", "additions.md")  # names an a
 def test_wheel_contains_env_revisions_and_sql(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"schema_pkg/migrations/env.py", "schema_pkg/migrations/script.py.mako",
-                "schema_pkg/sql/full_upgrade.sql"}
+                "schema_pkg/sql/full_upgrade.sql", "schema_pkg/versions/manifest.json"}
     expected |= {f"schema_pkg/versions/{p.name}" for p in resource_dir("versions").glob("*.py")}
     expected |= {f"schema_pkg/sql/{p.name}" for p in (CHECKOUT_DIR / "sql").glob("*.sql")}
     expected |= {f"schema_pkg/docs/{name}" for name in APP_DOCS}
