@@ -47,3 +47,15 @@ def assert_one_line_error(result, code: int, fragment: str) -> None:
     assert "Traceback" not in result.stderr, result.stderr
     assert len(lines) == 1, result.stderr
     assert fragment in lines[0], lines[0]
+
+
+def in_copy(copy: Path, *args: str, server_url: URL | None = None, timeout: float = 600):
+    """``python ARGS`` in a scratch copy of the checkout, importing the copy's schema_pkg and
+    tests (not this checkout's), with the tests' server as DATABASE_URL when given."""
+    env = environment(PYTHONPATH=str(copy))
+    if server_url is not None:
+        from schema_pkg.settings import libpq_url
+
+        env["DATABASE_URL"] = libpq_url(server_url)
+    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=copy)

@@ -70,3 +70,18 @@ def wheel(tmp_path_factory):
         check=True, capture_output=True, timeout=300,
     )
     return next(out.glob("schema_pkg-*.whl"))
+
+
+COPY_IGNORES = (".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "mutants", "build", "dist",
+                "*.egg-info")
+
+
+@pytest.fixture
+def repo_copy(tmp_path):
+    """A scratch copy of this checkout, to change as a maintainer would (run its code with
+    :func:`tests.clirun.in_copy`)."""
+    import shutil
+
+    copy = tmp_path / "repo"
+    shutil.copytree(CHECKOUT_DIR, copy, ignore=shutil.ignore_patterns(*COPY_IGNORES))
+    return copy
