@@ -36,39 +36,43 @@ def scenario(command: str, name: str, sql: str, **outcomes: Outcome) -> Scenario
     return Scenario(command, name, sql, outcomes)
 
 
-# The document's user-owned pattern, on each of its five tables.  alice owns alice_row.
-USER_OWNED = [
-    scenario("select", "all_rows", "SELECT id FROM {table}",
-             anon=sees(), owner=sees("alice_row"), other_user=sees("bob_row"),
-             service_role=sees("alice_row", "bob_row")),
-    scenario("select", "alices_row", "SELECT id FROM {table} WHERE id = %(alice_row)s",
-             anon=sees(), owner=sees("alice_row"), other_user=sees(), service_role=sees("alice_row")),
-    scenario("insert", "row_for_alice",
-             "INSERT INTO {table} (user_id, {required_columns}) VALUES (%(alice)s, {required_values})",
-             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
-    scenario("update", "alices_row", "UPDATE {table} SET updated_at = now() WHERE id = %(alice_row)s",
-             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
-    scenario("update", "alices_row_to_bob", "UPDATE {table} SET user_id = %(bob)s WHERE id = %(alice_row)s",
-             anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
-    scenario("update", "all_rows", "UPDATE {table} SET updated_at = now()",
-             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
-    scenario("update", "all_rows_to_carol", "UPDATE {table} SET user_id = %(carol)s",
-             anon=FILTERED, owner=RLS_DENIED, other_user=RLS_DENIED, service_role=changes(2)),
-    scenario("insert", "upsert_alices_row",
-             "INSERT INTO {table} (id, user_id, {required_columns}) "
-             "VALUES (%(alice_row)s, %(me)s, {required_values}) "
-             "ON CONFLICT (id) DO UPDATE SET updated_at = now()",
-             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED),
-    scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
-             anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
-    scenario("delete", "all_rows", "DELETE FROM {table}",
-             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
-    # RETURNING reads columns, so the SELECT policy applies to the rows as well.
-    scenario("update", "all_rows_returning", "UPDATE {table} SET updated_at = now() RETURNING id",
-             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
-    scenario("delete", "all_rows_returning", "DELETE FROM {table} RETURNING id",
-             anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
-]
+
+def user_owned(touch: str = "updated_at", owner: str = "user_id") -> list[Scenario]:
+    """The document's user-owned pattern on one table: rows belong to ``owner`` (alice owns
+    alice_row); ``touch`` is a timestamp column a harmless UPDATE sets to now()."""
+    return [
+        scenario("select", "all_rows", "SELECT id FROM {table}",
+                 anon=sees(), owner=sees("alice_row"), other_user=sees("bob_row"),
+                 service_role=sees("alice_row", "bob_row")),
+        scenario("select", "alices_row", "SELECT id FROM {table} WHERE id = %(alice_row)s",
+                 anon=sees(), owner=sees("alice_row"), other_user=sees(), service_role=sees("alice_row")),
+        scenario("insert", "row_for_alice",
+                 f"INSERT INTO {{table}} ({owner}, {{required_columns}}) VALUES (%(alice)s, {{required_values}})",
+                 anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED, service_role=changes(1)),
+        scenario("update", "alices_row", f"UPDATE {{table}} SET {touch} = now() WHERE id = %(alice_row)s",
+                 anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+        scenario("update", "alices_row_to_bob", f"UPDATE {{table}} SET {owner} = %(bob)s WHERE id = %(alice_row)s",
+                 anon=FILTERED, owner=RLS_DENIED, other_user=FILTERED, service_role=changes(1)),
+        scenario("update", "all_rows", f"UPDATE {{table}} SET {touch} = now()",
+                 anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+        scenario("update", "all_rows_to_carol", f"UPDATE {{table}} SET {owner} = %(carol)s",
+                 anon=FILTERED, owner=RLS_DENIED, other_user=RLS_DENIED, service_role=changes(2)),
+        scenario("insert", "upsert_alices_row",
+                 f"INSERT INTO {{table}} (id, {owner}, {{required_columns}}) "
+                 "VALUES (%(alice_row)s, %(me)s, {required_values}) "
+                 f"ON CONFLICT (id) DO UPDATE SET {touch} = now()",
+                 anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED),
+        scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
+                 anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
+        scenario("delete", "all_rows", "DELETE FROM {table}",
+                 anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+        # RETURNING reads columns, so the SELECT policy applies to the rows as well.
+        scenario("update", "all_rows_returning", f"UPDATE {{table}} SET {touch} = now() RETURNING id",
+                 anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+        scenario("delete", "all_rows_returning", "DELETE FROM {table} RETURNING id",
+                 anon=FILTERED, owner=changes(1), other_user=changes(1), service_role=changes(2)),
+    ]
+
 
 SLUG_TAKEN = fails("23505", 'duplicate key value violates unique constraint "projects_slug_key"')
 
@@ -444,7 +448,7 @@ UNGOVERNED = [
 ]
 
 EXPECTATIONS: dict[str, list[Scenario]] = {
-    **{table: USER_OWNED + UNGOVERNED for table in USER_OWNED_TABLES},
+    **{table: user_owned(spec.touch) + UNGOVERNED for table, spec in USER_OWNED_TABLES.items()},
     "projects": PROJECTS + UNGOVERNED,
     "project_features": PROJECT_CHILDREN + UNGOVERNED,
     "project_tech_stack": PROJECT_CHILDREN + UNGOVERNED,

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         with standalone_rls_database() as url, psycopg.connect(url) as conn:
-            RLSMachine.conn = conn
+            RLSMachine.use(conn)
             run_state_machine_as_test(
                 seed(args.seed)(RLSMachine),
                 settings=settings(max_examples=args.examples, stateful_step_count=args.steps,

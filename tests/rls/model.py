@@ -172,8 +172,8 @@ class Model:
         return {row_id for row_id, row in self.rows[table].items()
                 if (target is None or row_id == target) and self.can_see(who, table, row)}
 
-    def visible(self, who: Who) -> set[tuple[str, str, str]]:
-        return {(table, row_id, key_text(table, row)) for table in TABLES
+    def visible(self, who: Who, tables: list[str]) -> set[tuple[str, str, str]]:
+        return {(table, row_id, key_text(table, row)) for table in tables
                 for row_id, row in self.rows[table].items() if self.can_see(who, table, row)}
 
     def insert(self, who: Who, table: str, row: Row, returning: bool = False) -> Outcome:

@@ -35,27 +35,8 @@ from tests.rls.mutants import API_ROLES, Mutant, executable, generate
 
 REPORT = Path(__file__).resolve().parents[2] / "docs" / "rls-mutants.md"
 
-# Survivors shown equivalent, one by one, with the reason.  Never delete a mutant instead.
-ANON_HAS_NO_UID = ("PUBLIC adds anon, whose JWT has no sub: auth.uid() is NULL, so the "
-                   "policy's comparison with auth.uid() is never true for it; service_role "
-                   "bypasses RLS either way")
-EQUIVALENT: dict[str, str] = {
-    f'policy "{name}" on {table}: TO public': ANON_HAS_NO_UID for table, name in (
-        ("profiles", "Users can create own profile"),
-        ("profiles", "Users can update own profile"),
-        ("profiles", "Users can view own profile"),
-        ("project_features", "Project owners can add features"),
-        ("project_features", "Project owners can delete features"),
-        ("project_features", "Project owners can update features"),
-        ("project_tech_stack", "Project owners can add tech stack"),
-        ("project_tech_stack", "Project owners can delete tech stack"),
-        ("project_tech_stack", "Project owners can update tech stack"),
-        ("user_project_preferences", "Users can delete own preferences"),
-        ("user_project_preferences", "Users can insert own preferences"),
-        ("user_project_preferences", "Users can update own preferences"),
-        ("user_project_preferences", "Users can view own preferences"),
-    )
-}
+# Equivalences are decided from the catalog (policy text, roles, privileges), read afresh on
+# every run by catalog_reason; none is written by hand.
 
 
 @dataclass(frozen=True)
@@ -107,12 +88,67 @@ def policies_calling(conn: psycopg.Connection, signature: str, roles: tuple[str,
         (["public", *roles], rf"\m{name}\(")).fetchall()]
 
 
-def policy_roles(conn: psycopg.Connection, subject: str) -> list[str]:
-    """The roles of 'policy "name" on table'."""
+def policy_of(conn: psycopg.Connection, subject: str) -> tuple[list[str], str | None, str | None]:
+    """The roles, USING and WITH CHECK of 'policy "name" on table', as the catalog prints them."""
     name, _, table = subject.removeprefix("policy ").rpartition(" on ")
-    return conn.execute("SELECT roles::text[] FROM pg_policies WHERE schemaname = 'public' "
+    return conn.execute("SELECT roles::text[], qual, with_check FROM pg_policies WHERE schemaname = 'public' "
                         "AND tablename = %s AND policyname = %s",
-                        (table, name[1:-1].replace('""', '"'))).fetchone()[0]
+                        (table, name[1:-1].replace('""', '"'))).fetchone()
+
+
+def without_outer_parentheses(text: str) -> str:
+    text = text.strip()
+    while text.startswith("(") and closing(text, 0) == len(text) - 1:
+        text = text[1:-1].strip()
+    return text
+
+
+def closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the one at ``start``."""
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return -1
+
+
+def split_top_level(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` (e.g. " AND ") outside any parentheses."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(text):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            start = index = index + len(separator)
+            continue
+        index += 1
+    return [*parts, text[start:]]
+
+
+CALLER = ("auth.uid()", "SELECT auth.uid() AS uid")
+EXISTS = re.compile(r"^EXISTS \(\s*SELECT .*?\bWHERE\b(?P<where>.*)\)$", re.S)
+
+
+def requires_the_caller(expression: str) -> bool:
+    """Whether a policy expression (as pg_policies prints it) can only be true when auth.uid()
+    is not NULL: it compares auth.uid() with = or <> in a conjunct that must hold (under AND,
+    under every branch of an OR, inside the WHERE of an EXISTS).  Anything else: False."""
+    text = without_outer_parentheses(expression)
+    branches = split_top_level(text, " OR ")
+    if len(branches) > 1:
+        return all(requires_the_caller(branch) for branch in branches)
+    conjuncts = split_top_level(text, " AND ")
+    if len(conjuncts) > 1:
+        return any(requires_the_caller(conjunct) for conjunct in conjuncts)
+    exists = EXISTS.match(text)
+    if exists:
+        return requires_the_caller(exists["where"])
+    for operator in (" = ", " <> "):
+        sides = split_top_level(text, operator)
+        if len(sides) == 2 and any(without_outer_parentheses(side) in CALLER for side in sides):
+            return True
+    return False
 
 
 def creates_nothing(conn: psycopg.Connection, role: str) -> bool:
@@ -135,9 +171,15 @@ def catalog_reason(conn: psycopg.Connection, mutant: Mutant) -> str | None:
     if change == "FORCE ROW LEVEL SECURITY" and (owner := bypassing_owner(conn, subject.split()[1])):
         return (f"the owner {owner} bypasses RLS (superuser or BYPASSRLS) and is never an API "
                 "caller, so FORCE changes no query")
-    if change == "TO public" and set(API_ROLES) <= set(policy_roles(conn, subject)):
-        return ("the policy already applies to anon and authenticated; PUBLIC adds only "
-                "service_role, which bypasses RLS, and roles that are never API callers")
+    if change == "TO public":
+        roles, using, check = policy_of(conn, subject)
+        if set(API_ROLES) <= set(roles):
+            return ("the policy already applies to anon and authenticated; PUBLIC adds only "
+                    "service_role, which bypasses RLS, and roles that are never API callers")
+        if all(requires_the_caller(e) for e in (using, check) if e is not None):
+            return ("PUBLIC adds anon, whose JWT has no sub, so auth.uid() is NULL; the policy's text "
+                    "compares auth.uid() in a condition that must hold, so it is never true for anon; "
+                    "service_role bypasses RLS either way")
     if change == "RLS disabled" and no_api_privilege(conn, subject.split()[1]):
         return "anon and authenticated hold no privilege on the table, so no API query reaches its rows"
     if words[:2] == ["grant", "REFERENCES"] and creates_nothing(conn, words[-1]):
@@ -157,7 +199,7 @@ def catalog_reason(conn: psycopg.Connection, mutant: Mutant) -> str | None:
 
 def run_mutant(conn: psycopg.Connection, mutant: Mutant, grouped: dict[str, list[Case]]) -> Result:
     candidates = [case for key in sorted(mutant.tables) for case in grouped.get(key, [])]
-    reason = EQUIVALENT.get(mutant.id) or catalog_reason(conn, mutant)  # read before the change
+    reason = catalog_reason(conn, mutant)  # read before the change
     with conn.transaction(force_rollback=True):
         try:
             with conn.transaction():
@@ -243,8 +285,9 @@ def render(results: list[Result], major: int) -> str:
 
 
 def changed_rows(old: str, new: str) -> list[str]:
-    """The mutant rows (mutant and verdict) that differ between two rendered reports."""
-    before, after = verdict_rows(old), verdict_rows(new)
+    """The lines of two rendered reports that differ (mutant rows with their verdict and detail,
+    the score), each marked - (only in the old) or + (only in the new)."""
+    before, after = set(old.splitlines()), set(new.splitlines())
     return [f"- {row}" for row in sorted(before - after)] + [f"+ {row}" for row in sorted(after - before)]
 
 
@@ -270,7 +313,7 @@ def regenerate(scratch: ScratchDatabases, *, repin: bool = False) -> tuple[str, 
     changed = reports.write_if_changed(REPORT, new)
     if changed:
         rows = changed_rows(old, new)
-        print(f"{REPORT.name} changed: {len(rows)} mutant row(s) differ" + "".join(
+        print(f"{REPORT.name} changed: {len(rows)} line(s) differ" + "".join(
             f"\n  {row}" for row in rows[:20]) + ("\n  ..." if len(rows) > 20 else ""))
     return f"{summary}; {REPORT.name} {'rewritten' if changed else 'unchanged'}", changed, ok
 

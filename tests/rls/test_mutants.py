@@ -63,3 +63,21 @@ def test_every_version_gives_the_committed_verdicts(mutation_results, rls_conn):
     here = mutation.verdict_rows(mutation.render(mutation_results, mutation.server_major(rls_conn)))
     assert here == committed, {"here, not committed": here - committed,
                                "committed, not here": committed - here}
+
+
+@pytest.mark.parametrize("expression,requires", [
+    ("(( SELECT auth.uid() AS uid) = id)", True),
+    ("(auth.uid() = user_id)", True),
+    ("((user_id <> ( SELECT auth.uid() AS uid)) "
+     "AND private.has_soc_team_role(team_id, '{owner}'::soc_role[]))", True),
+    ("(EXISTS ( SELECT 1\n   FROM projects p\n  WHERE ((p.id = project_features.project_id) "
+     "AND (p.owner_id = ( SELECT auth.uid() AS uid)))))", True),
+    ("((is_public = true) OR (auth.uid() = owner_id))", False),
+    ("((auth.uid() = owner_id) OR (auth.uid() = user_id))", True),
+    ("(EXISTS ( SELECT 1\n   FROM projects p\n  WHERE (p.id = project_features.project_id)))", False),
+    ("(auth.uid() IS NULL)", False),
+    ("private.is_soc_team_member(id)", False),
+    ("true", False),
+])
+def test_a_policy_needing_a_signed_in_caller_is_read_from_its_text(expression, requires):
+    assert mutation.requires_the_caller(expression) is requires

@@ -16,7 +16,9 @@ def test_rls(rls_conn, case: Case):
     observed = observe(rls_conn, case)
     assert observed == case.expected, (
         f"{case.id}: expected {case.expected.describe()}, observed {observed.describe()}\n"
-        f"  SQL: {case.sql()}")
+        f"  SQL: {case.sql()}\n"
+        f"  fix the policies or grants of {case.table} in a new revision, or, if this row of "
+        "tests/rls/expectations.py is what is wrong, the row")
 
 
 def test_suite_has_at_least_300_cases():
@@ -49,10 +51,57 @@ def test_every_policy_at_head_has_an_allow_and_a_deny_case(rls_conn):
 
 
 def test_every_public_table_has_rls_enabled_at_head(rls_conn):
-    without = rls_conn.execute(
+    without = [row[0] for row in rls_conn.execute(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity").fetchall()
-    assert without == []
+        "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity ORDER BY 1").fetchall()]
+    assert without == [], "".join(
+        f"\n{table} has RLS disabled: add `ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;` (and its "
+        "policies) to a new revision" for table in without)
+
+
+COMMANDS_SQL = """
+    SELECT c.relname,
+           EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'user_id'
+                   AND NOT a.attisdropped) AS user_owned,
+           coalesce((SELECT array_agg(DISTINCT lower(p.cmd)) FROM pg_policies p
+                     WHERE p.schemaname = 'public' AND p.tablename = c.relname
+                       AND p.roles && '{public,anon,authenticated}'::name[]), '{}') AS policy_commands,
+           ARRAY(SELECT lower(command) FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) command
+                 WHERE has_table_privilege('anon', c.oid, command)
+                    OR has_table_privilege('authenticated', c.oid, command)) AS privileged
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relrowsecurity
+    ORDER BY 1"""
+
+
+def commands_to_cover(user_owned: bool, policy_commands: list[str], privileged: list[str]) -> list[str]:
+    """The commands a table's expectation rows must allow and deny: those a policy or an API
+    privilege grants, and all four for a user-owned table (one with user_id)."""
+    if user_owned or "all" in policy_commands:
+        return list(ROW_COMMANDS)
+    return [command for command in ROW_COMMANDS if command in policy_commands or command in privileged]
+
+
+def test_every_rls_table_has_allowing_and_denying_rows_for_each_command_it_grants(rls_conn):
+    missing = []
+    for table, user_owned, policy_commands, privileged in rls_conn.execute(COMMANDS_SQL).fetchall():
+        for command in commands_to_cover(user_owned, policy_commands, privileged):
+            rows = [c for c in CASES if c.table == table and c.scenario.command == command]
+            if not any(c.expected.allowed for c in rows):
+                missing.append(f"{table} {command.upper()}: no expectation row allows it")
+            if not any(not c.expected.allowed for c in rows if c.actor.role != "service_role"):
+                missing.append(f"{table} {command.upper()}: no expectation row denies it to an API user")
+    assert not missing, "\n".join([*missing, "add rows to tests/rls/expectations.py (a user-owned table: "
+                                             "one line in USER_OWNED_TABLES, tests/rls/world.py)"])
+
+
+def test_every_user_owned_table_has_a_policy_for_each_command(rls_conn):
+    missing = [f"{table} has user_id but no policy for {command.upper()}: add `CREATE POLICY ... ON "
+               f"{table} FOR {command.upper()} TO authenticated ...` in a new revision"
+               for table, user_owned, policy_commands, _ in rls_conn.execute(COMMANDS_SQL).fetchall()
+               if user_owned for command in commands_to_cover(True, [], [])
+               if command not in policy_commands and "all" not in policy_commands]
+    assert not missing, "\n".join(missing)
 
 
 def test_every_table_with_rls_is_in_the_expectations(rls_conn):

@@ -46,16 +46,29 @@ ACTORS = {actor.name: actor for actor in (
     Actor("service_role", "service_role"),
 )}
 
-USER_OWNED_TABLES = ("simcore_simulations", "mezan_workflows", "talai_experiments",
-                     "optilibria_runs", "qmlab_experiments")
+@dataclass(frozen=True)
+class UserOwned:
+    """A table of the user-owned pattern: each row belongs to ``user_id``, whose owner alone
+    selects, inserts, updates and deletes it (tests/rls/expectations.py, ``user_owned``)."""
 
-# The NOT NULL columns without defaults, besides id and user_id, per user-owned table.
+    required: dict[str, str]  # the NOT NULL columns without defaults besides id and user_id -> a value
+    touch: str = "updated_at"  # a timestamp column a harmless UPDATE sets to now()
+
+
+# Every user-owned table, declared once: the seeded world, the expectation rows and the state
+# machine's statements follow from this line.  (Its rules go in tests/rls/model.py too: the
+# oracle is written from the documents, and a test fails while a table is missing there.)
+USER_OWNED_TABLES: dict[str, UserOwned] = {
+    "simcore_simulations": UserOwned({"name": "'run'", "simulation_type": "'md'"}),
+    "mezan_workflows": UserOwned({"name": "'flow'"}),
+    "talai_experiments": UserOwned({"name": "'exp'"}),
+    "optilibria_runs": UserOwned({"problem_name": "'tsp'", "algorithm": "'sa'"}),
+    "qmlab_experiments": UserOwned({"name": "'exp'", "quantum_system": "'h2'"}),
+}
+
+# The NOT NULL columns without defaults, besides id and the owning column, per seeded table.
 REQUIRED_COLUMNS = {
-    "simcore_simulations": {"name": "'run'", "simulation_type": "'md'"},
-    "mezan_workflows": {"name": "'flow'"},
-    "talai_experiments": {"name": "'exp'"},
-    "optilibria_runs": {"problem_name": "'tsp'", "algorithm": "'sa'"},
-    "qmlab_experiments": {"name": "'exp'", "quantum_system": "'h2'"},
+    **{table: spec.required for table, spec in USER_OWNED_TABLES.items()},
     "project_features": {"name": "'dark mode'"},
     "project_tech_stack": {"technology": "'postgres'", "category": "'backend'"},
 }
