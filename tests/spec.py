@@ -116,16 +116,47 @@ class Beyond:
 
     unstated_clauses: tuple[str, ...]  # e.g. "ON DELETE" of foreign keys
     our_functions: frozenset[str]  # "name(identity arguments)", as the catalog keys them
+    our_columns: frozenset[str] = frozenset()  # "table.column"
+    our_indexes: frozenset[str] = frozenset()  # as readable_index writes them
+    our_constraints: frozenset[str] = frozenset()  # "table definition", as the catalog keys them
+
+
+KINDS = {"unstated clause": "unstated_clauses", "our function": "our_functions",
+         "our column": "our_columns", "our index": "our_indexes", "our constraint": "our_constraints"}
 
 
 def parse_beyond(markdown: str | None = None) -> Beyond:
     """The table under "Beyond the document's text" in docs/additions.md."""
     markdown = ADDITIONS.read_text() if markdown is None else markdown
     rows = table_rows(sections(markdown, "##")[BEYOND_SECTION])
-    return Beyond(
-        unstated_clauses=tuple(what for kind, what, *_ in rows if kind == "unstated clause"),
-        our_functions=frozenset(what for kind, what, *_ in rows if kind == "our function"),
-    )
+    unknown = sorted({kind for kind, *_ in rows} - set(KINDS))
+    if unknown:
+        raise ValueError(f"docs/additions.md: unknown kind(s) {unknown} in {BEYOND_SECTION!r}; "
+                         f"the kinds are {sorted(KINDS)}")
+    found = {field_: [what for kind, what, *_ in rows if KINDS[kind] == field_] for field_ in KINDS.values()}
+    return Beyond(unstated_clauses=tuple(found["unstated_clauses"]),
+                  **{name: frozenset(values) for name, values in found.items() if name != "unstated_clauses"})
+
+
+INDEX = re.compile(r"^CREATE (?P<unique>UNIQUE )?INDEX ON (?:\w+\.)?(?P<table>\w+) USING (?P<method>\w+) "
+                   r"(?P<rest>.*)$")
+
+
+def readable_index(definition: str) -> tuple[str, str]:
+    """(table, "[UNIQUE ]table [USING method ](columns)[ WHERE ...]") from a catalog index key."""
+    match = INDEX.match(definition)
+    method = "" if match["method"] == "btree" else f"USING {match['method']} "
+    return match["table"], f"{match['unique'] or ''}{match['table']} {method}{match['rest']}"
+
+
+def readable_indexes(section: dict, tables: set[str] | None = None) -> dict:
+    """A snapshot's indexes keyed readably, optionally only those on ``tables``."""
+    found = {}
+    for definition, attributes in section.items():
+        table, key = readable_index(definition)
+        if tables is None or table in tables:
+            found[key] = attributes
+    return found
 
 
 FK_ACTION = r"(?:CASCADE|RESTRICT|SET NULL|SET DEFAULT)(?: \([^)]*\))?"
@@ -186,18 +217,26 @@ def expected_snapshot(conn: Connection, doc: DocSchema) -> Snapshot:
 def documented_scope(live: Snapshot, doc: DocSchema, beyond: Beyond) -> Snapshot:
     """The part of a live snapshot the document speaks for.
 
-    Tables, columns and constraints of the documented tables, policies of the
-    tables the document gives policies, every enum and every public function
-    except ours.  Foreign keys are compared without the clauses the document
-    never states (their ON DELETE action); their columns and targets stay strict.
+    Tables, columns, constraints and indexes of the documented tables, policies
+    of the tables the document gives policies, every enum and every public
+    function, except what docs/additions.md declares ours.  Foreign keys are
+    compared without the clauses the document never states (their ON DELETE
+    action); their columns and targets stay strict.
     """
     tables = set(doc.tables)
     policy_tables = set(doc.policy_tables())
+    # PostgreSQL 18 lists NOT NULL as constraints: those of our columns are ours too.
+    ours = beyond.our_constraints | {f"{table} NOT NULL {column}" for table, column in
+                                     (c.split(".", 1) for c in beyond.our_columns)}
     return {
         "tables": {k: v for k, v in live["tables"].items() if k in tables},
-        "columns": {k: v for k, v in live["columns"].items() if k.split(".")[0] in tables},
+        "columns": {k: v for k, v in live["columns"].items()
+                    if k.split(".")[0] in tables and k not in beyond.our_columns},
         "constraints": {without_unstated_clauses(k, beyond) if v["kind"] == "f" else k: v
-                        for k, v in live["constraints"].items() if k.split(" ")[0] in tables},
+                        for k, v in live["constraints"].items()
+                        if k.split(" ")[0] in tables and k not in ours},
+        "indexes": {k: v for k, v in readable_indexes(live["indexes"], tables).items()
+                    if k not in beyond.our_indexes},
         "enums": live["enums"],
         "policies": {k: v for k, v in live["policies"].items()
                      if k.split(".")[0] in policy_tables},

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from schema_pkg.catalog import snapshot
 from schema_pkg.diff import compare
 from tests import spec
 
-STRICT_SECTIONS = ("columns", "constraints", "enums", "policies", "functions")
+STRICT_SECTIONS = ("columns", "constraints", "indexes", "enums", "policies", "functions")
 # Not in the document: search_path and other settings come from revision 0007.
 UNDOCUMENTED = {"functions": {"config"}}
 
 
 def conformance_differences(conn, doc, beyond=None):
     expected = spec.expected_snapshot(conn, doc)
+    expected["indexes"] = spec.readable_indexes(expected["indexes"])
     live = spec.documented_scope(snapshot(conn), doc, beyond or spec.parse_beyond())
     differences = compare(expected, live, sections=STRICT_SECTIONS, ignore=UNDOCUMENTED,
                           left_name="document", right_name="database")
@@ -35,17 +37,50 @@ def test_document_lists_what_the_issue_counts(document):
 
 def test_database_at_head_matches_the_document(head, document):
     differences = conformance_differences(head, document)
-    assert not differences, "\n".join(map(str, differences))
+    assert not differences, "\n".join([*map(str, differences), (
+        "what we add to a documented table is declared in docs/additions.md (\"Beyond the "
+        "document's text\"); anything else is a revision to fix")])
 
 
 def test_what_additions_md_lists_beyond_the_document_is_ours_and_exists(head, document, beyond):
-    assert beyond.unstated_clauses == ("ON DELETE",)
     for clause in beyond.unstated_clauses:
         assert clause not in spec.DOCUMENT.read_text()
-    functions = snapshot(head)["functions"]
-    documented = {key for key in functions if key.split("(")[0] in document.functions}
-    assert beyond.our_functions <= set(functions) - documented
-    assert beyond.our_functions == {"current_user_team_id()", "current_user_has_soc_role(_role soc_role)"}
+    live, expected = snapshot(head), spec.expected_snapshot(head, document)
+    documented = {key for key in live["functions"] if key.split("(")[0] in document.functions}
+    assert beyond.our_functions <= set(live["functions"]) - documented
+    declared = {"columns": beyond.our_columns, "constraints": beyond.our_constraints,
+                "indexes": beyond.our_indexes}
+    live["indexes"], expected["indexes"] = (spec.readable_indexes(s["indexes"]) for s in (live, expected))
+    for section, ours in declared.items():
+        missing, documented = ours - set(live[section]), ours & set(expected[section])
+        assert not missing, f"declared in docs/additions.md, not at head: {missing}"
+        assert not documented, f"declared ours, but the document has: {documented}"
+
+
+def test_an_undeclared_column_or_index_on_a_documented_table_is_reported(head, document):
+    head.execute(text("ALTER TABLE simcore_simulations ADD COLUMN archived_at timestamptz"))
+    head.execute(text("CREATE INDEX ON projects (name)"))
+    messages = {str(d) for d in conformance_differences(head, document)}
+    assert messages == {"columns simcore_simulations.archived_at: only in database",
+                        "indexes projects (name): only in database"}
+
+
+def test_a_declared_column_and_index_are_ours(head, document, beyond):
+    head.execute(text("ALTER TABLE simcore_simulations ADD COLUMN archived_at timestamptz NOT NULL "
+                      "DEFAULT now()"))
+    head.execute(text("CREATE INDEX ON projects (name)"))
+    declared = spec.Beyond(beyond.unstated_clauses, beyond.our_functions,
+                           beyond.our_columns | {"simcore_simulations.archived_at"},
+                           beyond.our_indexes | {"projects (name)"}, beyond.our_constraints)
+    assert conformance_differences(head, document, declared) == []
+
+
+def test_additions_md_declares_its_kinds_or_says_which_is_unknown():
+    table = "## Beyond the document's text\n\n| kind | what | revision |\n|---|---|---|\n"
+    assert spec.parse_beyond(table + "| our column | profiles.nickname | 0011 |\n").our_columns == {
+        "profiles.nickname"}
+    with pytest.raises(ValueError, match="unknown kind"):
+        spec.parse_beyond(table + "| our colum | profiles.nickname | 0011 |\n")
 
 
 def test_checker_reports_a_foreign_key_to_another_target(head, document):
