@@ -34,11 +34,28 @@ def test_the_schema_document_ships_with_the_package():
 '''
 
 
-def scratch_names(server_url) -> set[str]:
+# The app's run writes its scratch prefix here, so the test looks at that run's names only
+# (another run on the same server, e.g. a concurrent `make test`, has its own prefix).
+APP_CONFTEST = '''
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def record_the_run_prefix(schema_pkg_scratch):
+    with open(os.environ["APP_RUN_PREFIX_FILE"], "w") as out:
+        out.write(schema_pkg_scratch.prefix)
+'''
+
+
+def names_of_run(server_url, prefix: str) -> set[str]:
+    """The databases and roles a run named with ``prefix`` left on the server."""
+    pattern = prefix.replace("_", "\\_") + "\\_%"
     with psycopg.connect(libpq_url(server_url)) as conn:
         return {row[0] for row in conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'schema\\_pkg\\_test\\_%' UNION ALL "
-            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'schema\\_pkg\\_test\\_%'")}
+            "SELECT datname FROM pg_database WHERE datname LIKE %(p)s UNION ALL "
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE %(p)s", {"p": pattern})}
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +67,13 @@ def app_venv(wheel, tmp_path_factory):
     return venv
 
 
-def test_app_project_runs_its_rls_tests_through_the_plugin(app_venv, tmp_path, schema_pkg_server):
+def test_app_project_runs_its_rls_tests_through_the_plugin(app_venv, tmp_path, schema_pkg_server,
+                                                            schema_pkg_scratch):
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_app_rls.py").write_text(APP_TESTS)
-    before = scratch_names(schema_pkg_server.url)
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+    (tmp_path / "tests" / "conftest.py").write_text(APP_CONFTEST)
+    prefix_file = tmp_path / "run-prefix"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "APP_RUN_PREFIX_FILE": str(prefix_file),
            "DATABASE_URL": libpq_url(schema_pkg_server.url)}
     result = subprocess.run([str(app_venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
                              "tests"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
@@ -64,4 +83,6 @@ def test_app_project_runs_its_rls_tests_through_the_plugin(app_venv, tmp_path, s
     assert ("vacuous test: 'bob sees nothing in simcore_simulations' proves nothing because "
             "simcore_simulations is empty") in out
     assert "schema_pkg: tests ran on PostgreSQL" in out
-    assert scratch_names(schema_pkg_server.url) == before, "the app's run left databases or roles behind"
+    prefix = prefix_file.read_text()
+    assert prefix.startswith("schema_pkg_test_") and prefix != schema_pkg_scratch.prefix
+    assert names_of_run(schema_pkg_server.url, prefix) == set(), "the app run left databases or roles"

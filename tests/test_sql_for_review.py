@@ -20,9 +20,11 @@ def test_committed_sql_is_current(tmp_path):
     render_all(tmp_path)
     rendered = {p.name: p.read_text() for p in tmp_path.iterdir()}
     committed = {p.name: p.read_text() for p in SQL_DIR.glob("*.sql")}
-    assert sorted(rendered) == sorted(committed), "run `make sql` and commit sql/"
+    missing, extra = sorted(set(rendered) - set(committed)), sorted(set(committed) - set(rendered))
+    assert not (missing or extra), (f"sql/ is not regenerated (missing {missing}, not rendered {extra}): "
+                                    "run `make regen` and commit sql/")
     stale = [name for name in rendered if rendered[name] != committed[name]]
-    assert not stale, f"stale SQL in sql/: {stale}; run `make sql` and commit"
+    assert not stale, f"stale SQL in sql/: {stale}; run `make regen` and commit sql/"
 
 
 def test_rendering_needs_no_database(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from schema_pkg.config import CHECKOUT_DIR, revisions_in_order, script_directory
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
+from schema_pkg.sqlrender import file_stem
 from schema_pkg.verify import recorded_revision
 from tests.test_migration_health import full_snapshot
 
@@ -20,8 +21,15 @@ pytestmark = pytest.mark.skipif(shutil.which("psql") is None, reason="psql is no
 SQL_DIR = CHECKOUT_DIR / "sql"
 HEAD = script_directory().get_current_head()
 SCRIPTS = revisions_in_order()
-FILES = [(script.revision, direction, next(SQL_DIR.glob(f"{script.revision}_*.{direction}.sql")))
+FILES = [(script.revision, direction, SQL_DIR / f"{file_stem(script)}.{direction}.sql")
          for script in SCRIPTS for direction in ("upgrade", "downgrade")]
+
+
+def committed(path):
+    """A file of sql/, or a failure naming the command that writes it."""
+    if not path.is_file():
+        pytest.fail(f"sql/{path.name} is missing: run `make regen` (or `make sql`) and commit sql/")
+    return path
 
 
 def psql(url, path, *options: str, pgoptions: str | None = None) -> subprocess.CompletedProcess:
@@ -68,7 +76,7 @@ def test_each_file_refuses_a_database_at_the_wrong_revision_and_changes_nothing(
     wrong = HEAD if expected_start(revision, direction) != HEAD else "0005"
     url = at_baseline_and_head[wrong]
     before = state(url)
-    result = psql(url, path)
+    result = psql(url, committed(path))
     assert result.returncode == 3, result.stderr  # psql's code for a script stopped by an error
     assert f"but it is at {wrong}; nothing was changed" in result.stderr
     assert state(url) == before
@@ -103,7 +111,7 @@ def test_a_failing_statement_stops_the_file_without_on_error_stop_given(scratch_
 def test_files_applied_in_order_reach_head_and_record_each_revision(scratch_url):
     for _, direction, path in FILES:
         if direction == "upgrade":
-            assert psql(scratch_url, path).returncode == 0, path
+            assert psql(scratch_url, committed(path)).returncode == 0, path
     assert recorded_revision(scratch_url) == HEAD
     assert [r for (r,) in sql(scratch_url, "SELECT revision FROM schema_pkg.history ORDER BY id")] \
         == [s.revision for s in SCRIPTS]
