@@ -17,9 +17,12 @@ def url_text(url: URL | str) -> str:
     return url if isinstance(url, str) else url.render_as_string(hide_password=False)
 
 
-def environment(**extra: str) -> dict[str, str]:
+def environment(*, fast: bool = True, **extra: str) -> dict[str, str]:
+    """This process's environment without a target database; ``fast``: short timeouts
+    (which the SQL files would print, so never for rendering them)."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PG")}
-    env.update(FAST)
+    if fast:
+        env.update(FAST)
     env.update(extra)
     return env
 
@@ -52,7 +55,7 @@ def assert_one_line_error(result, code: int, fragment: str) -> None:
 def in_copy(copy: Path, *args: str, server_url: URL | None = None, timeout: float = 600):
     """``python ARGS`` in a scratch copy of the checkout, importing the copy's schema_pkg and
     tests (not this checkout's), with the tests' server as DATABASE_URL when given."""
-    env = environment(PYTHONPATH=str(copy))
+    env = environment(fast=False, PYTHONPATH=str(copy))
     if server_url is not None:
         from schema_pkg.settings import libpq_url
 

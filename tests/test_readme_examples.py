@@ -1,5 +1,7 @@
 """Every Python example in README.md runs here as written: each ```python block is executed
-at import, and the tests it defines are collected with the plugin's fixtures."""
+at import, and the tests it defines are collected with the plugin's fixtures.  (Blocks right
+after a ``<!-- walkthrough:NAME -->`` marker are snippets of "Changing the schema", which
+tests/test_changing_the_schema.py applies to a copy of the repository.)"""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import re
 
 from schema_pkg.config import CHECKOUT_DIR
 
-BLOCKS = re.findall(r"^```python\n(.*?)^```", (CHECKOUT_DIR / "README.md").read_text(), re.M | re.S)
+BLOCKS = re.findall(r"(?<!-->\n)^```python\n(.*?)^```", (CHECKOUT_DIR / "README.md").read_text(),
+                    re.M | re.S)
 TESTS_PER_BLOCK = []
 
 for number, block in enumerate(BLOCKS, 1):
