@@ -19,7 +19,7 @@ from schema_pkg.config import CHECKOUT_DIR, script_directory
 from schema_pkg.settings import libpq_url
 from tests.clirun import environment, in_copy
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.same_on_every_version]  # the maintainer's workflow
 README = (CHECKOUT_DIR / "README.md").read_text()
 NEXT = f"{int(script_directory().get_current_head()) + 1:04d}"
 

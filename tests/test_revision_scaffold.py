@@ -27,6 +27,7 @@ def module_values(path) -> dict:
     return values
 
 
+@pytest.mark.same_on_every_version
 def test_revision_writes_the_next_sequential_id_with_the_conventions(repo_copy):
     result = in_copy(repo_copy, "-m", "schema_pkg", "revision", "-m", "Comment on profiles")
     assert result.returncode == 0, result.stderr
@@ -44,6 +45,7 @@ def test_revision_writes_the_next_sequential_id_with_the_conventions(repo_copy):
     assert f"-> {NEXT} (head), Comment on profiles" in history.stdout
 
 
+@pytest.mark.same_on_every_version
 def test_make_revision_needs_a_message(repo_copy):
     import subprocess
 
@@ -112,6 +114,7 @@ def script_with(*upgrade_ops) -> ops.MigrationScript:
     return ops.MigrationScript(NEXT, ops.UpgradeOps(list(upgrade_ops)), ops.DowngradeOps([]))
 
 
+@pytest.mark.same_on_every_version
 def test_changes_it_cannot_render_are_todo_lines_and_never_an_empty_revision():
     script = script_with(ops.ExecuteSQLOp("SELECT 1"))
     with pytest.raises(Exception, match="found changes but rendered no SQL for them; nothing written: "
@@ -119,6 +122,7 @@ def test_changes_it_cannot_render_are_todo_lines_and_never_an_empty_revision():
         scaffold.process_revision_directives(FakeContext(), "head", [script])
 
 
+@pytest.mark.same_on_every_version
 def test_a_rendered_revision_is_handed_to_the_template():
     context = FakeContext()
     script = script_with(ops.AddColumnOp("projects", __import__("sqlalchemy").Column("x", __import__(
