@@ -15,7 +15,6 @@ from tests import regen
 from tests.clirun import CHECKOUT, assert_one_line_error, environment
 from tests.rls import mutation
 
-
 CLIENT_SIDE = pytest.mark.same_on_every_version
 
 
