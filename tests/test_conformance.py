@@ -58,20 +58,20 @@ def test_what_additions_md_lists_beyond_the_document_is_ours_and_exists(head, do
 
 
 def test_an_undeclared_column_or_index_on_a_documented_table_is_reported(head, document):
-    head.execute(text("ALTER TABLE simcore_simulations ADD COLUMN archived_at timestamptz"))
-    head.execute(text("CREATE INDEX ON projects (name)"))
+    head.execute(text("ALTER TABLE simcore_simulations ADD COLUMN conformance_probe timestamptz"))
+    head.execute(text("CREATE INDEX ON projects (tagline, name)"))
     messages = {str(d) for d in conformance_differences(head, document)}
-    assert messages == {"columns simcore_simulations.archived_at: only in database",
-                        "indexes projects (name): only in database"}
+    assert messages == {"columns simcore_simulations.conformance_probe: only in database",
+                        "indexes projects (tagline, name): only in database"}
 
 
 def test_a_declared_column_and_index_are_ours(head, document, beyond):
-    head.execute(text("ALTER TABLE simcore_simulations ADD COLUMN archived_at timestamptz NOT NULL "
+    head.execute(text("ALTER TABLE simcore_simulations ADD COLUMN conformance_probe timestamptz NOT NULL "
                       "DEFAULT now()"))
-    head.execute(text("CREATE INDEX ON projects (name)"))
+    head.execute(text("CREATE INDEX ON projects (tagline, name)"))
     declared = spec.Beyond(beyond.unstated_clauses, beyond.our_functions,
-                           beyond.our_columns | {"simcore_simulations.archived_at"},
-                           beyond.our_indexes | {"projects (name)"}, beyond.our_constraints)
+                           beyond.our_columns | {"simcore_simulations.conformance_probe"},
+                           beyond.our_indexes | {"projects (tagline, name)"}, beyond.our_constraints)
     assert conformance_differences(head, document, declared) == []
 
 
