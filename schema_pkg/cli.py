@@ -202,7 +202,9 @@ def cmd_revision(args, target) -> int:
 
 def cmd_manifest(args, target) -> int:
     from schema_pkg import manifest
+    from schema_pkg.config import checkout_versions
 
+    checkout_versions()
     current = manifest.load()
     updated = manifest.refreshed(current, manifest.compute())
     if args.release:
@@ -332,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, settings.TargetError) as exc:
         print(f"schema-pkg: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except NoServerError as exc:
+    except (NoServerError, FileNotFoundError) as exc:
         print(f"schema-pkg: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except psycopg.Error as exc:  # the tests' server, for scratch work

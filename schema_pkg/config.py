@@ -31,6 +31,15 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"schema_pkg is missing its {name}/ directory")
 
 
+def checkout_versions() -> Path:
+    """versions/ of a checkout, for the commands that write there (revision, manifest); an
+    installed wheel's packaged copy is never written to."""
+    if resource_dir("versions") != CHECKOUT_DIR / "versions":
+        raise FileNotFoundError("this command writes versions/ of a checkout of schema_pkg; the installed "
+                                "package's own copy is never changed")
+    return CHECKOUT_DIR / "versions"
+
+
 def make_config(
     target: Target | None = None,
     *,

@@ -29,7 +29,7 @@ from alembic.operations import ops as alembic_ops
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
 
-from schema_pkg.config import make_config, script_directory
+from schema_pkg.config import checkout_versions, make_config, script_directory
 
 RENDERED = "rendered_revision"  # config.attributes key the template reads
 SEQUENTIAL = re.compile(r"^\d{4}$")
@@ -186,6 +186,7 @@ def process_revision_directives(context, revision, directives) -> None:
 def create(message: str, *, autogenerate: bool = False, quiet: bool = False) -> Path:
     """Write the next revision; with ``autogenerate``, compare the models with a scratch
     database at head on the tests' server (found as ``make test`` finds it)."""
+    checkout_versions()
     config = make_config(command="revision", quiet=quiet)
     rev_id = next_revision_id()
     if not autogenerate:

@@ -24,9 +24,16 @@ README = (CHECKOUT_DIR / "README.md").read_text()
 NEXT = f"{int(script_directory().get_current_head()) + 1:04d}"
 
 
-def snippet(name: str) -> str:
+# The README's table, renamed so the walkthrough never meets a real table of that name.
+RENAMED = (("notes", "walkthrough_notes"), ("class Note(", "class WalkthroughNote("))
+
+
+def snippet(name: str, renamed=RENAMED) -> str:
     """The code block after ``<!-- walkthrough:NAME -->`` in README.md."""
-    return re.search(rf"<!-- walkthrough:{name} -->\n```\w+\n(.*?)^```", README, re.M | re.S).group(1)
+    text = re.search(rf"<!-- walkthrough:{name} -->\n```\w+\n(.*?)^```", README, re.M | re.S).group(1)
+    for old, new in renamed:
+        text = text.replace(old, new)
+    return text
 
 
 def edit(path, old: str, new: str) -> None:
@@ -47,19 +54,19 @@ def test_a_user_owned_table_with_rls_added_as_the_readme_says_passes_the_affecte
     copy = repo_copy
     with open(copy / "schema_pkg" / "models.py", "a") as models:   # 1. the model
         models.write("\n\n" + snippet("model"))
-    made = make(copy, "revision", "MSG=Notes", "AUTO=1", server_url=schema_pkg_server.url)  # 2.
+    made = make(copy, "revision", "MSG=Walkthrough notes", "AUTO=1", server_url=schema_pkg_server.url)  # 2.
     assert made.returncode == 0, made.stderr
-    revision = copy / "versions" / f"{NEXT}_notes.py"
+    revision = copy / "versions" / f"{NEXT}_walkthrough_notes.py"
     text = revision.read_text()
-    assert "# TODO notes: ALTER TABLE notes ENABLE ROW LEVEL SECURITY" in text
+    assert "# TODO walkthrough_notes: ALTER TABLE walkthrough_notes ENABLE ROW LEVEL SECURITY" in text
     text = "\n".join(line for line in text.splitlines() if not line.startswith("# TODO")) + "\n"
     text = text.replace('\n"""\n\nDOWNGRADE = """', "\n\n" + snippet("rls") + '"""\n\nDOWNGRADE = """', 1)
     revision.write_text(text.replace("What this revision changes and why", "Notes users keep for themselves"))
     edit(copy / "tests" / "rls" / "world.py", "USER_OWNED_TABLES: dict[str, UserOwned] = {\n",   # 3.
          "USER_OWNED_TABLES: dict[str, UserOwned] = {\n" + snippet("world"))
-    edit(copy / "tests" / "rls" / "model.py", "USER_OWNED = (", 'USER_OWNED = ("notes", ')  # 4.
+    edit(copy / "tests" / "rls" / "model.py", "USER_OWNED = (", 'USER_OWNED = ("walkthrough_notes", ')  # 4.
     edit(copy / "docs" / "additions.md", "\n\n## Revision 0009",  # 5.
-         f"\n| {NEXT} notes | Table `notes`, user-owned, RLS with four policies | Users keep notes |"
+         f"\n| {NEXT} walkthrough notes | Table `walkthrough_notes`, user-owned, four policies | Notes |"
          "\n\n## Revision 0009")
     made = make(copy, "regen", "SKIP=lock-report,mutants", server_url=schema_pkg_server.url)  # 6.
     assert made.returncode == 0, made.stdout + made.stderr
@@ -74,5 +81,5 @@ def test_a_user_owned_table_with_rls_added_as_the_readme_says_passes_the_affecte
                      server_url=schema_pkg_server.url)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     cases = in_copy(copy, "-c", "from tests.rls.cases import cases; "
-                                "print(sum(c.table == 'notes' for c in cases()))")
+                                "print(sum(c.table == 'walkthrough_notes' for c in cases()))")
     assert int(cases.stdout) > 40, "the new table's expectation rows ran"

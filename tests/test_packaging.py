@@ -43,3 +43,15 @@ def test_pytest_plugin_and_console_script_are_registered():
     assert "schema_pkg.pytest_plugin" in {ep.value for ep in entry_points(group="pytest11")}
     assert "schema_pkg.entry:main" in {ep.value for ep in entry_points(group="console_scripts")
                                      if ep.name == "schema-pkg"}
+
+
+@pytest.mark.parametrize("command", [["revision", "-m", "x"], ["manifest"]])
+def test_an_installed_package_never_writes_its_own_revisions(wheel, tmp_path, command):
+    zipfile.ZipFile(wheel).extractall(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "schema_pkg", *command], capture_output=True, text=True,
+                            cwd=tmp_path, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == ("schema-pkg: error: this command writes versions/ of a checkout of "
+                                     "schema_pkg; the installed package's own copy is never changed")
+    assert sorted(p.name for p in (tmp_path / "schema_pkg" / "versions").iterdir()) == sorted(
+        p.name for p in resource_dir("versions").iterdir() if p.is_file())

@@ -53,20 +53,21 @@ def test_make_revision_needs_a_message(repo_copy):
     assert result.returncode == 2 and 'give MSG="what the revision does"' in result.stderr
 
 
+# Names no maintainer will use, so the test holds whatever the schema grows.
 MODEL_CHANGES = '''
 
-class Note(Base):
-    __tablename__ = "notes"
+class ScaffoldProbe(Base):
+    __tablename__ = "scaffold_probes"
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = owner_column()
     body: Mapped[str]
     created_at: Mapped[dt.datetime] = timestamp_now()
 
 
-Index("notes_user_id_idx", Note.user_id)
-Index("projects_name_idx", Project.name)
+Index("scaffold_probes_user_id_idx", ScaffoldProbe.user_id)
+Index("projects_scaffold_probe_idx", Project.name, Project.tagline)
 SimcoreSimulation.__table__.append_column(
-    __import__("sqlalchemy").Column("archived_at", TIMESTAMPTZ, nullable=True))
+    __import__("sqlalchemy").Column("scaffold_probe_at", TIMESTAMPTZ, nullable=True))
 '''
 
 
@@ -74,23 +75,23 @@ def test_autogenerate_renders_tables_columns_and_indexes_as_sql_that_runs(repo_c
                                                                           scratch_url):
     with open(repo_copy / "schema_pkg" / "models.py", "a") as models:
         models.write(MODEL_CHANGES)
-    result = in_copy(repo_copy, "-m", "schema_pkg", "revision", "--autogenerate", "-m", "Notes",
+    result = in_copy(repo_copy, "-m", "schema_pkg", "revision", "--autogenerate", "-m", "Probes",
                      server_url=schema_pkg_server.url)
     assert result.returncode == 0, result.stderr
-    path = repo_copy / "versions" / f"{NEXT}_notes.py"
+    path = repo_copy / "versions" / f"{NEXT}_probes.py"
     values = module_values(path)
-    assert "CREATE TABLE notes (" in values["UPGRADE"]
-    assert "CREATE INDEX notes_user_id_idx ON notes (user_id);" in values["UPGRADE"]
-    assert "ALTER TABLE simcore_simulations ADD COLUMN archived_at TIMESTAMP WITH TIME ZONE;" \
+    assert "CREATE TABLE scaffold_probes (" in values["UPGRADE"]
+    assert "CREATE INDEX scaffold_probes_user_id_idx ON scaffold_probes (user_id);" in values["UPGRADE"]
+    assert "ALTER TABLE simcore_simulations ADD COLUMN scaffold_probe_at TIMESTAMP WITH TIME ZONE;" \
         in values["UPGRADE"]
-    assert values["CONCURRENT_INDEXES"] == ((
-        "projects_name_idx", "CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_name_idx ON projects (name)"),)
-    assert values["DOWNGRADE_DROPS_TABLES"] == ("public.notes",)
-    assert "DROP TABLE notes;" in values["DOWNGRADE"]
-    assert "ALTER TABLE simcore_simulations DROP COLUMN archived_at;" in values["DOWNGRADE"]
+    build = "CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_scaffold_probe_idx ON projects (name, tagline)"
+    assert values["CONCURRENT_INDEXES"] == (("projects_scaffold_probe_idx", build),)
+    assert values["DOWNGRADE_DROPS_TABLES"] == ("public.scaffold_probes",)
+    assert "DROP TABLE scaffold_probes;" in values["DOWNGRADE"]
+    assert "ALTER TABLE simcore_simulations DROP COLUMN scaffold_probe_at;" in values["DOWNGRADE"]
     todo = [line for line in path.read_text().splitlines() if line.startswith("# TODO")]
-    assert any("ALTER TABLE notes ENABLE ROW LEVEL SECURITY" in line for line in todo)
-    assert any("drops simcore_simulations.archived_at and its data" in line for line in todo)
+    assert any("ALTER TABLE scaffold_probes ENABLE ROW LEVEL SECURITY" in line for line in todo)
+    assert any("drops simcore_simulations.scaffold_probe_at and its data" in line for line in todo)
     url = scratch_url.render_as_string(hide_password=False)
     for step in (("upgrade", "head"), ("downgrade", script_directory().get_current_head())):
         ran = in_copy(repo_copy, "-m", "schema_pkg", "-q", "--url", url, *step)
