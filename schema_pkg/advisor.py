@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from schema_pkg.catalog import ours
 from schema_pkg.db import connection
 from schema_pkg.settings import Target
 
 EXPOSED_SCHEMAS = ("public",)  # the schemas PostgREST serves
+# Extension members (pgTAP installed in public, say) are not ours to judge.
+OUR_TABLE, OUR_FUNCTION = ours("pg_class", "c.oid"), ours("pg_proc", "p.oid")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def rows(conn: Connection, sql: str) -> list:
 def rls_disabled_in_public(conn):
     for (table,) in rows(conn, """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity"""):
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity
+              AND """ + OUR_TABLE):
         yield Finding("ERROR", "security", "rls_disabled_in_public", f"public.{table}",
                       "ALTER TABLE ... ENABLE ROW LEVEL SECURITY and add policies")
 
@@ -49,7 +53,7 @@ def rls_enabled_no_policy(conn):
     for (table,) in rows(conn, """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND c.relrowsecurity
-              AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)"""):
+              AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid) AND """ + OUR_TABLE):
         yield Finding("INFO", "security", "rls_enabled_no_policy", f"public.{table}",
                       "no API role can read or write it; add policies if the API needs it")
 
@@ -60,7 +64,7 @@ def function_search_path_mutable(conn):
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname IN ('public', 'private')
               AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) c
-                              WHERE c LIKE 'search_path=%')"""):
+                              WHERE c LIKE 'search_path=%') AND """ + OUR_FUNCTION):
         yield Finding("WARN", "security", "function_search_path_mutable", function,
                       "ALTER FUNCTION ... SET search_path = public, pg_temp (or '')")
 
@@ -72,7 +76,7 @@ def security_definer_exposed(conn):
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
             WHERE n.nspname = ANY (:exposed) AND p.prosecdef
-              AND has_function_privilege(r.rolname, p.oid, 'EXECUTE')
+              AND has_function_privilege(r.rolname, p.oid, 'EXECUTE') AND """ + OUR_FUNCTION + """
             ORDER BY 1, 2"""):
         yield Finding("WARN", "security", "security_definer_exposed", f"{function} by {role}",
                       f"REVOKE EXECUTE FROM {role}, or move it to a schema the API does not expose")
