@@ -35,7 +35,7 @@ BAD_TARGET_MESSAGES = ("Relative revision", "Can't locate revision", "not a vali
                        "requires <fromrev>:<torev>")
 RELATIVE = re.compile(r"^(heads?|base|(\w+)?[+-]\d+)$")
 OFFLINE_COMMANDS = {"sql", "history", "rls"}
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github")  # schema_pkg.reports
 
 
 class BadInput(Exception):
@@ -77,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         ("verify", "compare the database with a fresh shadow at its revision"),
         ("adopt", "stamp the baseline on a matching database built outside alembic"),
     ):
-        sub.add_parser(name, parents=[common], help=text_)
+        command_parser = sub.add_parser(name, parents=[common], help=text_)
+        if name in ("advise", "verify"):
+            command_parser.add_argument(
+                "--format", choices=FORMATS, default="text",
+                help="text (default), json (schema_pkg/findings.schema.json), sarif (2.1.0, for code "
+                     "scanning) or github (workflow-command annotations)")
     rls = sub.add_parser("rls", help="the RLS proof outside pytest (from a checkout)")
     rls_sub = rls.add_subparsers(dest="rls_command", required=True, metavar="COMMAND")
     export = rls_sub.add_parser("export", parents=[common],
@@ -223,14 +228,14 @@ def cmd_advise(args, target) -> int:
     from schema_pkg.advisor import advise_command
 
     announce(args, f"advising on {target}")
-    return advise_command(target)
+    return advise_command(target, args.format)
 
 
 def cmd_verify(args, target) -> int:
     from schema_pkg.verify import verify
 
     announce(args, f"verifying {target}")
-    return verify(target, quiet=args.quiet)
+    return verify(target, quiet=args.quiet, output_format=args.format)
 
 
 def cmd_adopt(args, target) -> int:
