@@ -30,7 +30,7 @@ import psycopg
 from alembic import command
 from sqlalchemy import event, text
 
-from schema_pkg import guards, reports
+from schema_pkg import generated, guards
 from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order
 from schema_pkg.db import connection
 from schema_pkg.history import packaged_statements
@@ -301,10 +301,10 @@ def regenerate(server_url, out: Path = REPORT, *, repin: bool = False) -> tuple[
     """Rewrite the report from a walk on ``server_url``, unless it is pinned to another
     PostgreSQL version; (what happened, in one line; whether the file changed)."""
     major = server_major(server_url)
-    reason = None if repin else reports.pinned_elsewhere(out, major, observed_on)
+    reason = None if repin else generated.pinned_elsewhere(out, major, observed_on)
     if reason:
         return reason, False
-    changed = reports.write_if_changed(out, render(observe(server_url), major))
+    changed = generated.write_if_changed(out, render(observe(server_url), major))
     return f"{out.name}: {'rewritten' if changed else 'unchanged'} (PostgreSQL {major})", changed
 
 
@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         return 0
 
-    return reports.one_line_errors("lock-report", run)
+    return generated.one_line_errors("lock-report", run)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from schema_pkg.config import resource_dir, revisions_in_order
-from schema_pkg.reports import write_if_changed
+from schema_pkg.generated import write_if_changed
 
 FILE_NAME = "manifest.json"
 DIRECTIONS = ("upgrade", "downgrade")

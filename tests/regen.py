@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from schema_pkg import lockreport, manifest, reports
+from schema_pkg import generated, lockreport, manifest
 from schema_pkg.config import CHECKOUT_DIR
 from schema_pkg.scratch import ScratchDatabases, standalone_scratch
 from schema_pkg.settings import libpq_url
@@ -66,7 +66,7 @@ def regen_manifest(scratch: ScratchDatabases) -> tuple[str, bool]:
 def regen_rls_report(scratch: ScratchDatabases) -> tuple[str, bool]:
     from tests.rls import report
 
-    changed = reports.write_if_changed(report.REPORT, report.render())
+    changed = generated.write_if_changed(report.REPORT, report.render())
     return f"{report.REPORT.name}: {'rewritten' if changed else 'unchanged'}", changed
 
 
@@ -125,7 +125,7 @@ def with_figures(readme: str, values: dict[str, str]) -> str:
 
 
 def regen_readme(scratch: ScratchDatabases) -> tuple[str, bool]:
-    changed = reports.write_if_changed(README, with_figures(README.read_text(), figures()))
+    changed = generated.write_if_changed(README, with_figures(README.read_text(), figures()))
     return f"README.md figures: {'rewritten' if changed else 'unchanged'}", changed
 
 
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"regen: error: unknown step(s) {', '.join(sorted(skip - set(STEPS)))}; "
               f"steps are {', '.join(STEPS)}", file=sys.stderr)
         return 2
-    return reports.one_line_errors("regen", lambda: run(skip))
+    return generated.one_line_errors("regen", lambda: run(skip))
 
 
 if __name__ == "__main__":

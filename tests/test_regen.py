@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from schema_pkg import reports
+from schema_pkg import generated
 from schema_pkg.settings import libpq_url
 from tests import regen
 from tests.clirun import CHECKOUT, assert_one_line_error, environment
@@ -45,9 +45,9 @@ def test_a_report_pinned_to_another_version_is_left_alone_and_says_why(tmp_path)
     report = tmp_path / "locks.md"
     report.write_text("Observed on PostgreSQL 15.\n")
     pinned_on = lambda text: int(text.split()[3].rstrip("."))  # noqa: E731
-    assert reports.pinned_elsewhere(report, 15, pinned_on) is None
-    assert reports.pinned_elsewhere(tmp_path / "new.md", 17, pinned_on) is None
-    reason = reports.pinned_elsewhere(report, 17, pinned_on)
+    assert generated.pinned_elsewhere(report, 15, pinned_on) is None
+    assert generated.pinned_elsewhere(tmp_path / "new.md", 17, pinned_on) is None
+    reason = generated.pinned_elsewhere(report, 17, pinned_on)
     assert "compared exactly on PostgreSQL 15" in reason and "this server is 17" in reason
 
 

@@ -20,7 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.rls.outcomes import FILTERED, NO_GRANT, RLS_DENIED, Outcome, changes, fails, sees
+from tests.rls.outcomes import (
+    FILTERED,
+    NO_GRANT,
+    RLS_DENIED,
+    RLS_EXISTING_ROW_DENIED,
+    Outcome,
+    changes,
+    fails,
+    sees,
+)
 from tests.rls.world import ROWS, USER_OWNED_TABLES
 
 
@@ -61,7 +70,7 @@ def user_owned(touch: str = "updated_at", owner: str = "user_id") -> list[Scenar
                  f"INSERT INTO {{table}} (id, {owner}, {{required_columns}}) "
                  "VALUES (%(alice_row)s, %(me)s, {required_values}) "
                  f"ON CONFLICT (id) DO UPDATE SET {touch} = now()",
-                 anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED),
+                 anon=RLS_DENIED, owner=changes(1), other_user=RLS_EXISTING_ROW_DENIED),
         scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
                  anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
         scenario("delete", "all_rows", "DELETE FROM {table}",
@@ -110,7 +119,7 @@ PROJECTS = [
              "INSERT INTO projects (name, slug, category, owner_id) "
              "VALUES ('New', 'alice_public', 'portfolio', %(me)s) "
              "ON CONFLICT (slug) DO UPDATE SET tagline = 'x'",
-             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED),
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_EXISTING_ROW_DENIED),
     # Deliberate (docs/additions.md): a unique slug tells that a private slug is taken.
     scenario("insert", "with_alice_private_slug",
              "INSERT INTO projects (name, slug, category, owner_id) "

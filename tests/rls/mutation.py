@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psycopg
 
-from schema_pkg import reports
+from schema_pkg import generated
 from schema_pkg.scratch import ScratchDatabases, standalone_scratch
 from schema_pkg.settings import libpq_url
 from tests.rls.cases import Case, cases, observe
@@ -297,7 +297,7 @@ def regenerate(scratch: ScratchDatabases, *, repin: bool = False) -> tuple[str, 
     mutant was killed or explained).  What changed is printed, never rewritten quietly."""
     with psycopg.connect(libpq_url(build_rls_database(scratch)), autocommit=True) as conn:
         major = server_major(conn)
-        reason = None if repin else reports.pinned_elsewhere(REPORT, major, generated_on)
+        reason = None if repin else generated.pinned_elsewhere(REPORT, major, generated_on)
         started = time.perf_counter()
         results = run_all(conn)
         elapsed = time.perf_counter() - started
@@ -310,7 +310,7 @@ def regenerate(scratch: ScratchDatabases, *, repin: bool = False) -> tuple[str, 
         return f"{summary}; {reason}", False, ok
     old = REPORT.read_text() if REPORT.is_file() else ""
     new = render(results, major)
-    changed = reports.write_if_changed(REPORT, new)
+    changed = generated.write_if_changed(REPORT, new)
     if changed:
         rows = changed_rows(old, new)
         print(f"{REPORT.name} changed: {len(rows)} line(s) differ" + "".join(
@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0 if ok else 1
 
-    return reports.one_line_errors("mutants", run)
+    return generated.one_line_errors("mutants", run)
 
 
 if __name__ == "__main__":
