@@ -216,9 +216,14 @@ def cmd_rls(args, target) -> int:
         raise BadInput(f"--pgtap {args.pgtap}: not a folder")
     if str(CHECKOUT_DIR) not in sys.path:
         sys.path.insert(0, str(CHECKOUT_DIR))
-    from tests.rls.pgtap import export
+    from tests.rls.pgtap import ExportError, export
 
-    paths = export(args.pgtap)
+    try:
+        paths = export(args.pgtap)
+    except ExportError as exc:
+        raise BadInput(str(exc)) from None
+    except OSError as exc:
+        raise BadInput(f"--pgtap {args.pgtap}: {exc.strerror or exc}") from None
     if not args.quiet:
         print(f"schema-pkg: wrote {len(paths)} pgTAP files to {args.pgtap}", file=sys.stderr)
     return 0

@@ -45,12 +45,36 @@ def test_every_file_is_one_rolled_back_transaction_installing_pgtap_outside_publ
         assert "public" not in text.split("CREATE EXTENSION", 1)[1].splitlines()[0], name
 
 
-def test_export_command_writes_the_committed_files(tmp_path):
-    (tmp_path / "stale.test.sql").write_text("-- an old export")
+def test_export_command_writes_the_committed_files_and_removes_its_stale_ones(tmp_path):
+    (tmp_path / "stale.test.sql").write_text(next(iter(committed().values())))
     result = schema_pkg("rls", "export", "--pgtap", str(tmp_path))
     assert result.returncode == 0, result.stderr
     written = {path.name: path.read_text() for path in tmp_path.iterdir()}
     assert written == committed()
+
+
+def test_export_keeps_a_teams_own_tests_in_the_folder(tmp_path):
+    own = tmp_path / "my_own.test.sql"
+    own.write_text("BEGIN; SELECT plan(1); SELECT ok(true); SELECT * FROM finish(); ROLLBACK;\n")
+    result = schema_pkg("rls", "export", "--pgtap", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert own.read_text().startswith("BEGIN; SELECT plan(1)")
+
+
+def test_export_over_a_file_it_did_not_write_is_a_one_line_error_writing_nothing(tmp_path):
+    (tmp_path / "profiles.test.sql").write_text("-- a team's own profiles test\n")
+    result = schema_pkg("rls", "export", "--pgtap", str(tmp_path))
+    assert result.returncode == 2 and "not written by rls export" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["profiles.test.sql"]
+    assert (tmp_path / "profiles.test.sql").read_text() == "-- a team's own profiles test\n"
+
+
+def test_export_to_a_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    result = schema_pkg("rls", "export", "--pgtap", str(tmp_path / "file" / "tests"))
+    assert result.returncode == 2 and result.stderr.strip().endswith("Not a directory"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_export_to_a_file_is_a_one_line_error(tmp_path):
