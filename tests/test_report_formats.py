@@ -48,6 +48,9 @@ def outputs(schema_pkg_scratch):
         conn.execute(text("ALTER TABLE profiles ADD COLUMN nickname text"))
         conn.execute(text("CREATE INDEX projects_name_idx ON projects (name)"))
         conn.execute(text("GRANT TRUNCATE ON soc_teams TO anon"))
+        # two differences of one column: each is its own result
+        conn.execute(text("ALTER TABLE profiles ALTER COLUMN full_name SET DEFAULT 'x', "
+                          "ALTER COLUMN full_name SET NOT NULL"))
         conn.commit()
     runs = {(name, command, fmt): run(url, command, fmt, wait=False)
             for name, url, command in (("baseline", baseline, "advise"), ("drifted", drifted, "advise"),
@@ -97,6 +100,13 @@ def test_verify_sarif_validates_and_locates_drift(outputs):
     assert levels == {("drift", "error"), ("grant_or_owner_difference", "note")}
     paths = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif_run["results"]}
     assert "versions/0003_documented_tables.py" in paths
+
+
+@pytest.mark.parametrize("database, command", [("baseline", "advise"), ("drifted", "verify")])
+def test_every_sarif_result_has_its_own_fingerprint(outputs, database, command):
+    [sarif_run] = valid_sarif(outputs[database, command, "sarif"].stdout)["runs"]
+    fingerprints = [r["partialFingerprints"]["schemaPkgObject/v1"] for r in sarif_run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints) > 1
 
 
 @pytest.mark.parametrize("database, command", [("baseline", "advise"), ("drifted", "verify")])
