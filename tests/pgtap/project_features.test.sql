@@ -6,19 +6,31 @@ BEGIN;
 
 -- pgTAP: the installed extension, else installed for this transaction only in a schema of
 -- its own (never public, where its functions would pass for ours).  The API roles run the
--- assertions, so they may use its schema (granted inside this transaction too).
+-- assertions, so they may use its schema (granted inside this transaction too, where needed).
 DO $setup$
 DECLARE
   home name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                 WHERE e.extname = 'pgtap');
+  api_role name;
 BEGIN
   IF home IS NULL THEN
-    CREATE SCHEMA IF NOT EXISTS pgtap;
-    CREATE EXTENSION pgtap WITH SCHEMA pgtap;
+    BEGIN
+      CREATE SCHEMA IF NOT EXISTS pgtap;
+      CREATE EXTENSION pgtap WITH SCHEMA pgtap;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE EXCEPTION 'pgTAP is not installed in database % and % cannot install it: %',
+        current_database(), current_user, SQLERRM
+        USING HINT = 'Install it once, e.g. CREATE EXTENSION pgtap WITH SCHEMA extensions, '
+                     'or run the tests as the database owner.';
+    END;
     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgtap TO anon, authenticated, service_role;
     home := 'pgtap';
   END IF;
-  EXECUTE format('GRANT USAGE ON SCHEMA %I TO anon, authenticated, service_role', home);
+  FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+    IF NOT has_schema_privilege(api_role, home, 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', home, api_role);
+    END IF;
+  END LOOP;
   PERFORM set_config('search_path', current_setting('search_path') || ', ' || quote_ident(home), true);
 END
 $setup$;

@@ -6,6 +6,7 @@ import re
 
 import psycopg
 
+from schema_pkg.scratch import url_as_role
 from schema_pkg.settings import libpq_url
 from tests.clirun import schema_pkg
 from tests.rls import pgtap
@@ -96,3 +97,16 @@ def test_pg_prove_passes_the_export_at_head_one_assertion_per_case(pgtap_server,
         assert left == (0, 0), "the export left pgTAP behind"
     finally:
         schema_pkg_scratch.drop(head)
+
+
+def test_without_pgtap_a_role_that_cannot_install_it_gets_one_clear_error(pgtap_server, schema_pkg_scratch):
+    tester = schema_pkg_scratch.create_role("pgtap_tester")  # no CREATE on the database
+    head = schema_pkg_scratch.clone("head")
+    try:
+        proof = pg_prove(url_as_role(head, tester), [pgtap.COMMITTED / "projects.test.sql"])
+    finally:
+        schema_pkg_scratch.drop(head)
+    assert not proof.passed
+    assert f"pgTAP is not installed in database {head.database} and {tester} cannot install it" \
+        in proof.output, proof.output
+
