@@ -14,7 +14,7 @@ from schema_pkg.advisor import RULES
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from schema_pkg.db import connection
 from schema_pkg.reports import FORMATS
-from tests.clirun import schema_pkg, url_text
+from tests.clirun import assert_one_line_error, schema_pkg, url_text
 
 SCHEMAS = CHECKOUT_DIR / "tests" / "schemas"
 SARIF_SCHEMA = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
@@ -142,8 +142,8 @@ def test_text_format_prints_what_the_commands_always_printed(outputs):
 
 
 def test_an_unknown_format_is_a_one_line_error(schema_pkg_database):
-    result = run(schema_pkg_database, "advise", "xml")
-    assert result.returncode == 2 and "invalid choice: 'xml'" in result.stderr
+    assert_one_line_error(run(schema_pkg_database, "advise", "xml"), 2, "invalid choice: 'xml'")
+    assert_one_line_error(run(schema_pkg_database, "verify", "sarif2"), 2, "invalid choice: 'sarif2'")
 
 
 def test_the_committed_sarif_schema_is_the_oasis_one():

@@ -8,7 +8,7 @@ import psycopg
 
 from schema_pkg.scratch import url_as_role
 from schema_pkg.settings import libpq_url
-from tests.clirun import schema_pkg
+from tests.clirun import assert_one_line_error, schema_pkg
 from tests.rls import pgtap
 from tests.rls.cases import cases
 from tests.rls.pgprove import pg_prove
@@ -64,18 +64,16 @@ def test_export_keeps_a_teams_own_tests_in_the_folder(tmp_path):
 
 def test_export_over_a_file_it_did_not_write_is_a_one_line_error_writing_nothing(tmp_path):
     (tmp_path / "profiles.test.sql").write_text("-- a team's own profiles test\n")
-    result = schema_pkg("rls", "export", "--pgtap", str(tmp_path))
-    assert result.returncode == 2 and "not written by rls export" in result.stderr, result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert_one_line_error(schema_pkg("rls", "export", "--pgtap", str(tmp_path)), 2,
+                          "not written by rls export")
     assert [path.name for path in tmp_path.iterdir()] == ["profiles.test.sql"]
     assert (tmp_path / "profiles.test.sql").read_text() == "-- a team's own profiles test\n"
 
 
 def test_export_to_a_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
     (tmp_path / "file").write_text("")
-    result = schema_pkg("rls", "export", "--pgtap", str(tmp_path / "file" / "tests"))
-    assert result.returncode == 2 and result.stderr.strip().endswith("Not a directory"), result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert_one_line_error(schema_pkg("rls", "export", "--pgtap", str(tmp_path / "file" / "tests")), 2,
+                          "Not a directory")
 
 
 def test_export_to_a_file_is_a_one_line_error(tmp_path):
