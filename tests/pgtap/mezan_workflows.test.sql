@@ -58,6 +58,12 @@ END
 $fn$;
 GRANT EXECUTE ON FUNCTION pg_temp.run_and_undo(text, bigint) TO PUBLIC;
 
+-- Only the world: rows already in its tables (a development database's seed data) are
+-- set aside until the rollback, so each actor sees what the expectations table says.
+SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to
+TRUNCATE simcore_simulations, mezan_workflows, talai_experiments, optilibria_runs, qmlab_experiments, projects, project_features, project_tech_stack, user_project_preferences, profiles, soc_teams, soc_user_roles CASCADE;
+RESET client_min_messages;
+
 -- The world of tests/rls/world.py, inserted by the connecting user (the tables' owner).
 INSERT INTO simcore_simulations (id, user_id, name, simulation_type) VALUES ('056d562d-f089-57fe-84d3-ff993bb44583'::uuid, 'cdbb024f-b04e-5473-8488-9f5d9a4307f1'::uuid, 'run', 'md');
 INSERT INTO simcore_simulations (id, user_id, name, simulation_type) VALUES ('87707450-4653-50c8-988c-b35f1fcdc94f'::uuid, '19930d50-c43e-5dda-a8bd-9ecb5acb8cf1'::uuid, 'run', 'md');

@@ -206,8 +206,22 @@ def assertion(case: Case) -> str:
     return f"SELECT lives_ok({dollar(run, 'test')},\n  {description});\n"
 
 
+INSERTED_INTO = re.compile(r"INSERT INTO (\w+)")
+
+
+def world_tables() -> list[str]:
+    """The tables the world fills, in the order it fills them."""
+    return list(dict.fromkeys(INSERTED_INTO.match(statement).group(1)
+                              for statement, _ in seed_statements()))
+
+
 def seed() -> str:
-    lines = ["\n-- The world of tests/rls/world.py, inserted by the connecting user (the tables' owner).\n"]
+    lines = ["\n-- Only the world: rows already in its tables (a development database's seed data) are\n"
+             "-- set aside until the rollback, so each actor sees what the expectations table says.\n"
+             "SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to\n"
+             f"TRUNCATE {', '.join(world_tables())} CASCADE;\n"
+             "RESET client_min_messages;\n",
+             "\n-- The world of tests/rls/world.py, inserted by the connecting user (the tables' owner).\n"]
     lines += [inline(statement, values) + ";\n" for statement, values in seed_statements()]
     return "".join(lines)
 

@@ -108,3 +108,26 @@ def test_without_pgtap_a_role_that_cannot_install_it_gets_one_clear_error(pgtap_
     assert f"pgTAP is not installed in database {head.database} and {tester} cannot install it" \
         in proof.output, proof.output
 
+
+
+def test_pg_prove_passes_on_a_database_with_rows_of_its_own_and_keeps_them(pgtap_server, schema_pkg_scratch):
+    """As `supabase test db` after `supabase db reset` ran a seed.sql: the files prove the world
+    alone, and the rollback gives the database its rows back."""
+    head = schema_pkg_scratch.clone("head")
+    own = ["INSERT INTO projects (name, slug, category, owner_id, is_public) "
+           "VALUES ('demo', 'demo', 'portfolio', gen_random_uuid(), true)",
+           "INSERT INTO profiles (id, email) VALUES (gen_random_uuid(), 'demo@example.com')",
+           "INSERT INTO mezan_workflows (user_id, name) VALUES (gen_random_uuid(), 'demo')"]
+    counts = "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM profiles), " \
+             "(SELECT count(*) FROM mezan_workflows)"
+    try:
+        with psycopg.connect(libpq_url(head), autocommit=True) as conn:
+            for statement in own:
+                conn.execute(statement)
+        proof = pg_prove(head, sorted(pgtap.COMMITTED.glob("*" + pgtap.SUFFIX)))
+        with psycopg.connect(libpq_url(head)) as conn:
+            left = conn.execute(counts).fetchone()
+    finally:
+        schema_pkg_scratch.drop(head)
+    assert proof.passed, proof.output
+    assert left == (1, 1, 1)
