@@ -9,7 +9,8 @@ named ``<key>.test.sql`` as ``supabase test db`` expects under
 2. a helper in ``pg_temp`` that runs one statement and undoes it, so every case
    starts from the seeded world as in the pytest suite (each case there is its own
    rolled-back transaction);
-3. the world of tests/rls/world.py, inserted by the connecting user (the owner);
+3. the world of tests/rls/world.py, alone (rows already in its tables are truncated until
+   the rollback), inserted by the connecting user (the owner);
 4. ``SELECT plan(n)``, n = the number of cases (one assertion per case);
 5. per case: ``SET LOCAL ROLE`` and ``request.jwt.claims`` as PostgREST sets them,
    then one assertion: ``results_eq`` (rows seen), ``is_empty`` (a SELECT
