@@ -105,10 +105,28 @@ END $$"""
 CONCURRENT_INDEX = re.compile(
     r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
     r"(?P<name>[\w\"]+)\s+ON\s+(?:ONLY\s+)?(?P<table>[\w.\"]+)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 CONCURRENT_STATEMENT = re.compile(r"^\s*(CREATE|DROP|REINDEX)\b[^;]*\bCONCURRENTLY\b",
-                                  re.IGNORECASE)
+                                  re.IGNORECASE | re.MULTILINE)
+COMMENT = re.compile(r"--[^\n]*")
+
+
+def without_comments(statements: str) -> str:
+    """The statements with their ``--`` comments removed (none of ours holds ``--``
+    inside a string)."""
+    return COMMENT.sub("", statements)
+
+
+def built_concurrently(statements: str) -> list[str]:
+    """The indexes the statements build CONCURRENTLY, by name (comments never count)."""
+    return [match["name"].strip('"')
+            for match in CONCURRENT_INDEX.finditer(without_comments(statements))]
+
+
+def runs_concurrently(statements: str) -> bool:
+    """Whether any statement (never a comment) is a CONCURRENTLY one."""
+    return CONCURRENT_STATEMENT.search(without_comments(statements)) is not None
 
 
 def drop_invalid_index(name: str, table: str) -> str:
@@ -122,29 +140,71 @@ def drop_invalid_index(name: str, table: str) -> str:
     )
 
 
-def with_invalid_index_drops(statements: str) -> str:
-    """The rendered statements with, before each CREATE INDEX CONCURRENTLY, a psql
-    \\gexec that drops an INVALID index of the same name (never a valid one)."""
+# psql-only: a CONCURRENTLY statement waits for older transactions, and
+# lock_timeout would cut that wait; the file's own lock_timeout comes back after.
+NO_LOCK_TIMEOUT = "SET lock_timeout = 0;"
+FILE_LOCK_TIMEOUT = "SET lock_timeout = :'lock_timeout';"
+
+
+def for_psql(statements: str) -> str:
+    """The rendered statements as a file runs them: before each CREATE INDEX
+    CONCURRENTLY a \\gexec that drops an INVALID index of the same name (never a
+    valid one), and every CONCURRENTLY statement with lock_timeout 0."""
     out = []
+    inside = False
     for line in statements.splitlines():
         match = CONCURRENT_INDEX.match(line)
         if match:
             out.append(f"-- Drop an INVALID {match['name']} left by a failed build, if any.")
             out.append(drop_invalid_index(match["name"], match["table"]))
             out.append("\\gexec\n")
+        if CONCURRENT_STATEMENT.match(line):
+            out.append(NO_LOCK_TIMEOUT)
+            inside = True
         out.append(line)
+        if inside and line.rstrip().endswith(";"):
+            out.append(FILE_LOCK_TIMEOUT)
+            inside = False
     return "\n".join(out)
 
 
-NO_INVALID_INDEXES = f"""DO $$
+def no_invalid_indexes(names: list[str]) -> str:
+    """A DO block that raises when an index the step built (by name, in our schemas)
+    is INVALID; anybody else's INVALID index is not ours to judge (advise lists them)."""
+    listed = ", ".join(quote(name) for name in names)
+    return f"""DO $$
 DECLARE
   bad text;
 BEGIN
   SELECT string_agg(i.indexrelid::regclass::text, ', ') INTO bad
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE NOT i.indisvalid AND n.nspname IN ({", ".join(quote(s) for s in OUR_SCHEMAS)});
+   WHERE NOT i.indisvalid AND n.nspname IN ({", ".join(quote(s) for s in OUR_SCHEMAS)})
+     AND c.relname IN ({listed});
   IF bad IS NOT NULL THEN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
 END $$"""
+
+
+# psql-only lines: defaults for the variables a file reads (psql -v NAME=VALUE
+# overrides each), then the session settings made from them.
+PSQL_VARIABLES = ("lock_timeout", "statement_timeout", "concurrent_prewait",
+                  "migration_lock_wait")
+
+
+def psql_variables(timeouts) -> str:
+    lines = ["-- Defaults; override any with psql -v NAME=VALUE (seconds for the waits)."]
+    for name in PSQL_VARIABLES:
+        value = getattr(timeouts, name)
+        value = f"{value:g}" if isinstance(value, float) else value
+        lines += [f"\\if :{{?{name}}}", "\\else", f"  \\set {name} {value}", "\\endif"]
+    return "\n".join(lines)
+
+
+def psql_session_settings() -> str:
+    return "\n".join(["SET lock_timeout = :'lock_timeout';",
+                      "SET statement_timeout = :'statement_timeout';",
+                      "SET schema_pkg.concurrent_prewait = :'concurrent_prewait';",
+                      "SET schema_pkg.migration_lock_wait = :'migration_lock_wait';",
+                      ""])

@@ -10,7 +10,7 @@ Three ways in:
 * a Connection or an Engine handed over in ``config.attributes["connection"]``
   (pytest-alembic hands an Engine; our tests a Connection): used as is;
 * online: resolves the target (``schema_pkg.settings``), takes the migration
-  advisory lock, sets timeouts, guards destructive downgrades, and runs each
+  lock (``schema_pkg.migrationlock``), sets timeouts, guards destructive downgrades, and runs each
   revision in its own transaction, retrying lock timeouts on a growing
   schedule (``deploy.lock_schedule``).
 
@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import concurrent, deploy, guards, history
+from schema_pkg import concurrent, deploy, guards, history, migrationlock
 from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 from schema_pkg.stepguards import StepGuards
@@ -99,16 +99,21 @@ def run_offline() -> None:
     configure(guard, dialect_name="postgresql", literal_binds=True,
               dialect_opts={"paramstyle": "named"})
     if statements is None:
-        context.get_context().impl.static_output(guards.PSQL_PREAMBLE)
+        output = context.get_context().impl.static_output
+        output(guards.PSQL_PREAMBLE)
+        output(guards.psql_variables(timeouts) + "\n")
         context.execute(guards.REFUSE_OUTER_TRANSACTION)
-        context.execute(f"SET lock_timeout = '{timeouts.lock_timeout}'")
-        context.execute(f"SET statement_timeout = '{timeouts.statement_timeout}'")
+        output(guards.psql_session_settings())
         context.execute(f"SET search_path = {guards.SEARCH_PATH}")
         context.execute(guards.expect_revision(starting_revision(), "this file"))
+        context.execute(migrationlock.BOOTSTRAP)
+        context.execute(migrationlock.wait_in_file())
         for statement in history.CREATE_HISTORY:
             context.execute(statement)
     with context.begin_transaction():
         context.run_migrations()
+    if statements is None:
+        context.execute(migrationlock.RELEASE)
 
 
 def resolve() -> Target:
@@ -259,7 +264,7 @@ def run_online() -> None:
     target = resolve()
     connection = connect(target, timeouts)
     try:
-        deploy.take_advisory_lock(connection, timeouts)
+        migrationlock.take(connection, timeouts.migration_lock_wait)
         deploy.set_session_settings(connection, timeouts, deploy.allows_data_loss(
             config().attributes.get("allow_data_loss", False)))
         prepare_session(connection)
@@ -273,6 +278,7 @@ def run_online() -> None:
             raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
         raise
     finally:
+        release_quietly(connection)
         close_quietly(connection)
 
 
@@ -284,6 +290,18 @@ def interrupted(exc: BaseException | None) -> bool:
             return True
         exc = exc.__context__
     return False
+
+
+def release_quietly(connection) -> None:
+    """Give the migration lock back; a lost connection gave it back by ending."""
+    if connection.invalidated or connection.closed:
+        return
+    try:
+        if connection.in_transaction():
+            connection.rollback()
+        migrationlock.release(connection)
+    except Exception:
+        pass
 
 
 def close_quietly(connection) -> None:

@@ -14,7 +14,7 @@ import io
 
 from alembic import context
 
-from schema_pkg import guards, history
+from schema_pkg import concurrent, guards, history
 
 
 def capture(fn, kw) -> str:
@@ -46,7 +46,7 @@ class StepGuards:
         self.statements = statements
         self.before_concurrent = before_concurrent
         self.checksums: dict[tuple[str, str], str] = {}
-        self.concurrent: set[tuple[str, str]] = set()
+        self.concurrent: dict[tuple[str, str], list[str]] = {}
         self.current: str | None = None
 
     def wrap_work(self, work):
@@ -79,20 +79,33 @@ class StepGuards:
         return step
 
     def run_own_statements(self, key: tuple[str, str], original, kw) -> None:
-        """Offline: write them (with the INVALID-index drops); online: run them.
-        Either way, note their checksum and whether they build CONCURRENTLY."""
+        """Offline: write them (as :func:`guards.for_psql` makes them); online: run them.
+        Either way, note their checksum and the indexes they build CONCURRENTLY, and
+        wait first for the transactions that would stall those builds."""
         if self.mode == "sql":
             own = capture(original, kw)
-            context.get_context().impl.static_output(guards.with_invalid_index_drops(own).strip())
         else:
             own = history.packaged_statements()[key]
         self.checksums[key] = history.checksum(own)
-        if "CONCURRENTLY" in own.upper():
-            self.concurrent.add(key)
-            if self.before_concurrent:
-                self.before_concurrent(key[0])
-        if self.mode != "sql":
+        if guards.runs_concurrently(own):
+            self.concurrent[key] = guards.built_concurrently(own)
+            self.wait_for_old_transactions(key[0])
+        if self.mode == "sql":
+            context.get_context().impl.static_output(guards.for_psql(own).strip())
+        else:
             original(**kw)
+
+    def wait_for_old_transactions(self, revision: str) -> None:
+        """Offline, the file's DO block runs between transactions: the step's first
+        transaction (its checks) commits, the wait runs, the step goes on in a new one."""
+        if self.mode != "sql":
+            if self.before_concurrent:
+                self.before_concurrent(revision)
+            return
+        output = context.get_context().impl.static_output
+        output("COMMIT;\n")
+        output(concurrent.prewait_in_file(revision) + ";\n")
+        output("BEGIN;\n")
 
     def after(self, *, ctx, step, heads, run_args) -> None:
         if step.is_stamp or self.statements is not None:
@@ -101,6 +114,6 @@ class StepGuards:
         key = (step.up_revision_id, direction)
         doing = f"{direction} {step.up_revision_id}"
         context.execute(guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True))
-        if key in self.concurrent:
-            context.execute(guards.NO_INVALID_INDEXES)
+        if self.concurrent.get(key):
+            context.execute(guards.no_invalid_indexes(self.concurrent[key]))
         context.execute(history.record(step.up_revision_id, direction, self.checksums[key], self.mode))

@@ -22,6 +22,25 @@
 
 \set ON_ERROR_STOP on
 
+-- Defaults; override any with psql -v NAME=VALUE (seconds for the waits).
+\if :{?lock_timeout}
+\else
+  \set lock_timeout 1s
+\endif
+\if :{?statement_timeout}
+\else
+  \set statement_timeout 5min
+\endif
+\if :{?concurrent_prewait}
+\else
+  \set concurrent_prewait 120
+\endif
+\if :{?migration_lock_wait}
+\else
+  \set migration_lock_wait 600
+\endif
+
+
 DO $$
 BEGIN
   IF now() <> statement_timestamp() THEN
@@ -30,9 +49,11 @@ BEGIN
   END IF;
 END $$;
 
-SET lock_timeout = '1s';
+SET lock_timeout = :'lock_timeout';
+SET statement_timeout = :'statement_timeout';
+SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
+SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
 
-SET statement_timeout = '5min';
 
 SET search_path = public, pg_temp;
 
@@ -47,6 +68,68 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', '0001', found;
   END IF;
 END $$;
+
+DO $bootstrap$
+BEGIN
+  IF to_regclass('schema_pkg.migration_lock') IS NULL THEN
+    CREATE SCHEMA IF NOT EXISTS schema_pkg;
+    REVOKE ALL ON SCHEMA schema_pkg FROM PUBLIC;
+    CREATE TABLE IF NOT EXISTS schema_pkg.migration_lock (
+      one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+      holder_pid integer,
+      holder_backend_start timestamptz,
+      holder_application text,
+      acquired_at timestamptz
+    );
+    REVOKE ALL ON TABLE schema_pkg.migration_lock FROM PUBLIC;
+    INSERT INTO schema_pkg.migration_lock (one_row) VALUES (true) ON CONFLICT DO NOTHING;
+  END IF;
+EXCEPTION WHEN unique_violation OR duplicate_object OR duplicate_table OR duplicate_schema THEN
+  NULL;  -- another run created it at the same moment
+END
+$bootstrap$;
+
+DO $lock$
+DECLARE
+  deadline timestamptz := clock_timestamp()
+    + make_interval(secs => current_setting('schema_pkg.migration_lock_wait')::float8);
+  got boolean;
+  holder text;
+BEGIN
+  LOOP
+    PERFORM pg_stat_clear_snapshot();
+    EXECUTE $try$UPDATE schema_pkg.migration_lock AS l
+   SET holder_pid = pg_backend_pid(),
+       holder_backend_start = (SELECT backend_start FROM pg_stat_activity
+                               WHERE pid = pg_backend_pid()),
+       holder_application = current_setting('application_name'),
+       acquired_at = clock_timestamp()
+ WHERE NOT (l.holder_pid IS NOT NULL AND l.holder_pid <> pg_backend_pid() AND EXISTS (
+    SELECT 1 FROM pg_stat_activity a
+    WHERE a.pid = l.holder_pid
+      AND (a.backend_start IS NULL OR a.backend_start = l.holder_backend_start)))
+RETURNING true$try$ INTO got;
+    IF got THEN
+      COMMIT;
+      RETURN;
+    END IF;
+    EXECUTE $holder$SELECT format('pid %s (%s, since %s)', l.holder_pid,
+                   coalesce(nullif(l.holder_application, ''), 'no application_name'),
+                   to_char(l.acquired_at, 'YYYY-MM-DD HH24:MI:SS'))
+  FROM schema_pkg.migration_lock AS l WHERE l.holder_pid IS NOT NULL AND l.holder_pid <> pg_backend_pid() AND EXISTS (
+    SELECT 1 FROM pg_stat_activity a
+    WHERE a.pid = l.holder_pid
+      AND (a.backend_start IS NULL OR a.backend_start = l.holder_backend_start))$holder$ INTO holder;
+    COMMIT;
+    IF clock_timestamp() >= deadline THEN
+      RAISE EXCEPTION 'schema_pkg: another schema_pkg migration holds the migration lock (%); gave up after % s '
+        '(psql -v migration_lock_wait=SECONDS); nothing was changed',
+        coalesce(holder, 'a session that just ended'), current_setting('schema_pkg.migration_lock_wait');
+    END IF;
+    PERFORM pg_sleep(0.2);
+  END LOOP;
+END
+$lock$;
 
 CREATE SCHEMA IF NOT EXISTS schema_pkg;
 
@@ -125,4 +208,9 @@ END $$;
 INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0002', 'upgrade', '9c4db0e7215a503a0e269f8344796c8df39e6ee2a8188402bd42575a1aaf3a4b', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
 
 COMMIT;
+
+UPDATE schema_pkg.migration_lock
+   SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,
+       acquired_at = NULL
+ WHERE holder_pid = pg_backend_pid();
 

@@ -40,6 +40,25 @@
 
 \set ON_ERROR_STOP on
 
+-- Defaults; override any with psql -v NAME=VALUE (seconds for the waits).
+\if :{?lock_timeout}
+\else
+  \set lock_timeout 1s
+\endif
+\if :{?statement_timeout}
+\else
+  \set statement_timeout 5min
+\endif
+\if :{?concurrent_prewait}
+\else
+  \set concurrent_prewait 120
+\endif
+\if :{?migration_lock_wait}
+\else
+  \set migration_lock_wait 600
+\endif
+
+
 DO $$
 BEGIN
   IF now() <> statement_timestamp() THEN
@@ -48,9 +67,11 @@ BEGIN
   END IF;
 END $$;
 
-SET lock_timeout = '1s';
+SET lock_timeout = :'lock_timeout';
+SET statement_timeout = :'statement_timeout';
+SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
+SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
 
-SET statement_timeout = '5min';
 
 SET search_path = public, pg_temp;
 
@@ -65,6 +86,68 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', '0007', found;
   END IF;
 END $$;
+
+DO $bootstrap$
+BEGIN
+  IF to_regclass('schema_pkg.migration_lock') IS NULL THEN
+    CREATE SCHEMA IF NOT EXISTS schema_pkg;
+    REVOKE ALL ON SCHEMA schema_pkg FROM PUBLIC;
+    CREATE TABLE IF NOT EXISTS schema_pkg.migration_lock (
+      one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+      holder_pid integer,
+      holder_backend_start timestamptz,
+      holder_application text,
+      acquired_at timestamptz
+    );
+    REVOKE ALL ON TABLE schema_pkg.migration_lock FROM PUBLIC;
+    INSERT INTO schema_pkg.migration_lock (one_row) VALUES (true) ON CONFLICT DO NOTHING;
+  END IF;
+EXCEPTION WHEN unique_violation OR duplicate_object OR duplicate_table OR duplicate_schema THEN
+  NULL;  -- another run created it at the same moment
+END
+$bootstrap$;
+
+DO $lock$
+DECLARE
+  deadline timestamptz := clock_timestamp()
+    + make_interval(secs => current_setting('schema_pkg.migration_lock_wait')::float8);
+  got boolean;
+  holder text;
+BEGIN
+  LOOP
+    PERFORM pg_stat_clear_snapshot();
+    EXECUTE $try$UPDATE schema_pkg.migration_lock AS l
+   SET holder_pid = pg_backend_pid(),
+       holder_backend_start = (SELECT backend_start FROM pg_stat_activity
+                               WHERE pid = pg_backend_pid()),
+       holder_application = current_setting('application_name'),
+       acquired_at = clock_timestamp()
+ WHERE NOT (l.holder_pid IS NOT NULL AND l.holder_pid <> pg_backend_pid() AND EXISTS (
+    SELECT 1 FROM pg_stat_activity a
+    WHERE a.pid = l.holder_pid
+      AND (a.backend_start IS NULL OR a.backend_start = l.holder_backend_start)))
+RETURNING true$try$ INTO got;
+    IF got THEN
+      COMMIT;
+      RETURN;
+    END IF;
+    EXECUTE $holder$SELECT format('pid %s (%s, since %s)', l.holder_pid,
+                   coalesce(nullif(l.holder_application, ''), 'no application_name'),
+                   to_char(l.acquired_at, 'YYYY-MM-DD HH24:MI:SS'))
+  FROM schema_pkg.migration_lock AS l WHERE l.holder_pid IS NOT NULL AND l.holder_pid <> pg_backend_pid() AND EXISTS (
+    SELECT 1 FROM pg_stat_activity a
+    WHERE a.pid = l.holder_pid
+      AND (a.backend_start IS NULL OR a.backend_start = l.holder_backend_start))$holder$ INTO holder;
+    COMMIT;
+    IF clock_timestamp() >= deadline THEN
+      RAISE EXCEPTION 'schema_pkg: another schema_pkg migration holds the migration lock (%); gave up after % s '
+        '(psql -v migration_lock_wait=SECONDS); nothing was changed',
+        coalesce(holder, 'a session that just ended'), current_setting('schema_pkg.migration_lock_wait');
+    END IF;
+    PERFORM pg_sleep(0.2);
+  END LOOP;
+END
+$lock$;
 
 CREATE SCHEMA IF NOT EXISTS schema_pkg;
 
@@ -104,83 +187,154 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 
 COMMIT;
 
+
+DO $prewait$
+DECLARE
+  deadline timestamptz := clock_timestamp()
+    + make_interval(secs => current_setting('schema_pkg.concurrent_prewait')::float8);
+  stalling text;
+  listed boolean := false;
+BEGIN
+  LOOP
+    PERFORM pg_stat_clear_snapshot();
+    SELECT string_agg(format('pid %s (%s, %s, open %s s)', s.pid, s.application, s.state, s.age),
+                      '; ')
+      INTO stalling
+      FROM (
+    SELECT pid, coalesce(nullif(application_name, ''), 'no application_name') AS application,
+           state, round(extract(epoch FROM clock_timestamp() - xact_start)::numeric, 1) AS age
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend' AND application_name <> 'schema_pkg watch'
+      AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)  -- holds a snapshot or an xid
+      AND xact_start < clock_timestamp() - make_interval(secs => 1)
+    ORDER BY xact_start) AS s;
+    COMMIT;
+    EXIT WHEN stalling IS NULL;
+    IF NOT listed THEN
+      RAISE NOTICE 'schema_pkg: 0008 builds indexes CONCURRENTLY; waiting up to % s for: %',
+        current_setting('schema_pkg.concurrent_prewait'), stalling;
+      listed := true;
+    END IF;
+    IF clock_timestamp() >= deadline THEN
+      RAISE EXCEPTION 'schema_pkg: 0008 not started: transactions still open after % s '
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %; '
+        'nothing of 0008 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling;
+    END IF;
+    PERFORM pg_sleep(0.25);
+  END LOOP;
+END
+$prewait$;
+
+
+BEGIN;
+
+
+COMMIT;
+
 -- Drop an INVALID simcore_simulations_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'simcore_simulations_user_id_created_at_idx' AND i.indrelid = to_regclass('simcore_simulations')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON simcore_simulations (user_id, created_at DESC);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID mezan_workflows_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'mezan_workflows_user_id_created_at_idx' AND i.indrelid = to_regclass('mezan_workflows')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_workflows (user_id, created_at DESC);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID talai_experiments_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'talai_experiments_user_id_created_at_idx' AND i.indrelid = to_regclass('talai_experiments')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai_experiments (user_id, created_at DESC);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID optilibria_runs_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'optilibria_runs_user_id_created_at_idx' AND i.indrelid = to_regclass('optilibria_runs')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilibria_runs (user_id, created_at DESC);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID qmlab_experiments_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'qmlab_experiments_user_id_created_at_idx' AND i.indrelid = to_regclass('qmlab_experiments')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab_experiments (user_id, created_at DESC);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID projects_owner_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'projects_owner_id_idx' AND i.indrelid = to_regclass('projects')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID projects_is_public_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'projects_is_public_idx' AND i.indrelid = to_regclass('projects')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WHERE is_public = true;
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID project_features_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'project_features_project_id_idx' AND i.indrelid = to_regclass('project_features')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_features (project_id);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID project_tech_stack_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'project_tech_stack_project_id_idx' AND i.indrelid = to_regclass('project_tech_stack')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech_stack (project_id);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID user_project_preferences_user_id_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'user_project_preferences_user_id_project_id_idx' AND i.indrelid = to_regclass('user_project_preferences')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx ON user_project_preferences (user_id, project_id);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID user_project_preferences_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'user_project_preferences_project_id_idx' AND i.indrelid = to_regclass('user_project_preferences')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_project_preferences (project_id);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID soc_user_roles_user_id_role_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'soc_user_roles_user_id_role_idx' AND i.indrelid = to_regclass('soc_user_roles')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles (user_id, role);
+SET lock_timeout = :'lock_timeout';
 
 -- Drop an INVALID soc_user_roles_team_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'soc_user_roles_team_id_idx' AND i.indrelid = to_regclass('soc_user_roles')
 \gexec
 
+SET lock_timeout = 0;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (team_id);
+SET lock_timeout = :'lock_timeout';
 
 BEGIN;
 
@@ -203,9 +357,10 @@ DECLARE
   bad text;
 BEGIN
   SELECT string_agg(i.indexrelid::regclass::text, ', ') INTO bad
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private');
+   WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private')
+     AND c.relname IN ('simcore_simulations_user_id_created_at_idx', 'mezan_workflows_user_id_created_at_idx', 'talai_experiments_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'qmlab_experiments_user_id_created_at_idx', 'projects_owner_id_idx', 'projects_is_public_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_project_id_idx', 'soc_user_roles_user_id_role_idx', 'soc_user_roles_team_id_idx');
   IF bad IS NOT NULL THEN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
@@ -214,4 +369,9 @@ END $$;
 INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
 
 COMMIT;
+
+UPDATE schema_pkg.migration_lock
+   SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,
+       acquired_at = NULL
+ WHERE holder_pid = pg_backend_pid();
 
