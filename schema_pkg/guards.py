@@ -208,3 +208,45 @@ def psql_session_settings() -> str:
                       "SET schema_pkg.concurrent_prewait = :'concurrent_prewait';",
                       "SET schema_pkg.migration_lock_wait = :'migration_lock_wait';",
                       ""])
+
+
+def committed_parts(statements: str) -> list[str]:
+    """The parts of a revision's statements that commit on their own, in order, each
+    named briefly: a transaction (statements outside alembic's autocommit blocks,
+    which the rendered text brackets with COMMIT; ... BEGIN;) or one statement
+    inside an autocommit block."""
+    parts: list[str] = []
+    block: list[str] = []
+    autocommit = False
+    pending: list[str] = []
+
+    def close_transaction() -> None:
+        lines = [line for line in block if line.strip()]
+        if lines:
+            ends = sum(line.rstrip().endswith(";") for line in lines)
+            parts.append(f"a transaction of {max(ends, 1)} statement(s) starting "
+                         f"{brief(lines[0])}")
+        block.clear()
+
+    for line in without_comments(statements).splitlines():
+        word = line.strip().upper()
+        if word == "COMMIT;":
+            close_transaction()
+            autocommit = True
+        elif word == "BEGIN;":
+            autocommit = False
+        elif autocommit:
+            if line.strip():
+                pending.append(line)
+            if pending and line.rstrip().endswith(";"):
+                parts.append(brief(" ".join(pending)))
+                pending.clear()
+        else:
+            block.append(line)
+    close_transaction()
+    return parts
+
+
+def brief(line: str, width: int = 90) -> str:
+    text = " ".join(line.split()).rstrip(";")
+    return text if len(text) <= width else text[: width - 1] + "…"

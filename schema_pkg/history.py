@@ -27,6 +27,20 @@ from schema_pkg import guards
 
 SCHEMA = "schema_pkg"
 
+ATTEMPT_SETTING = "schema_pkg.attempt"
+
+# Columns added after the first release; old records get NULLs (rows recorded
+# before a column existed are shown as such, never refused).
+LATER_COLUMNS = {
+    "status": "text NOT NULL DEFAULT 'completed'",  # started, completed or failed
+    "error": "text",
+    "session_user_name": "text",
+    "client_addr": "text",
+    "package_version": "text",
+    "file_name": "text",
+    "server_version_num": "integer",
+}
+
 CREATE_HISTORY = [
     f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}",
     f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC",
@@ -41,6 +55,9 @@ CREATE_HISTORY = [
   application_name text NOT NULL,
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 )""",
+    f"ALTER TABLE {SCHEMA}.history ALTER COLUMN duration DROP NOT NULL,\n  "
+    + ",\n  ".join(f"ADD COLUMN IF NOT EXISTS {name} {kind}"
+                   for name, kind in LATER_COLUMNS.items()),
     f"REVOKE ALL ON TABLE {SCHEMA}.history FROM PUBLIC",
 ]
 
@@ -49,16 +66,102 @@ def checksum(statements: str) -> str:
     return hashlib.sha256(statements.encode()).hexdigest()
 
 
-def record(revision: str, direction: str, digest: str, mode: str) -> str:
-    """The insert that closes each step (inside the transaction that records it)."""
-    started = f"current_setting('{guards.STARTED_AT_SETTING}')::timestamptz"
-    return (
-        f"INSERT INTO {SCHEMA}.history (revision, direction, checksum, started_at, duration, "
-        "applied_by, application_name, mode) VALUES ("
-        f"{guards.quote(revision)}, {guards.quote(direction)}, {guards.quote(digest)}, "
-        f"{started}, clock_timestamp() - {started}, current_user, "
-        f"current_setting('application_name'), {guards.quote(mode)})"
-    )
+STARTED = f"current_setting('{guards.STARTED_AT_SETTING}')::timestamptz"
+# Who ran it, from where, with what (the same expressions online and in the files).
+WHO = {
+    "applied_by": "current_user",
+    "application_name": "current_setting('application_name')",
+    "session_user_name": "session_user",
+    "client_addr": "inet_client_addr()::text",
+    "server_version_num": "current_setting('server_version_num')::int",
+}
+
+
+def row_values(revision: str, direction: str, digest: str, mode: str, status: str,
+               file_name: str | None) -> dict[str, str]:
+    from schema_pkg import __version__
+
+    return {"revision": guards.quote(revision), "direction": guards.quote(direction),
+            "checksum": guards.quote(digest), "started_at": STARTED, "mode": guards.quote(mode),
+            "status": guards.quote(status), "package_version": guards.quote(__version__),
+            "file_name": guards.quote(file_name) if file_name else "NULL", **WHO}
+
+
+def record(revision: str, direction: str, digest: str, mode: str,
+           file_name: str | None = None) -> str:
+    """A completed row in one insert (adopt's stamps)."""
+    values = row_values(revision, direction, digest, mode, "completed", file_name)
+    values["duration"] = f"clock_timestamp() - {STARTED}"
+    return (f"INSERT INTO {SCHEMA}.history ({', '.join(values)}) "
+            f"VALUES ({', '.join(values.values())})")
+
+
+def start(revision: str, direction: str, digest: str, mode: str,
+          file_name: str | None = None) -> str:
+    """The attempt's row, status 'started', its id kept in the session for :data:`COMPLETE`."""
+    values = row_values(revision, direction, digest, mode, "started", file_name)
+    return f"""DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO {SCHEMA}.history ({', '.join(values)})
+  VALUES ({', '.join(values.values())})
+  RETURNING id INTO attempt;
+  PERFORM set_config('{ATTEMPT_SETTING}', attempt::text, false);
+END
+$start$"""
+
+
+COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
+            f"duration = clock_timestamp() - started_at "
+            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
+def close_unfinished(revision: str, direction: str, left_applied: str) -> str:
+    """Before a step: an earlier attempt of it still 'started' did not complete (its run
+    stopped or its session ended).  Say so first, with what it can have left applied,
+    and mark it failed."""
+    doing = guards.quote(f"{direction} {revision}")
+    return f"""DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM {SCHEMA}.history
+     WHERE revision = {guards.quote(revision)} AND direction = {guards.quote(direction)}
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE {SCHEMA}.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      {doing}, earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      {guards.quote(left_applied)};
+  END LOOP;
+END
+$unfinished$"""
+
+
+def record_failure(conn: Connection, revision: str, direction: str, digest: str, mode: str,
+                   error: str) -> None:
+    """After an online failure (the step's transaction rolled back): mark its attempt
+    failed, or add a failed row when the rollback took the attempt's row with it."""
+    updated = conn.execute(text(
+        f"UPDATE {SCHEMA}.history SET status = 'failed', error = :error, "
+        "duration = clock_timestamp() - started_at "
+        f"WHERE id = (SELECT max(id) FROM {SCHEMA}.history WHERE revision = :revision "
+        "AND direction = :direction AND status = 'started')"),
+        {"error": error, "revision": revision, "direction": direction}).rowcount
+    if not updated:
+        conn.execute(text(guards.START_CLOCK))
+        values = row_values(revision, direction, digest, mode, "failed", None)
+        values["duration"] = "interval '0'"
+        values["error"] = ":error"
+        conn.execute(text(f"INSERT INTO {SCHEMA}.history ({', '.join(values)}) "
+                          f"VALUES ({', '.join(values.values())})"), {"error": error})
+    conn.commit()
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +266,7 @@ def record_stamp(conn: Connection, revisions: list[str]) -> None:
     """``adopt`` stamps revisions it did not run: record them as adopted."""
     ensure_table(conn)
     conn.execute(text(guards.START_CLOCK))
+    conn.execute(text("SET application_name = 'schema-pkg adopt'"))  # the tool, by name
     for revision in revisions:
         conn.execute(text(record(revision, "upgrade", packaged_checksum(revision, "upgrade"),
                                  "adopt")))

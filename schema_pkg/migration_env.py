@@ -95,7 +95,8 @@ def starting_revision() -> str | None:
 def run_offline() -> None:
     timeouts = load_timeouts()
     statements = config().attributes.get("statements")
-    guard = StepGuards("sql", statements=statements)
+    guard = StepGuards("sql", statements=statements,
+                       file_name=config().attributes.get("file_name"))
     configure(guard, dialect_name="postgresql", literal_binds=True,
               dialect_opts={"paramstyle": "named"})
     if statements is None:
@@ -198,12 +199,32 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                         f"try {attempt + 1}/{len(schedule)} in {pause:.2f} s")
                     time.sleep(pause)
                     continue
-                raise migration_failure(connection, exc, timeouts, target, watch.seen,
-                                        tries=attempt, lock_ms=current_ms) from None
+                failure = migration_failure(connection, exc, timeouts, target, watch.seen,
+                                            tries=attempt, lock_ms=current_ms)
+                record_failure(connection, guard, target, timeouts, str(failure))
+                raise failure from None
             except CommandError as exc:  # a guard outside the database (the pre-wait)
                 if connection.in_transaction():
                     connection.rollback()
+                record_failure(connection, guard, target, timeouts, str(exc))
                 raise CommandError(f"{exc}; database left at {deploy.current_revision(connection)}") from None
+
+
+def record_failure(connection, guard: StepGuards, target: Target, timeouts: Timeouts,
+                   error: str) -> None:
+    """The failed attempt's row in schema_pkg.history, over a fresh connection when the
+    run's own is gone; never hides the failure itself."""
+    if guard.current is None:
+        return
+    key = (guard.current, guard.direction)
+    try:
+        if connection.invalidated or connection.closed:
+            with connect(target, timeouts) as fresh:
+                history.record_failure(fresh, *key, guard.checksums.get(key, ""), "online", error)
+        else:
+            history.record_failure(connection, *key, guard.checksums.get(key, ""), "online", error)
+    except Exception:  # the record is best effort once the run has failed
+        pass
 
 
 def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:

@@ -28,6 +28,18 @@ def capture(fn, kw) -> str:
         impl.output_buffer = outer
 
 
+def left_applied(own: str) -> str:
+    """What a stopped attempt of a step can have left applied, from its statements:
+    a revision in one transaction leaves nothing; one with parts that commit on
+    their own (COMMIT between them) leaves the parts before the one that failed."""
+    parts = guards.committed_parts(own)
+    if len(parts) <= 1:
+        return "its one transaction rolled back, so nothing of it was applied"
+    return ("the parts of it that commit on their own before the one that failed stay "
+            "applied (in order: " + "; ".join(parts) + "); this run applies each again, "
+            "which is safe")
+
+
 class StepGuards:
     """The guards around each revision step, online and offline alike.
 
@@ -41,8 +53,11 @@ class StepGuards:
     this dict and emit nothing else (how the packaged checksums are computed).
     """
 
-    def __init__(self, mode: str, statements: dict | None = None, before_concurrent=None):
+    def __init__(self, mode: str, statements: dict | None = None, before_concurrent=None,
+                 file_name: str | None = None):
         self.mode = mode
+        self.file_name = file_name
+        self.direction: str | None = None
         self.statements = statements
         self.before_concurrent = before_concurrent
         self.checksums: dict[tuple[str, str], str] = {}
@@ -68,43 +83,41 @@ class StepGuards:
             if self.statements is not None:
                 self.statements[key] = capture(original, kw)
                 return
-            self.current = revision
+            self.current, self.direction = revision, direction
+            own = capture(original, kw) if self.mode == "sql" else history.packaged_statements()[key]
+            self.checksums[key] = history.checksum(own)
             context.execute(guards.expect_revision(start, f"{direction} {revision}"))
             context.execute(guards.START_CLOCK)
             if drops:
                 context.execute(guards.refuse_data_loss(f"{direction} {revision}", drops))
-            self.run_own_statements(key, original, kw)
+            context.execute(history.close_unfinished(revision, direction, left_applied(own)))
+            context.execute(history.start(revision, direction, self.checksums[key], self.mode,
+                                          self.file_name))
+            self.between_transactions(revision, own)
+            if self.mode == "sql":
+                context.get_context().impl.static_output(guards.for_psql(own).strip())
+            else:
+                original(**kw)
 
         step.migration_fn = guarded
         return step
 
-    def run_own_statements(self, key: tuple[str, str], original, kw) -> None:
-        """Offline: write them (as :func:`guards.for_psql` makes them); online: run them.
-        Either way, note their checksum and the indexes they build CONCURRENTLY, and
-        wait first for the transactions that would stall those builds."""
-        if self.mode == "sql":
-            own = capture(original, kw)
-        else:
-            own = history.packaged_statements()[key]
-        self.checksums[key] = history.checksum(own)
-        if guards.runs_concurrently(own):
-            self.concurrent[key] = guards.built_concurrently(own)
-            self.wait_for_old_transactions(key[0])
-        if self.mode == "sql":
-            context.get_context().impl.static_output(guards.for_psql(own).strip())
-        else:
-            original(**kw)
-
-    def wait_for_old_transactions(self, revision: str) -> None:
-        """Offline, the file's DO block runs between transactions: the step's first
-        transaction (its checks) commits, the wait runs, the step goes on in a new one."""
+    def between_transactions(self, revision: str, own: str) -> None:
+        """A file commits the attempt's row before the revision's statements, so a run
+        that stops leaves it 'started' (the next run marks it failed); and before a
+        revision that builds CONCURRENTLY it waits, between transactions, for those
+        that would stall the builds (online: ``before_concurrent``, in its transaction)."""
+        builds = guards.runs_concurrently(own)
+        if builds:
+            self.concurrent[(revision, self.direction)] = guards.built_concurrently(own)
         if self.mode != "sql":
-            if self.before_concurrent:
+            if builds and self.before_concurrent:
                 self.before_concurrent(revision)
             return
         output = context.get_context().impl.static_output
         output("COMMIT;\n")
-        output(concurrent.prewait_in_file(revision) + ";\n")
+        if builds:
+            output(concurrent.prewait_in_file(revision) + ";\n")
         output("BEGIN;\n")
 
     def after(self, *, ctx, step, heads, run_args) -> None:
@@ -116,4 +129,4 @@ class StepGuards:
         context.execute(guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True))
         if self.concurrent.get(key):
             context.execute(guards.no_invalid_indexes(self.concurrent[key]))
-        context.execute(history.record(step.up_revision_id, direction, self.checksums[key], self.mode))
+        context.execute(history.COMPLETE)

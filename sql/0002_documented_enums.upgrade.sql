@@ -147,6 +147,15 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 );
 
+ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
+  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
+  ADD COLUMN IF NOT EXISTS error text,
+  ADD COLUMN IF NOT EXISTS session_user_name text,
+  ADD COLUMN IF NOT EXISTS client_addr text,
+  ADD COLUMN IF NOT EXISTS package_version text,
+  ADD COLUMN IF NOT EXISTS file_name text,
+  ADD COLUMN IF NOT EXISTS server_version_num integer;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
 BEGIN;
@@ -166,6 +175,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0002' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0002', 'upgrade', '9c4db0e7215a503a0e269f8344796c8df39e6ee2a8188402bd42575a1aaf3a4b', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', '0002_documented_enums.upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 CREATE TYPE project_category AS ENUM (
   'scientific-computing',
@@ -205,7 +252,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0002', 'upgrade', '9c4db0e7215a503a0e269f8344796c8df39e6ee2a8188402bd42575a1aaf3a4b', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 

@@ -175,6 +175,15 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 );
 
+ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
+  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
+  ADD COLUMN IF NOT EXISTS error text,
+  ADD COLUMN IF NOT EXISTS session_user_name text,
+  ADD COLUMN IF NOT EXISTS client_addr text,
+  ADD COLUMN IF NOT EXISTS package_version text,
+  ADD COLUMN IF NOT EXISTS file_name text,
+  ADD COLUMN IF NOT EXISTS server_version_num integer;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
 BEGIN;
@@ -194,6 +203,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0006' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0006', 'upgrade', 'f99f99550f230b83a85515657a8ac5b88a704db6e9d3cffe4221a261492375d6', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', '0006_rls_for_open_tables.upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 -- Team helpers ---------------------------------------------------------------
 
@@ -373,7 +420,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0006', 'upgrade', 'f99f99550f230b83a85515657a8ac5b88a704db6e9d3cffe4221a261492375d6', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 

@@ -165,6 +165,15 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 );
 
+ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
+  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
+  ADD COLUMN IF NOT EXISTS error text,
+  ADD COLUMN IF NOT EXISTS session_user_name text,
+  ADD COLUMN IF NOT EXISTS client_addr text,
+  ADD COLUMN IF NOT EXISTS package_version text,
+  ADD COLUMN IF NOT EXISTS file_name text,
+  ADD COLUMN IF NOT EXISTS server_version_num integer;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
 BEGIN;
@@ -184,6 +193,38 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0008' AND direction = 'downgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'downgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'the parts of it that commit on their own before the one that failed stay applied (in order: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx; DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx; DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx); this run applies each again, which is safe';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
 
 COMMIT;
 
@@ -300,7 +341,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 

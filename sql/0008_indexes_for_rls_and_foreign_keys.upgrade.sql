@@ -165,6 +165,15 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 );
 
+ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
+  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
+  ADD COLUMN IF NOT EXISTS error text,
+  ADD COLUMN IF NOT EXISTS session_user_name text,
+  ADD COLUMN IF NOT EXISTS client_addr text,
+  ADD COLUMN IF NOT EXISTS package_version text,
+  ADD COLUMN IF NOT EXISTS file_name text,
+  ADD COLUMN IF NOT EXISTS server_version_num integer;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
 BEGIN;
@@ -184,6 +193,38 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0008' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
 
 COMMIT;
 
@@ -366,7 +407,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 

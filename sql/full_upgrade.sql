@@ -133,6 +133,15 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 );
 
+ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
+  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
+  ADD COLUMN IF NOT EXISTS error text,
+  ADD COLUMN IF NOT EXISTS session_user_name text,
+  ADD COLUMN IF NOT EXISTS client_addr text,
+  ADD COLUMN IF NOT EXISTS package_version text,
+  ADD COLUMN IF NOT EXISTS file_name text,
+  ADD COLUMN IF NOT EXISTS server_version_num integer;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
 BEGIN;
@@ -158,6 +167,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0001' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0001', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0001', 'upgrade', 'a3ab52a8f11f958927d369cc08c2fde410388ed17f51bd6714c43361343851ce', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 DO $bootstrap$
 DECLARE
@@ -241,7 +288,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0001', 'upgrade', 'a3ab52a8f11f958927d369cc08c2fde410388ed17f51bd6714c43361343851ce', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -262,6 +309,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0002' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0002', 'upgrade', '9c4db0e7215a503a0e269f8344796c8df39e6ee2a8188402bd42575a1aaf3a4b', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 CREATE TYPE project_category AS ENUM (
   'scientific-computing',
@@ -301,7 +386,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0002', 'upgrade', '9c4db0e7215a503a0e269f8344796c8df39e6ee2a8188402bd42575a1aaf3a4b', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -322,6 +407,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0003' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0003', 'upgrade', '2ae58b43cbb9c129a34dd7b449e85fb45538892bec4db2d3bf5249031a63f852', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 -- Core tables -------------------------------------------------------------
 
@@ -485,7 +608,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0003', 'upgrade', '2ae58b43cbb9c129a34dd7b449e85fb45538892bec4db2d3bf5249031a63f852', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -506,6 +629,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0004' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0004', 'upgrade', '350558c05131ae196e25dccffaf0851c650c4ed8448ccec238434cb37c638aec', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 -- Enable RLS
 ALTER TABLE simcore_simulations ENABLE ROW LEVEL SECURITY;
@@ -648,7 +809,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0004', 'upgrade', '350558c05131ae196e25dccffaf0851c650c4ed8448ccec238434cb37c638aec', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -669,6 +830,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0005' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0005', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0005', 'upgrade', 'fa8020d264202a44ddd04c84d306a7627589aa42192900f4a3b47bebf83cb48c', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 CREATE FUNCTION get_user_team_id(_user_id uuid)
 RETURNS uuid AS $$
@@ -699,7 +898,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0005', 'upgrade', 'fa8020d264202a44ddd04c84d306a7627589aa42192900f4a3b47bebf83cb48c', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -720,6 +919,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0006' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0006', 'upgrade', 'f99f99550f230b83a85515657a8ac5b88a704db6e9d3cffe4221a261492375d6', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 -- Team helpers ---------------------------------------------------------------
 
@@ -899,7 +1136,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0006', 'upgrade', 'f99f99550f230b83a85515657a8ac5b88a704db6e9d3cffe4221a261492375d6', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -920,6 +1157,44 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0007' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0007', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0007', 'upgrade', '5c39fff3eefb81f20e963908fea214e9d802c7ec20b99e52d866d357432f3e3a', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
 
 ALTER FUNCTION get_user_team_id(uuid) SET search_path = public, pg_temp;
 REVOKE EXECUTE ON FUNCTION get_user_team_id(uuid) FROM PUBLIC, anon;
@@ -943,7 +1218,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0007', 'upgrade', '5c39fff3eefb81f20e963908fea214e9d802c7ec20b99e52d866d357432f3e3a', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -964,6 +1239,38 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0008' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
 
 COMMIT;
 
@@ -1146,7 +1453,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 
@@ -1167,6 +1474,38 @@ BEGIN
 END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0009' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'the parts of it that commit on their own before the one that failed stay applied (in order: a transaction of 33 statement(s) starting DO $duplicates$; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx); this run applies each again, which is safe';
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
 
 COMMIT;
 
@@ -1403,7 +1742,7 @@ BEGIN
   END IF;
 END $$;
 
-INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
 

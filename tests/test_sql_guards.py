@@ -104,7 +104,8 @@ def test_a_failing_statement_stops_the_file_without_on_error_stop_given(scratch_
     result = psql(scratch_url, SQL_DIR / "full_upgrade.sql")
     assert result.returncode == 3 and 'type "project_category" already exists' in result.stderr
     assert recorded_revision(scratch_url) == "0001"
-    assert sql(scratch_url, "SELECT revision FROM schema_pkg.history") == [("0001",)]
+    assert sql(scratch_url, "SELECT revision, status FROM schema_pkg.history ORDER BY id") == [
+        ("0001", "completed"), ("0002", "started")]  # the stopped attempt stays recorded
 
 
 def test_files_applied_in_order_reach_head_and_record_each_revision(scratch_url):
