@@ -48,10 +48,17 @@ def quote(value: str) -> str:
 def expect_revision(expected: str | None, doing: str, *, after: bool = False) -> str:
     """A DO block that raises unless alembic_version holds exactly ``expected``
     (None: base, i.e. no table or no row)."""
-    want = quote(expected or "base")
     message = ("schema_pkg: after %, alembic_version should hold exactly % but holds %"
                if after else
                "schema_pkg: % expects the database at % but it is at %; nothing was changed")
+    return expect_one_of([expected or "base"], doing, message)
+
+
+def expect_one_of(revisions: list[str], doing: str, message: str | None = None) -> str:
+    """A DO block that raises unless alembic_version holds one of ``revisions``."""
+    want = quote(" or ".join(revisions))
+    message = message or ("schema_pkg: % expects the database at % but it is at %; "
+                          "nothing was changed")
     return f"""DO $$
 DECLARE
   found text := 'base';
@@ -59,10 +66,31 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> {want} THEN
+  IF NOT found = ANY (ARRAY[{", ".join(quote(r) for r in revisions)}]) THEN
     RAISE EXCEPTION '{message}', {quote(doing)}, {want}, found;
   END IF;
 END $$"""
+
+
+def applied_already(revision: str, later: list[str]) -> str:
+    """psql-only (a resumable script's wrapper): sets the psql variable
+    schema_pkg_applied to whether the database is at ``revision`` or a later one."""
+    return f"""DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY[{", ".join(quote(r) for r in [revision, *later])}])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \\gset
+\\if :schema_pkg_applied
+\\echo 'schema_pkg: {revision} is already applied; skipped'
+\\else"""
 
 
 START_CLOCK = f"SELECT set_config('{STARTED_AT_SETTING}', clock_timestamp()::text, false)"

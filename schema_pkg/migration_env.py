@@ -106,15 +106,24 @@ def run_offline() -> None:
         context.execute(guards.REFUSE_OUTER_TRANSACTION)
         output(guards.psql_session_settings())
         context.execute(f"SET search_path = {guards.SEARCH_PATH}")
-        context.execute(guards.expect_revision(starting_revision(), "this file"))
         context.execute(migrationlock.BOOTSTRAP)
         context.execute(migrationlock.wait_in_file())
+        context.execute(expected_by_the_file())
         for statement in history.CREATE_HISTORY:
             context.execute(statement)
     with context.begin_transaction():
         context.run_migrations()
     if statements is None:
         context.execute(migrationlock.RELEASE)
+
+
+def expected_by_the_file() -> str:
+    """A file starts at its first revision's start; the full script (resumable) at
+    any revision, skipping those already applied."""
+    if config().attributes.get("resumable"):
+        known = ["base", *(s.revision for s in reversed(list(context.script.walk_revisions())))]
+        return guards.expect_one_of(known, "this file")
+    return guards.expect_revision(starting_revision(), "this file")
 
 
 def resolve() -> Target:

@@ -57,18 +57,6 @@ SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
 
 SET search_path = public, pg_temp;
 
-DO $$
-DECLARE
-  found text := 'base';
-BEGIN
-  IF to_regclass('public.alembic_version') IS NOT NULL THEN
-    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
-  END IF;
-  IF found <> '0002' THEN
-    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', '0002', found;
-  END IF;
-END $$;
-
 DO $bootstrap$
 BEGIN
   IF to_regclass('schema_pkg.migration_lock') IS NULL THEN
@@ -131,6 +119,18 @@ RETURNING true$try$ INTO got;
 END
 $lock$;
 
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF NOT found = ANY (ARRAY['0002']) THEN
+    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', '0002', found;
+  END IF;
+END $$;
+
 CREATE SCHEMA IF NOT EXISTS schema_pkg;
 
 REVOKE ALL ON SCHEMA schema_pkg FROM PUBLIC;
@@ -169,7 +169,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0002' THEN
+  IF NOT found = ANY (ARRAY['0002']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'downgrade 0002', '0002', found;
   END IF;
 END $$;
@@ -227,7 +227,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0001' THEN
+  IF NOT found = ANY (ARRAY['0001']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'downgrade 0002', '0001', found;
   END IF;
 END $$;

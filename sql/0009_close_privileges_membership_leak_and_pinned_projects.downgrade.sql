@@ -87,18 +87,6 @@ SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
 
 SET search_path = public, pg_temp;
 
-DO $$
-DECLARE
-  found text := 'base';
-BEGIN
-  IF to_regclass('public.alembic_version') IS NOT NULL THEN
-    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
-  END IF;
-  IF found <> '0009' THEN
-    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', '0009', found;
-  END IF;
-END $$;
-
 DO $bootstrap$
 BEGIN
   IF to_regclass('schema_pkg.migration_lock') IS NULL THEN
@@ -161,6 +149,18 @@ RETURNING true$try$ INTO got;
 END
 $lock$;
 
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF NOT found = ANY (ARRAY['0009']) THEN
+    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', '0009', found;
+  END IF;
+END $$;
+
 CREATE SCHEMA IF NOT EXISTS schema_pkg;
 
 REVOKE ALL ON SCHEMA schema_pkg FROM PUBLIC;
@@ -199,7 +199,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0009' THEN
+  IF NOT found = ANY (ARRAY['0009']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'downgrade 0009', '0009', found;
   END IF;
 END $$;
@@ -394,7 +394,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0008' THEN
+  IF NOT found = ANY (ARRAY['0008']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'downgrade 0009', '0008', found;
   END IF;
 END $$;

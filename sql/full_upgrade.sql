@@ -43,18 +43,6 @@ SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
 
 SET search_path = public, pg_temp;
 
-DO $$
-DECLARE
-  found text := 'base';
-BEGIN
-  IF to_regclass('public.alembic_version') IS NOT NULL THEN
-    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
-  END IF;
-  IF found <> 'base' THEN
-    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', 'base', found;
-  END IF;
-END $$;
-
 DO $bootstrap$
 BEGIN
   IF to_regclass('schema_pkg.migration_lock') IS NULL THEN
@@ -117,6 +105,18 @@ RETURNING true$try$ INTO got;
 END
 $lock$;
 
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF NOT found = ANY (ARRAY['base', '0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009']) THEN
+    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', 'base or 0001 or 0002 or 0003 or 0004 or 0005 or 0006 or 0007 or 0008 or 0009', found;
+  END IF;
+END $$;
+
 CREATE SCHEMA IF NOT EXISTS schema_pkg;
 
 REVOKE ALL ON SCHEMA schema_pkg FROM PUBLIC;
@@ -144,6 +144,23 @@ ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0001 is already applied; skipped'
+\else
+
 BEGIN;
 
 CREATE TABLE IF NOT EXISTS alembic_version (
@@ -161,7 +178,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> 'base' THEN
+  IF NOT found = ANY (ARRAY['base']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0001', 'base', found;
   END IF;
 END $$;
@@ -283,7 +300,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0001' THEN
+  IF NOT found = ANY (ARRAY['0001']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0001', '0001', found;
   END IF;
 END $$;
@@ -291,6 +308,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0002 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -303,7 +338,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0001' THEN
+  IF NOT found = ANY (ARRAY['0001']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0002', '0001', found;
   END IF;
 END $$;
@@ -381,7 +416,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0002' THEN
+  IF NOT found = ANY (ARRAY['0002']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0002', '0002', found;
   END IF;
 END $$;
@@ -389,6 +424,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0003', '0004', '0005', '0006', '0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0003 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -401,7 +454,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0002' THEN
+  IF NOT found = ANY (ARRAY['0002']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0003', '0002', found;
   END IF;
 END $$;
@@ -603,7 +656,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0003' THEN
+  IF NOT found = ANY (ARRAY['0003']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0003', '0003', found;
   END IF;
 END $$;
@@ -611,6 +664,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0004', '0005', '0006', '0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0004 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -623,7 +694,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0003' THEN
+  IF NOT found = ANY (ARRAY['0003']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0004', '0003', found;
   END IF;
 END $$;
@@ -804,7 +875,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0004' THEN
+  IF NOT found = ANY (ARRAY['0004']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0004', '0004', found;
   END IF;
 END $$;
@@ -812,6 +883,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0005', '0006', '0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0005 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -824,7 +913,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0004' THEN
+  IF NOT found = ANY (ARRAY['0004']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0005', '0004', found;
   END IF;
 END $$;
@@ -893,7 +982,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0005' THEN
+  IF NOT found = ANY (ARRAY['0005']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0005', '0005', found;
   END IF;
 END $$;
@@ -901,6 +990,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0006', '0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0006 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -913,7 +1020,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0005' THEN
+  IF NOT found = ANY (ARRAY['0005']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0006', '0005', found;
   END IF;
 END $$;
@@ -1131,7 +1238,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0006' THEN
+  IF NOT found = ANY (ARRAY['0006']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0006', '0006', found;
   END IF;
 END $$;
@@ -1139,6 +1246,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0007', '0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0007 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -1151,7 +1276,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0006' THEN
+  IF NOT found = ANY (ARRAY['0006']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0007', '0006', found;
   END IF;
 END $$;
@@ -1213,7 +1338,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0007' THEN
+  IF NOT found = ANY (ARRAY['0007']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0007', '0007', found;
   END IF;
 END $$;
@@ -1221,6 +1346,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0008', '0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0008 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -1233,7 +1376,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0007' THEN
+  IF NOT found = ANY (ARRAY['0007']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0008', '0007', found;
   END IF;
 END $$;
@@ -1434,7 +1577,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0008' THEN
+  IF NOT found = ANY (ARRAY['0008']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0008', '0008', found;
   END IF;
 END $$;
@@ -1456,6 +1599,24 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0009'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0009 is already applied; skipped'
+\else
 
 BEGIN;
 
@@ -1468,7 +1629,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0008' THEN
+  IF NOT found = ANY (ARRAY['0008']) THEN
     RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0009', '0008', found;
   END IF;
 END $$;
@@ -1723,7 +1884,7 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF found <> '0009' THEN
+  IF NOT found = ANY (ARRAY['0009']) THEN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0009', '0009', found;
   END IF;
 END $$;
@@ -1745,6 +1906,7 @@ END $$;
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
+\endif
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

@@ -81,14 +81,6 @@ def test_each_file_refuses_a_database_at_the_wrong_revision_and_changes_nothing(
     assert state(url) == before
 
 
-def test_full_upgrade_refuses_a_managed_database(at_baseline_and_head):
-    url = at_baseline_and_head["0005"]
-    before = state(url)
-    result = psql(url, SQL_DIR / "full_upgrade.sql")
-    assert result.returncode == 3 and "expects the database at base but it is at 0005" in result.stderr
-    assert state(url) == before
-
-
 def test_full_upgrade_under_psql_single_transaction_refuses_before_changing_anything(scratch_url):
     result = psql(scratch_url, SQL_DIR / "full_upgrade.sql", "--single-transaction")
     assert result.returncode == 3
