@@ -38,7 +38,7 @@ LATER_COLUMNS = {
     "client_addr": "text",
     "package_version": "text",
     "file_name": "text",
-    "server_version_num": "integer",
+    "server_version_num": "bigint",
 }
 
 CREATE_HISTORY = [
@@ -55,9 +55,17 @@ CREATE_HISTORY = [
   application_name text NOT NULL,
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 )""",
-    f"ALTER TABLE {SCHEMA}.history ALTER COLUMN duration DROP NOT NULL,\n  "
-    + ",\n  ".join(f"ADD COLUMN IF NOT EXISTS {name} {kind}"
-                   for name, kind in LATER_COLUMNS.items()),
+    f"""DO $later_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = '{SCHEMA}.history'::regclass
+        AND NOT attisdropped AND attname IN ({", ".join(guards.quote(c) for c in LATER_COLUMNS)}))
+     < {len(LATER_COLUMNS)} THEN
+    ALTER TABLE {SCHEMA}.history ALTER COLUMN duration DROP NOT NULL,
+      {(","+chr(10)+"      ").join(f"ADD COLUMN IF NOT EXISTS {name} {kind}"
+                                  for name, kind in LATER_COLUMNS.items())};
+  END IF;
+END
+$later_columns$""",
     f"REVOKE ALL ON TABLE {SCHEMA}.history FROM PUBLIC",
 ]
 
@@ -73,7 +81,7 @@ WHO = {
     "application_name": "current_setting('application_name')",
     "session_user_name": "session_user",
     "client_addr": "inet_client_addr()::text",
-    "server_version_num": "current_setting('server_version_num')::int",
+    "server_version_num": "current_setting('server_version_num')::bigint",
 }
 
 

@@ -29,10 +29,21 @@
 --   Can lose data: yes, drops public.mezan_workflows, public.optilibria_runs, public.profiles, public.project_features, public.project_tech_stack, public.projects, public.qmlab_experiments, public.simcore_simulations, public.soc_teams, public.soc_user_roles, public.talai_experiments, public.user_project_preferences (the data-loss guard refuses while they hold rows unless allowed)
 --
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
--- manages its own transactions and refuses to run inside an outer one).  It stops at
--- the first error (ON_ERROR_STOP), refuses unless the database is at 0003, and records
--- the run in schema_pkg.history.  A file that stops on a lock timeout changed nothing
--- in the failed step: run it again.
+-- manages its own transactions and refuses to run inside an outer one).  Needs psql 10
+-- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
+-- first error (ON_ERROR_STOP), takes the migration lock that online runs take
+-- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
+-- database is at 0003, and records each attempt in schema_pkg.history (started, then
+-- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- Settings, each overridable with psql -v NAME=VALUE:
+--   lock_timeout=1s   the longest wait for a lock per statement (the API queues
+--                        behind a waiting statement; CONCURRENTLY statements use 0)
+--   statement_timeout=5min   the longest any statement may run
+--   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
+--                        transactions that would stall them (then it refuses, naming them)
+--   migration_lock_wait=600   seconds to wait for another run's migration lock
+-- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
+-- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Drops tables that may hold data (public.profiles, public.projects, public.project_features, public.project_tech_stack, public.user_project_preferences, public.simcore_simulations, public.mezan_workflows, public.talai_experiments, public.optilibria_runs, public.qmlab_experiments, public.soc_teams, public.soc_user_roles); refuses while any holds rows unless
 -- the session first runs: SET schema_pkg.allow_data_loss = on   (with psql -f:
 -- PGOPTIONS='-c schema_pkg.allow_data_loss=on' psql -X -f <this file>).
@@ -165,14 +176,22 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 );
 
-ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
-  ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
-  ADD COLUMN IF NOT EXISTS error text,
-  ADD COLUMN IF NOT EXISTS session_user_name text,
-  ADD COLUMN IF NOT EXISTS client_addr text,
-  ADD COLUMN IF NOT EXISTS package_version text,
-  ADD COLUMN IF NOT EXISTS file_name text,
-  ADD COLUMN IF NOT EXISTS server_version_num integer;
+DO $later_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('status', 'error', 'session_user_name', 'client_addr', 'package_version', 'file_name', 'server_version_num'))
+     < 7 THEN
+    ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
+      ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
+      ADD COLUMN IF NOT EXISTS error text,
+      ADD COLUMN IF NOT EXISTS session_user_name text,
+      ADD COLUMN IF NOT EXISTS client_addr text,
+      ADD COLUMN IF NOT EXISTS package_version text,
+      ADD COLUMN IF NOT EXISTS file_name text,
+      ADD COLUMN IF NOT EXISTS server_version_num bigint;
+  END IF;
+END
+$later_columns$;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
@@ -244,7 +263,7 @@ DECLARE
   attempt bigint;
 BEGIN
   INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
-  VALUES ('0003', 'downgrade', 'f2e69a91b1951a52ab6705f953826604289e16721a167bd7417da9d394f24549', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', '0003_documented_tables.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::int)
+  VALUES ('0003', 'downgrade', 'f2e69a91b1951a52ab6705f953826604289e16721a167bd7417da9d394f24549', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', '0003_documented_tables.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint)
   RETURNING id INTO attempt;
   PERFORM set_config('schema_pkg.attempt', attempt::text, false);
 END
