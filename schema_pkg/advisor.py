@@ -129,15 +129,32 @@ def policy_column_unindexed(conn):
                       "index the column so the policy filter is not a sequential scan")
 
 
+def our_concurrent_indexes() -> set[str]:
+    """The indexes our revisions build CONCURRENTLY (from their statements)."""
+    from schema_pkg import guards, history
+
+    return {name for (_, direction), statements in history.packaged_statements().items()
+            if direction == "upgrade" for name in guards.built_concurrently(statements)}
+
+
 def invalid_index(conn):
-    for (index,) in rows(conn, """
-            SELECT i.indexrelid::regclass::text
+    ours = our_concurrent_indexes()
+    for index, name in rows(conn, """
+            SELECT i.indexrelid::regclass::text, ic.relname
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private') ORDER BY 1"""):
-        yield Finding("ERROR", "performance", "invalid_index", index,
-                      "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
-                      "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision")
+        if name in ours:
+            yield Finding("ERROR", "performance", "invalid_index", index,
+                          "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
+                          "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision")
+        else:
+            yield Finding("WARN", "performance", "invalid_index_not_ours", index,
+                          "not built by a schema_pkg revision (an application's failed CREATE "
+                          "INDEX CONCURRENTLY?), so migrations never block on it; it is "
+                          "maintained on every write but never used: DROP INDEX CONCURRENTLY it "
+                          "and build it again")
 
 
 PER_ROW_AUTH_CALL = re.compile(r"(?<!SELECT )auth\.(uid|jwt|role)\(\)")

@@ -220,3 +220,19 @@ def test_online_0008_rebuilds_an_invalid_index_and_keeps_the_valid_ones(scratch_
     migrate(scratch_url, "head")
     assert invalid_indexes(scratch_url) == []
     assert sql(scratch_url, "SELECT 'public.soc_user_roles_team_id_idx'::regclass::oid::int") == valid
+
+
+@pytest.mark.same_on_every_version
+def test_only_statements_decide_that_a_revision_builds_concurrently():
+    from schema_pkg import guards, history
+
+    assert not guards.runs_concurrently("-- indexes come later, CONCURRENTLY\nSELECT 1;")
+    assert guards.built_concurrently("CREATE INDEX CONCURRENTLY IF NOT EXISTS a_idx ON t (a);") \
+        == ["a_idx"]
+    statements = history.packaged_statements()
+    commented = [r for (r, d), text in statements.items() if d == "upgrade"
+                 and "concurrently" in text.lower() and not guards.runs_concurrently(text)]
+    assert commented, "no revision mentions CONCURRENTLY only in a comment: pick another probe"
+    for revision in commented:
+        path = next(SQL_DIR.glob(f"{revision}_*.upgrade.sql"))
+        assert "INVALID indexes remain" not in path.read_text()
