@@ -109,16 +109,20 @@ def current_revision(conn: Connection) -> str:
 
 
 def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) -> None:
-    """Before anything runs, the data-loss guard of every planned downgrade step (the
-    same SQL each step runs again inside its own transaction); rolled back."""
-    if allows_data_loss(allowed):
-        return
+    """Before anything runs, the guards of every planned downgrade step (data loss,
+    objects not ours that a CASCADE would take; the same SQL each step runs again inside
+    its own transaction); rolled back."""
+    from schema_pkg.history import packaged_statements
+
+    dropped_before: list[str] = []
     try:
         for step in steps:
-            drops = guards.dropped_tables(step.revision)
-            if not step.is_upgrade and drops:
-                conn.execute(text(guards.refuse_data_loss(f"downgrade {step.revision.revision}",
-                                                           drops)))
+            if step.is_upgrade:
+                continue
+            own = packaged_statements()[(step.revision.revision, "downgrade")]
+            for guard in guards.downgrade_guards(step.revision, own, dropped_before):
+                conn.execute(text(guard))
+            dropped_before += guards.dropped_tables(step.revision)
     except DBAPIError as exc:
         raise CommandError(first_line(exc)) from None
     finally:

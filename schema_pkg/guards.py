@@ -101,24 +101,69 @@ def dropped_tables(script) -> tuple[str, ...]:
     return tuple(getattr(script.module, "DOWNGRADE_DROPS_TABLES", ()))
 
 
-def refuse_data_loss(doing: str, tables: tuple[str, ...] | list[str]) -> str:
-    """A DO block that raises when any of ``tables`` holds rows, unless
-    ``SET schema_pkg.allow_data_loss = on`` was run first."""
-    listed = ", ".join(quote(name) for name in tables)
+def dropped_columns(script) -> tuple[str, ...]:
+    """The columns (``schema.table.column``) its downgrade declares it drops."""
+    return tuple(getattr(script.module, "DOWNGRADE_DROPS_COLUMNS", ()))
+
+
+DROP_TABLE = re.compile(r"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?([\w.\"]+)",
+                        re.IGNORECASE | re.MULTILINE)
+DROP_COLUMN = re.compile(r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?([\w.\"]+)"
+                         r"[^;]*?\bDROP\s+COLUMN\s+(?:IF\s+EXISTS\s+)?([\w\"]+)",
+                         re.IGNORECASE | re.MULTILINE | re.DOTALL)
+DROP_SCHEMA_CASCADE = re.compile(r"^\s*DROP\s+SCHEMA\s+(?:IF\s+EXISTS\s+)?([\w\"]+)\s+CASCADE",
+                                 re.IGNORECASE | re.MULTILINE)
+
+
+def qualified(name: str) -> str:
+    name = name.replace('"', "")
+    return name if "." in name else f"public.{name}"
+
+
+def undeclared_drops(statements: str, tables, columns) -> list[str]:
+    """Tables and columns the statements drop that the revision does not declare (so the
+    data-loss guard would not cover them)."""
+    text = without_comments(statements)
+    found = [qualified(t) for t in DROP_TABLE.findall(text)]
+    found += [f"{qualified(t)}.{c.strip(chr(34))}" for t, c in DROP_COLUMN.findall(text)]
+    return [name for name in found if name not in set(tables) | set(columns)]
+
+
+def refuse_data_loss(doing: str, tables, columns=()) -> str:
+    """A DO block that locks the tables (SHARE: no row can be written until the step's
+    transaction ends), then raises when any holds rows (or, for a dropped column, a
+    non-NULL value), unless ``SET schema_pkg.allow_data_loss = on`` was run first."""
+    listed = ", ".join(quote(name) for name in tables) or "NULL"
+    cols = ", ".join(quote(name) for name in columns) or "NULL"
     return f"""DO $$
 DECLARE
   t text;
   n bigint;
+  held boolean;
   full_tables text[] := '{{}}';
 BEGIN
   IF coalesce(current_setting('{ALLOW_DATA_LOSS_SETTING}', true), '') = 'on' THEN
     RETURN;
   END IF;
-  FOREACH t IN ARRAY ARRAY[{listed}] LOOP
-    IF to_regclass(t) IS NOT NULL THEN
-      EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
-      IF n > 0 THEN
-        full_tables := full_tables || format('%s (%s rows)', t, n);
+  FOREACH t IN ARRAY ARRAY[{listed}]::text[] LOOP
+    IF t IS NOT NULL AND to_regclass(t) IS NOT NULL THEN
+      EXECUTE format('LOCK TABLE %s IN SHARE MODE', t);
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', t) INTO held;
+      IF held THEN
+        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s LIMIT 1000) AS r', t) INTO n;
+        full_tables := full_tables || format('%s (%s%s rows)', t, n,
+                                             CASE WHEN n = 1000 THEN '+' ELSE '' END);
+      END IF;
+    END IF;
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY[{cols}]::text[] LOOP
+    IF t IS NOT NULL AND to_regclass(regexp_replace(t, '\\.[^.]+$', '')) IS NOT NULL THEN
+      EXECUTE format('LOCK TABLE %s IN SHARE MODE', regexp_replace(t, '\\.[^.]+$', ''));
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I IS NOT NULL)',
+                     regexp_replace(t, '\\.[^.]+$', ''), regexp_replace(t, '^.*\\.', ''))
+        INTO held;
+      IF held THEN
+        full_tables := full_tables || format('column %s (holds values)', t);
       END IF;
     END IF;
   END LOOP;
@@ -128,6 +173,110 @@ BEGIN
       {quote(doing)}, array_to_string(full_tables, ', ');
   END IF;
 END $$"""
+
+
+def schemas_dropped_with_cascade(statements: str) -> list[str]:
+    return [name.strip('"') for name in DROP_SCHEMA_CASCADE.findall(without_comments(statements))]
+
+
+# The schema an object of pg_depend belongs to (NULL when the class is not listed:
+# such a dependent counts as not ours).
+OBJECT_SCHEMA = """CASE d.classid
+      WHEN 'pg_class'::regclass THEN (SELECT relnamespace FROM pg_class WHERE oid = d.objid)
+      WHEN 'pg_proc'::regclass THEN (SELECT pronamespace FROM pg_proc WHERE oid = d.objid)
+      WHEN 'pg_type'::regclass THEN (SELECT typnamespace FROM pg_type WHERE oid = d.objid)
+      WHEN 'pg_constraint'::regclass THEN (SELECT connamespace FROM pg_constraint WHERE oid = d.objid)
+      WHEN 'pg_policy'::regclass THEN (SELECT c.relnamespace FROM pg_policy p
+                                       JOIN pg_class c ON c.oid = p.polrelid WHERE p.oid = d.objid)
+      WHEN 'pg_rewrite'::regclass THEN (SELECT c.relnamespace FROM pg_rewrite r
+                                        JOIN pg_class c ON c.oid = r.ev_class WHERE r.oid = d.objid)
+      WHEN 'pg_attrdef'::regclass THEN (SELECT c.relnamespace FROM pg_attrdef a
+                                        JOIN pg_class c ON c.oid = a.adrelid WHERE a.oid = d.objid)
+      WHEN 'pg_trigger'::regclass THEN (SELECT c.relnamespace FROM pg_trigger t
+                                        JOIN pg_class c ON c.oid = t.tgrelid WHERE t.oid = d.objid)
+    END"""
+
+
+# The table an object of pg_depend belongs to, if any.
+OBJECT_TABLE = """CASE d.classid
+      WHEN 'pg_class'::regclass THEN d.objid
+      WHEN 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint WHERE oid = d.objid)
+      WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid = d.objid)
+      WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid)
+      WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+      WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger WHERE oid = d.objid)
+    END"""
+
+
+def refuse_schema_drop(doing: str, schema: str, marker: str | None,
+                       dropped_before=()) -> str:
+    """Before ``DROP SCHEMA <schema> CASCADE`` (when the schema is ours: it carries
+    ``marker`` as its comment): refuse when anything outside the schema depends on it
+    (CASCADE would drop it), or, unless data loss is allowed, when its tables hold rows.
+    ``dropped_before``: our tables that earlier steps of the same run drop first (their
+    policies and constraints are ours, not collateral)."""
+    ours = (f"obj_description(to_regnamespace({quote(schema)}), 'pg_namespace') = {quote(marker)}"
+            if marker else "true")
+    ours_first = ", ".join(f"to_regclass({quote(t)})" for t in dropped_before) or "NULL"
+    return f"""DO $schema_drop$
+DECLARE
+  dependents text;
+  t regclass;
+  held boolean;
+  full_tables text[] := '{{}}';
+BEGIN
+  IF to_regnamespace({quote(schema)}) IS NULL OR NOT coalesce({ours}, false) THEN
+    RETURN;  -- not ours: the revision leaves it untouched
+  END IF;
+  SELECT string_agg(DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid), '; ')
+    INTO dependents
+    FROM pg_depend d
+   WHERE d.deptype IN ('n', 'a')
+     AND (d.refclassid, d.refobjid) IN (
+           SELECT 'pg_namespace'::regclass, to_regnamespace({quote(schema)})::oid
+           UNION ALL
+           SELECT m.classid, m.objid FROM pg_depend m
+            WHERE m.refclassid = 'pg_namespace'::regclass
+              AND m.refobjid = to_regnamespace({quote(schema)}) AND m.deptype = 'n')
+     AND {OBJECT_SCHEMA} IS DISTINCT FROM to_regnamespace({quote(schema)})::oid
+     AND coalesce({OBJECT_TABLE} <> ALL (ARRAY[{ours_first}]::regclass[]::oid[]), true);
+  IF dependents IS NOT NULL THEN
+    RAISE EXCEPTION 'schema_pkg: % would drop schema % with CASCADE, and objects that are not '
+      'ours depend on it: %; drop or change them first; nothing was changed',
+      {quote(doing)}, {quote(schema)}, dependents;
+  END IF;
+  IF coalesce(current_setting('{ALLOW_DATA_LOSS_SETTING}', true), '') = 'on' THEN
+    RETURN;
+  END IF;
+  FOR t IN SELECT c.oid::regclass FROM pg_class c
+            WHERE c.relnamespace = to_regnamespace({quote(schema)}) AND c.relkind IN ('r', 'p')
+  LOOP
+    EXECUTE format('LOCK TABLE %s IN SHARE MODE', t);
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', t) INTO held;
+    IF held THEN
+      full_tables := full_tables || t::text;
+    END IF;
+  END LOOP;
+  IF cardinality(full_tables) > 0 THEN
+    RAISE EXCEPTION 'schema_pkg: % would drop tables holding data: %; '
+      'SET {ALLOW_DATA_LOSS_SETTING} = on (or pass --allow-data-loss) to proceed; nothing was changed',
+      {quote(doing)}, array_to_string(full_tables, ', ');
+  END IF;
+END
+$schema_drop$"""
+
+
+def downgrade_guards(script, statements: str, dropped_before=()) -> list[str]:
+    """The data-loss and collateral-damage guards a downgrade of ``script`` runs first
+    (``dropped_before``: tables that earlier steps of the run drop first)."""
+    doing = f"downgrade {script.revision}"
+    out = []
+    if dropped_tables(script) or dropped_columns(script):
+        out.append(refuse_data_loss(doing, dropped_tables(script), dropped_columns(script)))
+    for schema in schemas_dropped_with_cascade(statements):
+        out.append(refuse_schema_drop(doing, schema, getattr(script.module, "MARKER", None),
+                                      dropped_before))
+    return out
 
 
 CONCURRENT_INDEX = re.compile(

@@ -75,7 +75,6 @@ class StepGuards:
         original = step.migration_fn
         revision, direction = step.revision.revision, "upgrade" if step.is_upgrade else "downgrade"
         start = step.revision.down_revision if step.is_upgrade else revision
-        drops = () if step.is_upgrade else guards.dropped_tables(step.revision)
 
         @functools.wraps(original)
         def guarded(**kw):
@@ -88,8 +87,9 @@ class StepGuards:
             self.checksums[key] = history.checksum(own)
             context.execute(guards.expect_revision(start, f"{direction} {revision}"))
             context.execute(guards.START_CLOCK)
-            if drops:
-                context.execute(guards.refuse_data_loss(f"{direction} {revision}", drops))
+            if not step.is_upgrade:
+                for guard in guards.downgrade_guards(step.revision, own):
+                    context.execute(guard)
             context.execute(history.close_unfinished(revision, direction, left_applied(own)))
             context.execute(history.start(revision, direction, self.checksums[key], self.mode,
                                           self.file_name))

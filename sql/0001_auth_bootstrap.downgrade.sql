@@ -211,6 +211,73 @@ END $$;
 
 SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 
+DO $schema_drop$
+DECLARE
+  dependents text;
+  t regclass;
+  held boolean;
+  full_tables text[] := '{}';
+BEGIN
+  IF to_regnamespace('auth') IS NULL OR NOT coalesce(obj_description(to_regnamespace('auth'), 'pg_namespace') = 'Created by the schema_pkg auth bootstrap; dropped by its downgrade.', false) THEN
+    RETURN;  -- not ours: the revision leaves it untouched
+  END IF;
+  SELECT string_agg(DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid), '; ')
+    INTO dependents
+    FROM pg_depend d
+   WHERE d.deptype IN ('n', 'a')
+     AND (d.refclassid, d.refobjid) IN (
+           SELECT 'pg_namespace'::regclass, to_regnamespace('auth')::oid
+           UNION ALL
+           SELECT m.classid, m.objid FROM pg_depend m
+            WHERE m.refclassid = 'pg_namespace'::regclass
+              AND m.refobjid = to_regnamespace('auth') AND m.deptype = 'n')
+     AND CASE d.classid
+      WHEN 'pg_class'::regclass THEN (SELECT relnamespace FROM pg_class WHERE oid = d.objid)
+      WHEN 'pg_proc'::regclass THEN (SELECT pronamespace FROM pg_proc WHERE oid = d.objid)
+      WHEN 'pg_type'::regclass THEN (SELECT typnamespace FROM pg_type WHERE oid = d.objid)
+      WHEN 'pg_constraint'::regclass THEN (SELECT connamespace FROM pg_constraint WHERE oid = d.objid)
+      WHEN 'pg_policy'::regclass THEN (SELECT c.relnamespace FROM pg_policy p
+                                       JOIN pg_class c ON c.oid = p.polrelid WHERE p.oid = d.objid)
+      WHEN 'pg_rewrite'::regclass THEN (SELECT c.relnamespace FROM pg_rewrite r
+                                        JOIN pg_class c ON c.oid = r.ev_class WHERE r.oid = d.objid)
+      WHEN 'pg_attrdef'::regclass THEN (SELECT c.relnamespace FROM pg_attrdef a
+                                        JOIN pg_class c ON c.oid = a.adrelid WHERE a.oid = d.objid)
+      WHEN 'pg_trigger'::regclass THEN (SELECT c.relnamespace FROM pg_trigger t
+                                        JOIN pg_class c ON c.oid = t.tgrelid WHERE t.oid = d.objid)
+    END IS DISTINCT FROM to_regnamespace('auth')::oid
+     AND coalesce(CASE d.classid
+      WHEN 'pg_class'::regclass THEN d.objid
+      WHEN 'pg_constraint'::regclass THEN (SELECT conrelid FROM pg_constraint WHERE oid = d.objid)
+      WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid = d.objid)
+      WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid)
+      WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+      WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger WHERE oid = d.objid)
+    END <> ALL (ARRAY[NULL]::regclass[]::oid[]), true);
+  IF dependents IS NOT NULL THEN
+    RAISE EXCEPTION 'schema_pkg: % would drop schema % with CASCADE, and objects that are not '
+      'ours depend on it: %; drop or change them first; nothing was changed',
+      'downgrade 0001', 'auth', dependents;
+  END IF;
+  IF coalesce(current_setting('schema_pkg.allow_data_loss', true), '') = 'on' THEN
+    RETURN;
+  END IF;
+  FOR t IN SELECT c.oid::regclass FROM pg_class c
+            WHERE c.relnamespace = to_regnamespace('auth') AND c.relkind IN ('r', 'p')
+  LOOP
+    EXECUTE format('LOCK TABLE %s IN SHARE MODE', t);
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', t) INTO held;
+    IF held THEN
+      full_tables := full_tables || t::text;
+    END IF;
+  END LOOP;
+  IF cardinality(full_tables) > 0 THEN
+    RAISE EXCEPTION 'schema_pkg: % would drop tables holding data: %; '
+      'SET schema_pkg.allow_data_loss = on (or pass --allow-data-loss) to proceed; nothing was changed',
+      'downgrade 0001', array_to_string(full_tables, ', ');
+  END IF;
+END
+$schema_drop$;
+
 DO $unfinished$
 DECLARE
   earlier record;

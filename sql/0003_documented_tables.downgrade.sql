@@ -217,16 +217,31 @@ DO $$
 DECLARE
   t text;
   n bigint;
+  held boolean;
   full_tables text[] := '{}';
 BEGIN
   IF coalesce(current_setting('schema_pkg.allow_data_loss', true), '') = 'on' THEN
     RETURN;
   END IF;
-  FOREACH t IN ARRAY ARRAY['public.profiles', 'public.projects', 'public.project_features', 'public.project_tech_stack', 'public.user_project_preferences', 'public.simcore_simulations', 'public.mezan_workflows', 'public.talai_experiments', 'public.optilibria_runs', 'public.qmlab_experiments', 'public.soc_teams', 'public.soc_user_roles'] LOOP
-    IF to_regclass(t) IS NOT NULL THEN
-      EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
-      IF n > 0 THEN
-        full_tables := full_tables || format('%s (%s rows)', t, n);
+  FOREACH t IN ARRAY ARRAY['public.profiles', 'public.projects', 'public.project_features', 'public.project_tech_stack', 'public.user_project_preferences', 'public.simcore_simulations', 'public.mezan_workflows', 'public.talai_experiments', 'public.optilibria_runs', 'public.qmlab_experiments', 'public.soc_teams', 'public.soc_user_roles']::text[] LOOP
+    IF t IS NOT NULL AND to_regclass(t) IS NOT NULL THEN
+      EXECUTE format('LOCK TABLE %s IN SHARE MODE', t);
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', t) INTO held;
+      IF held THEN
+        EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s LIMIT 1000) AS r', t) INTO n;
+        full_tables := full_tables || format('%s (%s%s rows)', t, n,
+                                             CASE WHEN n = 1000 THEN '+' ELSE '' END);
+      END IF;
+    END IF;
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY[NULL]::text[] LOOP
+    IF t IS NOT NULL AND to_regclass(regexp_replace(t, '\.[^.]+$', '')) IS NOT NULL THEN
+      EXECUTE format('LOCK TABLE %s IN SHARE MODE', regexp_replace(t, '\.[^.]+$', ''));
+      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I IS NOT NULL)',
+                     regexp_replace(t, '\.[^.]+$', ''), regexp_replace(t, '^.*\.', ''))
+        INTO held;
+      IF held THEN
+        full_tables := full_tables || format('column %s (holds values)', t);
       END IF;
     END IF;
   END LOOP;
