@@ -41,6 +41,20 @@ BEGIN
   END IF;
 END $$"""
 
+# psql-only: with AUTOCOMMIT off (a psqlrc), psql opens a transaction before the first
+# statement, which the refusal above would blame on -1.  Says what it is instead.
+REFUSE_AUTOCOMMIT_OFF = """\\if :AUTOCOMMIT
+\\else
+DO $$
+BEGIN
+  RAISE EXCEPTION 'schema_pkg: psql has AUTOCOMMIT off (a psqlrc?), but this file runs its own '
+    'transactions and CONCURRENTLY statements; run it with psql -X -f, or \\set AUTOCOMMIT on; '
+    'nothing was changed';
+END $$;
+\\endif
+"""
+
+
 def quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 

@@ -30,7 +30,7 @@ from alembic import context
 from alembic.util import CommandError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from schema_pkg import concurrent, deploy, guards, history, migrationlock
@@ -103,6 +103,7 @@ def run_offline() -> None:
         output = context.get_context().impl.static_output
         output(guards.PSQL_PREAMBLE)
         output(guards.psql_variables(timeouts) + "\n")
+        output(guards.REFUSE_AUTOCOMMIT_OFF)
         context.execute(guards.REFUSE_OUTER_TRANSACTION)
         output(guards.psql_session_settings())
         context.execute(f"SET search_path = {guards.SEARCH_PATH}")
@@ -197,8 +198,11 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                 if command_name() in ("upgrade", "downgrade"):
                     progress.finish(deploy.current_revision(connection))
                 return
-            except DBAPIError as exc:
-                if connection.in_transaction():
+            except (DBAPIError, InvalidRequestError) as raised:
+                exc = database_error(raised)
+                if exc is None:
+                    raise
+                if connection.in_transaction() and not connection.invalidated:
                     connection.rollback()
                 if deploy.is_lock_timeout(exc) and attempt < len(schedule):
                     pause = deploy.pause_seconds(current_ms)
@@ -217,6 +221,17 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                     connection.rollback()
                 record_failure(connection, guard, target, timeouts, str(exc))
                 raise CommandError(f"{exc}; database left at {deploy.current_revision(connection)}") from None
+
+
+def database_error(exc: BaseException) -> DBAPIError | None:
+    """The database's error behind ``exc``: itself, or, when the connection died and
+    SQLAlchemy refused to go on ("Can't reconnect until invalid transaction is rolled
+    back"), the error that killed it."""
+    while exc is not None:
+        if isinstance(exc, DBAPIError):
+            return exc
+        exc = exc.__context__ or exc.__cause__
+    return None
 
 
 def record_failure(connection, guard: StepGuards, target: Target, timeouts: Timeouts,

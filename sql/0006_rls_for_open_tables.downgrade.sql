@@ -79,6 +79,17 @@
 \endif
 
 
+\if :AUTOCOMMIT
+\else
+DO $$
+BEGIN
+  RAISE EXCEPTION 'schema_pkg: psql has AUTOCOMMIT off (a psqlrc?), but this file runs its own '
+    'transactions and CONCURRENTLY statements; run it with psql -X -f, or \set AUTOCOMMIT on; '
+    'nothing was changed';
+END $$;
+\endif
+
+
 DO $$
 BEGIN
   IF now() <> statement_timestamp() THEN
