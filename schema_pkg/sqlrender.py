@@ -15,7 +15,7 @@ from pathlib import Path
 
 from alembic import command
 
-from schema_pkg import guards, history, migrationlock
+from schema_pkg import exposure, guards, history, migrationlock
 from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order
 from schema_pkg.settings import Timeouts
 from schema_pkg.stepguards import left_applied
@@ -78,10 +78,27 @@ def how_to_run(start: str) -> str:
                              migration_lock_wait=f"{defaults.migration_lock_wait:g}")
 
 
+def comment_lines(text: str, indent: str = "") -> str:
+    return "".join(f"-- {line}\n" for line in textwrap.wrap(
+        text, width=86, break_on_hyphens=False, subsequent_indent=indent))
+
+
+def access_notes(revision: str, direction: str) -> str:
+    """What running the file needs and, for a downgrade, what it gives back."""
+    own = history.packaged_statements()[(revision, direction)]
+    text = "-- Needs:\n" + "".join(comment_lines(f"  * {need}", "    ")
+                                   for need in exposure.needs(own))
+    if direction == "downgrade":
+        back = exposure.gives_back(revision, own)
+        text += ("-- Gives back (what the upgrade had closed):\n"
+                 + "".join(comment_lines(f"  * {item}", "    ") for item in back)
+                 if back else "-- Gives back no privilege or policy: it only removes.\n")
+    return text
+
+
 def if_it_stops(revision: str, direction: str) -> str:
     own = history.packaged_statements()[(revision, direction)]
-    text = "".join(f"-- {line}\n" for line in textwrap.wrap(
-        IF_IT_STOPS.format(left=left_applied(own)), width=86, break_on_hyphens=False))
+    text = comment_lines(IF_IT_STOPS.format(left=left_applied(own)))
     return text + (CONCURRENT_NOTE if guards.runs_concurrently(own) else "")
 
 
@@ -142,7 +159,8 @@ def header(script, direction: str) -> str:
     lines.append("--")
     lines += lock_summary(script.revision, direction)
     start = script.down_revision or "base" if direction == "upgrade" else script.revision
-    text = "\n".join(lines) + "\n" + how_to_run(start) + if_it_stops(script.revision, direction)
+    text = ("\n".join(lines) + "\n" + how_to_run(start) + if_it_stops(script.revision, direction)
+            + access_notes(script.revision, direction))
     drops = guards.dropped_tables(script)
     if direction == "downgrade" and drops:
         text += DATA_LOSS_NOTE.format(tables=", ".join(drops))

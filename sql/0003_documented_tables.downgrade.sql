@@ -44,6 +44,12 @@
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
 -- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
+-- Needs:
+--   * ownership of the objects it changes (connect as the role that ran the earlier
+--     revisions)
+--   * CREATE on the database the first time (schema schema_pkg: the migration lock and
+--     the deployment record)
+-- Gives back no privilege or policy: it only removes.
 -- Drops tables that may hold data (public.profiles, public.projects, public.project_features, public.project_tech_stack, public.user_project_preferences, public.simcore_simulations, public.mezan_workflows, public.talai_experiments, public.optilibria_runs, public.qmlab_experiments, public.soc_teams, public.soc_user_roles); refuses while any holds rows unless
 -- the session first runs: SET schema_pkg.allow_data_loss = on   (with psql -f:
 -- PGOPTIONS='-c schema_pkg.allow_data_loss=on' psql -X -f <this file>).
