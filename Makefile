@@ -10,7 +10,7 @@ CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report fingerprints mutants fuzz mutants-python bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
+
+fingerprints:         ## regenerate versions/fingerprints.json (each step's expected fingerprint) on a scratch database
+	$(BIN)/python -m schema_pkg.fingerprint
 
 lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
 	$(BIN)/python -m schema_pkg.lockreport

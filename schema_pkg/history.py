@@ -18,6 +18,7 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import text
@@ -39,6 +40,7 @@ LATER_COLUMNS = {
     "package_version": "text",
     "file_name": "text",
     "server_version_num": "bigint",
+    "fingerprint": "jsonb",
 }
 
 CREATE_HISTORY = [
@@ -228,6 +230,14 @@ class Applied:
     applied_by: str
     application_name: str
     mode: str
+    status: str = "completed"  # rows recorded before attempts were: each a completed run
+    error: str | None = None
+    session_user_name: str | None = None
+    client_addr: str | None = None
+    package_version: str | None = None
+    file_name: str | None = None
+    server_version_num: int | None = None
+    fingerprint: dict | None = None
 
     @property
     def matches_package(self) -> bool:
@@ -239,28 +249,63 @@ class Applied:
     def __str__(self) -> str:
         seconds = self.duration.total_seconds() if self.duration is not None else 0.0
         state = "ok" if self.matches_package else "CHANGED since it ran"
+        if self.status != "completed":
+            state = f"{self.status.upper()}" + (f": {self.error}" if self.error else "")
+        where = " ".join(f"{label}={value}" for label, value in (
+            ("session_user", self.session_user_name), ("from", self.client_addr),
+            ("package", self.package_version), ("file", self.file_name),
+            ("server", self.server_version_num)) if value is not None)
         return (f"{self.started_at:%Y-%m-%d %H:%M:%S%z}  {self.revision}  {self.direction:9} "
                 f"{self.mode:6} {seconds:8.2f} s  {self.applied_by}  {self.application_name or '-'}  "
-                f"sha256:{self.checksum[:12]}  {state}")
+                + (f"[{where}]  " if where else "") + f"sha256:{self.checksum[:12]}  {state}")
+
+
+FIELDS = tuple(Applied.__dataclass_fields__)
 
 
 def applied(conn: Connection) -> list[Applied] | None:
-    """The record, oldest first, or None when this database has none."""
+    """The record, oldest first (every attempt), or None when this database has none.
+    Columns a record lacks (written by an older package) are read as absent."""
     if conn.execute(text(f"SELECT to_regclass('{SCHEMA}.history')")).scalar() is None:
         return None
-    rows = conn.execute(text(
-        "SELECT revision, direction, checksum, started_at, duration, applied_by, "
-        f"application_name, mode FROM {SCHEMA}.history ORDER BY id")).all()
-    return [Applied(*row) for row in rows]
+    rows = conn.execute(text(f"SELECT to_jsonb(h) FROM {SCHEMA}.history AS h ORDER BY id")).scalars()
+    out = []
+    for row in rows:
+        values = {name: row.get(name) for name in FIELDS if name in row}
+        values["started_at"] = datetime.fromisoformat(values["started_at"])
+        values["duration"] = parse_interval(values.get("duration"))
+        values["status"] = values.get("status") or "completed"
+        out.append(Applied(**values))
+    return out
+
+
+def parse_interval(value: str | None) -> timedelta | None:
+    """jsonb renders an interval as text (e.g. '00:00:01.5', '1 day 02:00:00')."""
+    if value is None:
+        return None
+    days = 0
+    if " day" in value:
+        head, value = value.split(" day", 1)
+        days, value = int(head), value.lstrip("s ")
+    hours, minutes, seconds = (value or "0:0:0").split(":")
+    sign = -1 if hours.startswith("-") else 1
+    return timedelta(days=days, hours=int(hours), minutes=sign * int(minutes),
+                     seconds=sign * float(seconds))
+
+
+def latest_completed(conn: Connection, chain: list[str]) -> dict[str, Applied]:
+    """The latest completed upgrade row of each revision in ``chain``."""
+    latest: dict[str, Applied] = {}
+    for row in applied(conn) or []:
+        if row.direction == "upgrade" and row.status == "completed" and row.revision in chain:
+            latest[row.revision] = row
+    return latest
 
 
 def tampered(conn: Connection, chain: list[str]) -> list[str]:
     """Revisions in ``chain`` (applied, base to current) whose latest recorded upgrade
     ran with statements other than the packaged ones."""
-    latest: dict[str, Applied] = {}
-    for row in applied(conn) or []:
-        if row.direction == "upgrade":
-            latest[row.revision] = row
+    latest = latest_completed(conn, chain)
     return [revision for revision in chain
             if revision in latest and not latest[revision].matches_package]
 

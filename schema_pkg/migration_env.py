@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InvalidRequestError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import concurrent, deploy, guards, history, migrationlock
+from schema_pkg import concurrent, deploy, fingerprint, guards, history, migrationlock
 from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 from schema_pkg.stepguards import StepGuards
@@ -125,6 +125,14 @@ def expected_by_the_file() -> str:
         known = ["base", *(s.revision for s in reversed(list(context.script.walk_revisions())))]
         return guards.expect_one_of(known, "this file")
     return guards.expect_revision(starting_revision(), "this file")
+
+
+def check_the_record(connection) -> None:
+    """Refuse an upgrade whose database's record does not match the package."""
+    revisions = deploy.recorded_revisions(connection) or []
+    order = [s.revision for s in reversed(list(context.script.walk_revisions()))]
+    chain = order[: order.index(revisions[0]) + 1] if revisions and revisions[0] in order else []
+    fingerprint.refuse_mismatched_record(connection, chain)
 
 
 def resolve() -> Target:
@@ -314,6 +322,8 @@ def run_online() -> None:
             config().attributes.get("allow_data_loss", False)))
         prepare_session(connection)
         connection.commit()
+        if command_name() == "upgrade":
+            check_the_record(connection)
         run_with_retries(connection, timeouts, target)
     except BaseException as exc:
         if interrupted(exc):

@@ -14,7 +14,7 @@ import io
 
 from alembic import context
 
-from schema_pkg import concurrent, guards, history
+from schema_pkg import concurrent, fingerprint, guards, history
 
 
 def capture(fn, kw) -> str:
@@ -58,6 +58,7 @@ class StepGuards:
         self.mode = mode
         self.file_name = file_name
         self.direction: str | None = None
+        self.own: dict[tuple[str, str], str] = {}
         self.statements = statements
         self.before_concurrent = before_concurrent
         self.checksums: dict[tuple[str, str], str] = {}
@@ -85,6 +86,7 @@ class StepGuards:
             self.current, self.direction = revision, direction
             own = capture(original, kw) if self.mode == "sql" else history.packaged_statements()[key]
             self.checksums[key] = history.checksum(own)
+            self.own[key] = own
             context.execute(guards.expect_revision(start, f"{direction} {revision}"))
             context.execute(guards.START_CLOCK)
             if not step.is_upgrade:
@@ -129,4 +131,5 @@ class StepGuards:
         context.execute(guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True))
         if self.concurrent.get(key):
             context.execute(guards.no_invalid_indexes(self.concurrent[key]))
+        context.execute(fingerprint.record(self.own[key]))
         context.execute(history.COMPLETE)

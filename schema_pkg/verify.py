@@ -18,6 +18,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from schema_pkg import fingerprint
 from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import BASELINE_REVISION, make_config, revisions_in_order
 from schema_pkg.db import connection
@@ -92,13 +93,20 @@ def changed_since_applied(target: Target, revision: str | None) -> list[str]:
 
 
 def verify(target: Target, quiet: bool = False) -> int:
-    """0 when the live database matches a shadow at its recorded revision and every
-    applied revision ran with the packaged statements, else 1."""
+    """0 when the live database matches a shadow at its recorded revision, every
+    applied revision ran with the packaged statements and had the packaged effect,
+    and nothing it set was changed by hand since; else 1."""
     revision = recorded_revision(target.url)
     changed = changed_since_applied(target, revision)
     for name in changed:
         print(f"CHANGED: revision {name} differs from the one that ran (its checksum in "
               "schema_pkg.history is not the packaged one): history was edited after it ran")
+    with connection(target.url) as conn:
+        fingerprint_problems, notes = fingerprint.record_problems(conn, applied_chain(revision))
+    for line in notes:
+        print(f"note: {line}")
+    for line in fingerprint_problems:
+        print(f"CHANGED: {line}")
     differences = differences_from_shadow(target, revision)
     report(differences if not quiet else drift(differences))
     problems = drift(differences)
@@ -106,6 +114,11 @@ def verify(target: Target, quiet: bool = False) -> int:
     if changed:
         print(f"schema-pkg verify: revision(s) {', '.join(changed)} changed since applied at {where}",
               file=sys.stderr)
+        return 1
+    if fingerprint_problems:
+        print(f"schema-pkg verify: {fingerprint_problems[0]}"
+              + (f" (and {len(fingerprint_problems) - 1} more)" if len(fingerprint_problems) > 1
+                 else ""), file=sys.stderr)
         return 1
     if problems:
         print(f"schema-pkg verify: {len(problems)} difference(s) from a fresh database at {where}",

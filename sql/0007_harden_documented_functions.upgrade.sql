@@ -183,8 +183,8 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
 DO $later_columns$
 BEGIN
   IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
-        AND NOT attisdropped AND attname IN ('status', 'error', 'session_user_name', 'client_addr', 'package_version', 'file_name', 'server_version_num'))
-     < 7 THEN
+        AND NOT attisdropped AND attname IN ('status', 'error', 'session_user_name', 'client_addr', 'package_version', 'file_name', 'server_version_num', 'fingerprint'))
+     < 8 THEN
     ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
       ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
       ADD COLUMN IF NOT EXISTS error text,
@@ -192,7 +192,8 @@ BEGIN
       ADD COLUMN IF NOT EXISTS client_addr text,
       ADD COLUMN IF NOT EXISTS package_version text,
       ADD COLUMN IF NOT EXISTS file_name text,
-      ADD COLUMN IF NOT EXISTS server_version_num bigint;
+      ADD COLUMN IF NOT EXISTS server_version_num bigint,
+      ADD COLUMN IF NOT EXISTS fingerprint jsonb;
   END IF;
 END
 $later_columns$;
@@ -276,6 +277,59 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0007', '0007', found;
   END IF;
 END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('service_role') IS NOT NULL
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 

@@ -159,8 +159,8 @@ CREATE TABLE IF NOT EXISTS schema_pkg.history (
 DO $later_columns$
 BEGIN
   IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
-        AND NOT attisdropped AND attname IN ('status', 'error', 'session_user_name', 'client_addr', 'package_version', 'file_name', 'server_version_num'))
-     < 7 THEN
+        AND NOT attisdropped AND attname IN ('status', 'error', 'session_user_name', 'client_addr', 'package_version', 'file_name', 'server_version_num', 'fingerprint'))
+     < 8 THEN
     ALTER TABLE schema_pkg.history ALTER COLUMN duration DROP NOT NULL,
       ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'completed',
       ADD COLUMN IF NOT EXISTS error text,
@@ -168,7 +168,8 @@ BEGIN
       ADD COLUMN IF NOT EXISTS client_addr text,
       ADD COLUMN IF NOT EXISTS package_version text,
       ADD COLUMN IF NOT EXISTS file_name text,
-      ADD COLUMN IF NOT EXISTS server_version_num bigint;
+      ADD COLUMN IF NOT EXISTS server_version_num bigint,
+      ADD COLUMN IF NOT EXISTS fingerprint jsonb;
   END IF;
 END
 $later_columns$;
@@ -336,6 +337,51 @@ BEGIN
   END IF;
 END $$;
 
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY[NULL]::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY[NULL]::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY[NULL]::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY[NULL]::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY[NULL]::text[])
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
@@ -451,6 +497,51 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0002', '0002', found;
   END IF;
 END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
@@ -692,6 +783,51 @@ BEGIN
   END IF;
 END $$;
 
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
@@ -911,6 +1047,51 @@ BEGIN
   END IF;
 END $$;
 
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
@@ -1017,6 +1198,51 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0005', '0005', found;
   END IF;
 END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
@@ -1274,6 +1500,75 @@ BEGIN
   END IF;
 END $$;
 
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' authenticated USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' service_role USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon DELETE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'DELETE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon INSERT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'INSERT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon SELECT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'SELECT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated DELETE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'DELETE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated INSERT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'INSERT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated SELECT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 COMMIT;
@@ -1373,6 +1668,59 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0007', '0007', found;
   END IF;
 END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('service_role') IS NOT NULL
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
@@ -1626,6 +1974,51 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
 END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
@@ -1933,6 +2326,76 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
 END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
