@@ -161,3 +161,16 @@ def test_at_head_authenticated_uses_only_the_caller_only_functions_in_supabase_m
     with psycopg.connect(libpq_url(superuser_url), autocommit=True) as conn, as_user(conn, user) as db:
         assert db.execute("SELECT current_user_team_id()").fetchone()[0] == team
         assert db.execute("SELECT current_user_has_soc_role('owner')").fetchone()[0] is True
+
+
+def test_supabase_mode_records_the_packaged_fingerprints(supabase_database):
+    from schema_pkg import fingerprint
+
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "head")
+    engine = admin(superuser_url)
+    with engine.connect() as conn:
+        recorded = {f"{r} upgrade": fp for r, fp in conn.execute(text(
+            "SELECT revision, fingerprint FROM schema_pkg.history WHERE status = 'completed'"))}
+    engine.dispose()
+    assert recorded == {k: v for k, v in fingerprint.packaged().items() if k.endswith(" upgrade")}
