@@ -10,7 +10,7 @@ CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report fingerprints mutants fuzz mutants-python bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report pgtap prove lock-report fingerprints mutants fuzz mutants-python bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectatio
 
 fingerprints:         ## regenerate versions/fingerprints.json (each step's expected fingerprint) on a scratch database
 	$(BIN)/python -m schema_pkg.fingerprint
+
+pgtap:                ## regenerate tests/pgtap/ (the expectations table as pgTAP) from tests/rls/expectations.py
+	$(CLI) --quiet rls export --pgtap tests/pgtap
+
+prove:                ## pg_prove over tests/pgtap/ on the target database at head (as `supabase test db` would)
+	pg_prove --dbname "$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/alawein}" tests/pgtap/*.test.sql
 
 lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
 	$(BIN)/python -m schema_pkg.lockreport

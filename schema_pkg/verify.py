@@ -9,6 +9,7 @@ schema is not ours to judge).  Grants and owners are reported, never drift.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from contextlib import contextmanager
@@ -18,15 +19,16 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from schema_pkg import fingerprint
+from schema_pkg import fingerprint, reports
 from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import BASELINE_REVISION, make_config, revisions_in_order
 from schema_pkg.db import connection
 from schema_pkg.deploy import recorded_revisions
 from schema_pkg.diff import Difference, compare, drift
 from schema_pkg.history import record_stamp, tampered
+from schema_pkg.origins import origin
 from schema_pkg.scratch import migrate
-from schema_pkg.settings import Target
+from schema_pkg.settings import Target, redact
 
 SCHEMAS = ("public", "private")
 
@@ -76,8 +78,89 @@ def differences_from_shadow(target: Target, revision: str | None) -> list[Differ
 
 def report(differences: list[Difference], out=sys.stdout) -> None:
     for difference in differences:
-        prefix = "note" if difference.informational else "DRIFT"
-        print(f"{prefix}: {difference}", file=out)
+        print(difference_line(difference), file=out)
+
+
+def difference_line(difference: Difference) -> str:
+    return f"{'note' if difference.informational else 'DRIFT'}: {difference}"
+
+
+RULES = [
+    reports.RuleInfo("revision_changed", "error", "history", "A revision was edited after it ran.",
+                     "Its checksum in schema_pkg.history is not the packaged one: history is immutable, "
+                     "fix forward with a new revision."),
+    reports.RuleInfo("drift", "error", "drift", "The database differs from a fresh database at its revision.",
+                     "Tables, columns, constraints, indexes, enums, RLS flags, policies and functions "
+                     "of public and private are compared with a shadow migrated to the same revision; "
+                     "undo the manual change or make it a revision."),
+    reports.RuleInfo("effect_changed", "error", "history",
+                     "A revision had another effect than the packaged one, or something it set "
+                     "was changed by hand since.",
+                     "Each step's fingerprint in schema_pkg.history (the objects it names, the "
+                     "privileges it sets) is compared with the packaged one, and the live catalog "
+                     "with what the last revision naming each object left: an edited SQL file or "
+                     "a hand-made change; restore it, or fix forward with a new revision."),
+    reports.RuleInfo("recorded_without_fingerprint", "note", "history",
+                     "A revision was recorded before fingerprints existed (or stamped by adopt).",
+                     "Its effect cannot be checked from the record; it is accepted."),
+    reports.RuleInfo("grant_or_owner_difference", "note", "drift",
+                     "A grant or an owner differs from a fresh database (reported, never drift).",
+                     "Hosted platforms grant and own objects their own way; review, then ignore or "
+                     "make it a revision."),
+]
+INDEX_TABLE = re.compile(r" ON (?:\w+\.)?(\w+) ")
+
+
+def subject(difference: Difference) -> tuple[str, str]:
+    """What a difference is about, for its location: (kind, name)."""
+    key = difference.key.split(".", 1)[1]  # without the schema
+    section = difference.section
+    if section in ("grants", "owners"):
+        kind, _, name = key.partition(" ")
+        return kind, name.split("(")[0]
+    if section == "indexes":
+        found = INDEX_TABLE.search(key)
+        return "table", found.group(1) if found else key
+    if section == "functions":
+        return "function", key.split("(")[0]
+    if section == "policies":
+        return "policy", key.split(".", 1)[1]
+    if section == "enums":
+        return "type", key
+    return "table", re.split(r"[. ]", key, maxsplit=1)[0]
+
+
+def record_items(problems: list[str], notes: list[str]) -> list[reports.Item]:
+    """Fingerprint problems and notes (fingerprint.record_problems) as report items."""
+    items = []
+    for level, rule, lines, prefix in (("error", "effect_changed", problems, "CHANGED"),
+                                       ("note", "recorded_without_fingerprint", notes, "note")):
+        for line in lines:
+            revision = re.search(r"revision (\w+)", line)
+            name = revision.group(1) if revision else None
+            items.append(reports.Item(rule, level, "history", line.split(" (")[0], line,
+                                      "restore it, or fix forward with a new revision",
+                                      origin("revision", name or "", name), f"{prefix}: {line}"))
+    return items
+
+
+def drift_report(target: Target, revision: str | None, changed: list[str],
+                 differences: list[Difference], record: list[reports.Item] = ()) -> reports.Report:
+    items = [reports.Item("revision_changed", "error", "history", f"revision {name}",
+                          f"revision {name} differs from the one that ran (its checksum in "
+                          "schema_pkg.history is not the packaged one): history was edited after it ran",
+                          "fix forward with a new revision", origin("revision", name, name),
+                          f"CHANGED: revision {name} differs from the one that ran (its checksum in "
+                          "schema_pkg.history is not the packaged one): history was edited after it ran")
+             for name in changed]
+    items += list(record)
+    for difference in differences:
+        rule, level = (("grant_or_owner_difference", "note") if difference.informational
+                       else ("drift", "error"))
+        items.append(reports.Item(rule, level, "drift", difference.key, str(difference),
+                                  "make the database match its revision, or write a revision",
+                                  origin(*subject(difference), revision), difference_line(difference)))
+    return reports.Report("verify", RULES, items, redact(target.url), revision)
 
 
 def applied_chain(revision: str | None) -> list[str]:
@@ -92,33 +175,27 @@ def changed_since_applied(target: Target, revision: str | None) -> list[str]:
         return tampered(conn, applied_chain(revision))
 
 
-def verify(target: Target, quiet: bool = False) -> int:
+def verify(target: Target, quiet: bool = False, output_format: str = "text") -> int:
     """0 when the live database matches a shadow at its recorded revision, every
     applied revision ran with the packaged statements and had the packaged effect,
     and nothing it set was changed by hand since; else 1."""
     revision = recorded_revision(target.url)
     changed = changed_since_applied(target, revision)
-    for name in changed:
-        print(f"CHANGED: revision {name} differs from the one that ran (its checksum in "
-              "schema_pkg.history is not the packaged one): history was edited after it ran")
     with connection(target.url) as conn:
-        fingerprint_problems, notes = fingerprint.record_problems(conn, applied_chain(revision))
-    for line in notes:
-        print(f"note: {line}")
-    for line in fingerprint_problems:
-        print(f"CHANGED: {line}")
+        effect_problems, notes = fingerprint.record_problems(conn, applied_chain(revision))
     differences = differences_from_shadow(target, revision)
-    report(differences if not quiet else drift(differences))
+    shown = drift(differences) if quiet and output_format == "text" else differences
+    reports.emit(drift_report(target, revision, changed, shown, record_items(effect_problems, notes)),
+                 output_format)
     problems = drift(differences)
     where = f"revision {revision}" if revision else "base (no alembic_version)"
     if changed:
         print(f"schema-pkg verify: revision(s) {', '.join(changed)} changed since applied at {where}",
               file=sys.stderr)
         return 1
-    if fingerprint_problems:
-        print(f"schema-pkg verify: {fingerprint_problems[0]}"
-              + (f" (and {len(fingerprint_problems) - 1} more)" if len(fingerprint_problems) > 1
-                 else ""), file=sys.stderr)
+    if effect_problems:
+        more = f" (and {len(effect_problems) - 1} more)" if len(effect_problems) > 1 else ""
+        print(f"schema-pkg verify: {effect_problems[0]}{more}", file=sys.stderr)
         return 1
     if problems:
         print(f"schema-pkg verify: {len(problems)} difference(s) from a fresh database at {where}",
