@@ -145,6 +145,16 @@ def stats_ms(latencies: list[float]) -> str:
             f"p99 {p99 * 1000:7.1f} ms  max {ordered[-1] * 1000:7.1f} ms")
 
 
+def print_phases(load: ApiLoad, started: float, ended: float) -> None:
+    """API latencies grouped by when each request started: before, during, after."""
+    phases = {"before": [], "during": [], "after": []}
+    for at, latency in load.samples:
+        phase = "before" if at < started else "during" if at < ended else "after"
+        phases[phase].append(latency)
+    for phase, latencies in phases.items():
+        print(f"  API {phase:6}  {stats_ms(latencies)}")
+
+
 def run(scratch, template, with_blocker: bool) -> None:
     url = scratch.create(template=template)
     libpq = libpq_url(url)
@@ -165,12 +175,7 @@ def run(scratch, template, with_blocker: bool) -> None:
               f"upgrade 0005 -> head took {ended - started:.2f} s")
         for line in lines:
             print(line)
-        phases = {"before": [], "during": [], "after": []}
-        for at, latency in load.samples:
-            phase = "before" if at < started else "during" if at < ended else "after"
-            phases[phase].append(latency)
-        for phase, latencies in phases.items():
-            print(f"  API {phase:6}  {stats_ms(latencies)}")
+        print_phases(load, started, ended)
     finally:
         scratch.drop(url)
 
@@ -227,12 +232,7 @@ def run_by_file(scratch, template) -> None:
               f"{ended - started:.2f} s, ending {ended - reader_started:.1f} s after the reader began")
         for line in lines:
             print(line)
-        phases = {"before": [], "during": [], "after": []}
-        for at, latency in load.samples:
-            phase = "before" if at < started else "during" if at < ended else "after"
-            phases[phase].append(latency)
-        for phase, latencies in phases.items():
-            print(f"  API {phase:6}  {stats_ms(latencies)}")
+        print_phases(load, started, ended)
     finally:
         scratch.drop(url)
 

@@ -59,6 +59,13 @@ def quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# PL/pgSQL: the recorded revision(s) into ``found`` ('base' without table or row).
+READ_FOUND = """  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+"""
+
+
 def expect_revision(expected: str | None, doing: str, *, after: bool = False) -> str:
     """A DO block that raises unless alembic_version holds exactly ``expected``
     (None: base, i.e. no table or no row)."""
@@ -77,10 +84,7 @@ def expect_one_of(revisions: list[str], doing: str, message: str | None = None) 
 DECLARE
   found text := 'base';
 BEGIN
-  IF to_regclass('public.alembic_version') IS NOT NULL THEN
-    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
-  END IF;
-  IF NOT found = ANY (ARRAY[{", ".join(quote(r) for r in revisions)}]) THEN
+{READ_FOUND}  IF NOT found = ANY (ARRAY[{", ".join(quote(r) for r in revisions)}]) THEN
     RAISE EXCEPTION '{message}', {quote(doing)}, {want}, found;
   END IF;
 END $$"""
@@ -93,10 +97,7 @@ def applied_already(revision: str, later: list[str]) -> str:
 DECLARE
   found text := 'base';
 BEGIN
-  IF to_regclass('public.alembic_version') IS NOT NULL THEN
-    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
-  END IF;
-  PERFORM set_config('schema_pkg.applied',
+{READ_FOUND}  PERFORM set_config('schema_pkg.applied',
     CASE WHEN found = ANY (ARRAY[{", ".join(quote(r) for r in [revision, *later])}])
          THEN 'true' ELSE 'false' END, false);
 END
@@ -143,6 +144,16 @@ def undeclared_drops(statements: str, tables, columns) -> list[str]:
     return [name for name in found if name not in set(tables) | set(columns)]
 
 
+def refuse_if_full(doing: str) -> str:
+    """PL/pgSQL: raise naming ``full_tables`` (text[]) when it is not empty."""
+    return f"""  IF cardinality(full_tables) > 0 THEN
+    RAISE EXCEPTION 'schema_pkg: % would drop tables holding data: %; '
+      'SET {ALLOW_DATA_LOSS_SETTING} = on (or pass --allow-data-loss) to proceed; nothing was changed',
+      {quote(doing)}, array_to_string(full_tables, ', ');
+  END IF;
+"""
+
+
 def refuse_data_loss(doing: str, tables, columns=()) -> str:
     """A DO block that locks the tables (SHARE: no row can be written until the step's
     transaction ends), then raises when any holds rows (or, for a dropped column, a
@@ -181,12 +192,7 @@ BEGIN
       END IF;
     END IF;
   END LOOP;
-  IF cardinality(full_tables) > 0 THEN
-    RAISE EXCEPTION 'schema_pkg: % would drop tables holding data: %; '
-      'SET {ALLOW_DATA_LOSS_SETTING} = on (or pass --allow-data-loss) to proceed; nothing was changed',
-      {quote(doing)}, array_to_string(full_tables, ', ');
-  END IF;
-END $$"""
+{refuse_if_full(doing)}END $$"""
 
 
 def schemas_dropped_with_cascade(statements: str) -> list[str]:
@@ -271,12 +277,7 @@ BEGIN
       full_tables := full_tables || t::text;
     END IF;
   END LOOP;
-  IF cardinality(full_tables) > 0 THEN
-    RAISE EXCEPTION 'schema_pkg: % would drop tables holding data: %; '
-      'SET {ALLOW_DATA_LOSS_SETTING} = on (or pass --allow-data-loss) to proceed; nothing was changed',
-      {quote(doing)}, array_to_string(full_tables, ', ');
-  END IF;
-END
+{refuse_if_full(doing)}END
 $schema_drop$"""
 
 
