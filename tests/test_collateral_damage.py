@@ -125,3 +125,12 @@ def test_downgrade_to_base_refuses_before_the_first_step_when_others_depend_on_a
     assert_one_line_error(result, 1, "constraint app_accounts_user_id_fkey on table app_accounts")
     assert "policy Users can" not in result.stderr  # our own policies go with our tables
     assert recorded_revision(head_url) == script_directory().get_current_head()
+
+
+@pytest.mark.same_on_every_version
+def test_the_lock_report_says_a_declared_column_drop_can_lose_data():
+    from schema_pkg.lockreport import Step, data_loss
+
+    step = Step("9999", "downgrade", "t", dropped_columns=("public.profiles.nickname",))
+    assert data_loss(step).startswith("yes, drops columns public.profiles.nickname")
+    assert data_loss(Step("9999", "downgrade", "t")) == "no"
