@@ -140,7 +140,8 @@ def record_items(problems: list[str], notes: list[str]) -> list[reports.Item]:
             name = revision.group(1) if revision else None
             items.append(reports.Item(rule, level, "history", line.split(" (")[0], line,
                                       "restore it, or fix forward with a new revision",
-                                      origin("revision", name or "", name), f"{prefix}: {line}"))
+                                      origin("revision", name or "", name), f"{prefix}: {line}",
+                                      identity=line))
     return items
 
 
@@ -159,7 +160,9 @@ def drift_report(target: Target, revision: str | None, changed: list[str],
                        else ("drift", "error"))
         items.append(reports.Item(rule, level, "drift", difference.key, str(difference),
                                   "make the database match its revision, or write a revision",
-                                  origin(*subject(difference), revision), difference_line(difference)))
+                                  origin(*subject(difference), revision), difference_line(difference),
+                                  identity=" ".join(filter(None, (difference.section, difference.key,
+                                                                  difference.attribute)))))
     return reports.Report("verify", RULES, items, redact(target.url), revision)
 
 
