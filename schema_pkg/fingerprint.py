@@ -7,7 +7,7 @@ and private, and stores it in the step's schema_pkg.history row:
 * ``table s.t``: columns (name, type, default, attnotnull), the RLS flags and
   constraints by definition, NOT NULL constraint rows left out (PostgreSQL 18
   adds them);
-* ``index s.i``: its definition;  ``type s.e``: an enum's labels in order;
+* ``index s.i``: its definition (and INVALID when it is);  ``type s.e``: an enum's labels in order;
   ``policy s.t.p``: command, permissive, roles, USING and WITH CHECK;
   ``function s.f(args)``: pg_get_functiondef;
 * ``privilege <object> <grantee> <privilege>``: only the privileges the step's
@@ -107,8 +107,10 @@ def fingerprint_sql(statements: str) -> str:
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ({schemas})
          AND c.relname = ANY (ARRAY[{names}]::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ({schemas})
          AND c.relname = ANY (ARRAY[{names}]::text[])
       UNION ALL
@@ -160,6 +162,24 @@ def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
             + holds.format(acl="coalesce(c.relacl, acldefault('r', c.relowner))")
             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             f" WHERE {where} AND {grantee} IS NOT NULL")
+
+
+def progress_sql(revision: str, direction: str, statements: str) -> str | None:
+    """A query yielding one line: how many of the objects the step names are already
+    as it leaves them, and which are not yet (None without a packaged map)."""
+    wanted = expected(revision, direction)
+    if wanted is None:
+        return None
+    return f"""WITH m AS (SELECT ({fingerprint_sql(statements)}) AS live,
+                  {guards.quote(json.dumps(wanted, sort_keys=True))}::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k"""
 
 
 def record(statements: str) -> str:

@@ -127,15 +127,23 @@ COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
             f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
 
 
-def close_unfinished(revision: str, direction: str, left_applied: str) -> str:
+def close_unfinished(revision: str, direction: str, left_applied: str,
+                     progress_sql: str | None = None) -> str:
     """Before a step: an earlier attempt of it still 'started' did not complete (its run
-    stopped or its session ended).  Say so first, with what it can have left applied,
-    and mark it failed."""
+    stopped or its session ended).  Say so first, with what it can have left applied
+    and (``progress_sql``, a query yielding one line) what is in place now, and mark it
+    failed."""
     doing = guards.quote(f"{direction} {revision}")
+    progress = (f"""
+  IF EXISTS (SELECT 1 FROM {SCHEMA}.history WHERE revision = {guards.quote(revision)}
+               AND direction = {guards.quote(direction)} AND status = 'started') THEN
+    {progress_sql} INTO state;
+  END IF;""" if progress_sql else "")
     return f"""DO $unfinished$
 DECLARE
   earlier record;
-BEGIN
+  state text;
+BEGIN{progress}
   FOR earlier IN
     SELECT id, mode, started_at FROM {SCHEMA}.history
      WHERE revision = {guards.quote(revision)} AND direction = {guards.quote(direction)}
@@ -148,7 +156,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       {doing}, earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      {guards.quote(left_applied)};
+      {guards.quote(left_applied)} || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$"""

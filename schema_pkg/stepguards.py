@@ -92,7 +92,10 @@ class StepGuards:
             if not step.is_upgrade:
                 for guard in guards.downgrade_guards(step.revision, own):
                     context.execute(guard)
-            context.execute(history.close_unfinished(revision, direction, left_applied(own)))
+            progress = (fingerprint.progress_sql(revision, direction, own)
+                        if len(guards.committed_parts(own)) > 1 else None)
+            context.execute(history.close_unfinished(revision, direction, left_applied(own),
+                                                     progress))
             context.execute(history.start(revision, direction, self.checksums[key], self.mode,
                                           self.file_name))
             self.between_transactions(revision, own)

@@ -230,6 +230,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -243,7 +244,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -444,8 +445,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
       UNION ALL

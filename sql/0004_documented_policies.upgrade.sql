@@ -224,6 +224,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -237,7 +238,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -417,8 +418,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
       UNION ALL

@@ -257,6 +257,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -270,7 +271,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'downgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -362,8 +363,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', 'add', 'admins', 'alembic_version', 'alter', 'can', 'change', 'create', 'delete', 'disable', 'drop', 'features', 'function', 'grant', 'has_soc_team_role', 'insert', 'is_soc_team_member', 'level', 'members', 'of', 'on', 'others', 'own', 'owners', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_tech_stack', 'public', 'revoke', 'roles', 'row', 'schema', 'security', 'soc_role', 'soc_teams', 'soc_user_roles', 'stack', 'table', 'team', 'teams', 'tech', 'the', 'their', 'to', 'update', 'user_project_preferences', 'users', 'uuid', 'view', 'visible', 'with']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', 'add', 'admins', 'alembic_version', 'alter', 'can', 'change', 'create', 'delete', 'disable', 'drop', 'features', 'function', 'grant', 'has_soc_team_role', 'insert', 'is_soc_team_member', 'level', 'members', 'of', 'on', 'others', 'own', 'owners', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_tech_stack', 'public', 'revoke', 'roles', 'row', 'schema', 'security', 'soc_role', 'soc_teams', 'soc_user_roles', 'stack', 'table', 'team', 'teams', 'tech', 'the', 'their', 'to', 'update', 'user_project_preferences', 'users', 'uuid', 'view', 'visible', 'with']::text[])
       UNION ALL

@@ -249,7 +249,66 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0008'
+               AND direction = 'downgrade' AND status = 'started') THEN
+    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
+    ) AS object) AS live,
+                  '{}'::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k INTO state;
+  END IF;
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
      WHERE revision = '0008' AND direction = 'downgrade'
@@ -262,7 +321,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'downgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx; DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx; DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx); this run applies each again, which is safe';
+      'the parts of it that commit on their own before the one that failed stay applied (in order: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx; DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx; DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx); this run applies each again, which is safe' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -410,8 +469,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
       UNION ALL

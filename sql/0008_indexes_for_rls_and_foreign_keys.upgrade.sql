@@ -251,7 +251,66 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0008'
+               AND direction = 'upgrade' AND status = 'started') THEN
+    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+    ) AS object) AS live,
+                  '{"index public.mezan_workflows_user_id_created_at_idx": "afaba366410c75a4d76137826b6259b1", "index public.optilibria_runs_user_id_created_at_idx": "ceac7ab2b4569b62311ebe9d09435898", "index public.project_features_project_id_idx": "7a96b0ccd598de669602c72f069f1739", "index public.project_tech_stack_project_id_idx": "36adf61151972bc1c6d73a7a4ba4f112", "index public.projects_is_public_idx": "b3e9073a0f7ed7131b682a7e3636be62", "index public.projects_owner_id_idx": "42b180529b6db126b480988ba1111723", "index public.qmlab_experiments_user_id_created_at_idx": "e08defcd34692e6aa03d950498a20830", "index public.simcore_simulations_user_id_created_at_idx": "406da319b237328bad062a29800e62f5", "index public.soc_user_roles_team_id_idx": "c70ffecb6cbed19f3ac9f7b74d249494", "index public.soc_user_roles_user_id_role_idx": "5118a3cd10d00ce73027011e6e8e9f75", "index public.talai_experiments_user_id_created_at_idx": "1b08a111cbdff7990928ff31b1c32c51", "index public.user_project_preferences_project_id_idx": "28386a89036ca6ae680f91cd2448e74d", "index public.user_project_preferences_user_id_project_id_idx": "77fcf4f51a42bb3828d5bc57c48b1f63", "table public.mezan_workflows": "56c210dbc582b8a11c784188a8f5d7f2", "table public.optilibria_runs": "6f91be7ee86339c3a3ea3bc33bf0e9da", "table public.project_features": "960242fceb8a24aada5da6f6e6e40430", "table public.project_tech_stack": "1bb512f1ab8df3d38ac3cec64cb4f26b", "table public.projects": "7367e2505c29ab91621be6fa18856fd0", "table public.qmlab_experiments": "81155654a0cea88ca0a133d9526f7f8b", "table public.simcore_simulations": "0656b27fb69c4c8f42364566abc50565", "table public.soc_user_roles": "c5d7e1acb3d4bcbf5e1ae9c8a1e9b179", "table public.talai_experiments": "d085b0b48f2da28776af41ade96b555b", "table public.user_project_preferences": "04680fbecaf673f1c7924ec76de4d540"}'::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k INTO state;
+  END IF;
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
      WHERE revision = '0008' AND direction = 'upgrade'
@@ -264,7 +323,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe';
+      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -478,8 +537,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
       UNION ALL

@@ -274,7 +274,68 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0009'
+               AND direction = 'downgrade' AND status = 'started') THEN
+    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
+    ) AS object) AS live,
+                  '{"function private.has_soc_team_role(_team_id uuid, _roles soc_role[])": "a69ff51ab657d1a5f35d2da0653d6478", "function public.get_user_team_id(_user_id uuid)": "0f9ebb41aece7151cab267f772ab9269", "function public.has_soc_role(_role soc_role, _user_id uuid)": "96f1121e43d033d3ea3b6b7bf3aefb1a", "index public.user_project_preferences_user_id_project_id_idx": "77fcf4f51a42bb3828d5bc57c48b1f63", "policy public.soc_user_roles.Team admins can revoke roles of others": "11411482e51b5e72d9edcaeb178a2bbf", "policy public.user_project_preferences.Users can insert own preferences": "5a32c20f4ced8ae2a9cee3802c6eab14", "policy public.user_project_preferences.Users can update own preferences": "6ef202da00072f91d69ced2024f7e7fb", "privilege function get_user_team_id(uuid) authenticated EXECUTE": "fc00fa278c75792efc28397308b9ad6e", "privilege function has_soc_role(soc_role,uuid) authenticated EXECUTE": "fc00fa278c75792efc28397308b9ad6e", "table public.project_features": "960242fceb8a24aada5da6f6e6e40430", "table public.project_tech_stack": "1bb512f1ab8df3d38ac3cec64cb4f26b", "table public.projects": "7367e2505c29ab91621be6fa18856fd0", "table public.soc_user_roles": "c5d7e1acb3d4bcbf5e1ae9c8a1e9b179", "table public.user_project_preferences": "04680fbecaf673f1c7924ec76de4d540", "type public.soc_role": "3999282b791d53021846ef2e9fa33737"}'::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k INTO state;
+  END IF;
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
      WHERE revision = '0009' AND direction = 'downgrade'
@@ -287,7 +348,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'downgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; a transaction of 19 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_user_roles); this run applies each again, which is safe';
+      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; a transaction of 19 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_user_roles); this run applies each again, which is safe' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -495,8 +556,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
       UNION ALL

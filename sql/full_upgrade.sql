@@ -220,6 +220,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -233,7 +234,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0001', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -354,8 +355,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY[NULL]::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY[NULL]::text[])
       UNION ALL
@@ -425,6 +428,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -438,7 +442,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -515,8 +519,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
       UNION ALL
@@ -586,6 +592,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -599,7 +606,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -800,8 +807,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
       UNION ALL
@@ -871,6 +880,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -884,7 +894,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -1064,8 +1074,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
       UNION ALL
@@ -1135,6 +1147,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -1148,7 +1161,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0005', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -1216,8 +1229,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
       UNION ALL
@@ -1287,6 +1302,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -1300,7 +1316,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -1517,8 +1533,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
       UNION ALL
@@ -1612,6 +1630,7 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
@@ -1625,7 +1644,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0007', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied';
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -1686,8 +1705,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
       UNION ALL
@@ -1765,7 +1786,66 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0008'
+               AND direction = 'upgrade' AND status = 'started') THEN
+    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
+    ) AS object) AS live,
+                  '{"index public.mezan_workflows_user_id_created_at_idx": "afaba366410c75a4d76137826b6259b1", "index public.optilibria_runs_user_id_created_at_idx": "ceac7ab2b4569b62311ebe9d09435898", "index public.project_features_project_id_idx": "7a96b0ccd598de669602c72f069f1739", "index public.project_tech_stack_project_id_idx": "36adf61151972bc1c6d73a7a4ba4f112", "index public.projects_is_public_idx": "b3e9073a0f7ed7131b682a7e3636be62", "index public.projects_owner_id_idx": "42b180529b6db126b480988ba1111723", "index public.qmlab_experiments_user_id_created_at_idx": "e08defcd34692e6aa03d950498a20830", "index public.simcore_simulations_user_id_created_at_idx": "406da319b237328bad062a29800e62f5", "index public.soc_user_roles_team_id_idx": "c70ffecb6cbed19f3ac9f7b74d249494", "index public.soc_user_roles_user_id_role_idx": "5118a3cd10d00ce73027011e6e8e9f75", "index public.talai_experiments_user_id_created_at_idx": "1b08a111cbdff7990928ff31b1c32c51", "index public.user_project_preferences_project_id_idx": "28386a89036ca6ae680f91cd2448e74d", "index public.user_project_preferences_user_id_project_id_idx": "77fcf4f51a42bb3828d5bc57c48b1f63", "table public.mezan_workflows": "56c210dbc582b8a11c784188a8f5d7f2", "table public.optilibria_runs": "6f91be7ee86339c3a3ea3bc33bf0e9da", "table public.project_features": "960242fceb8a24aada5da6f6e6e40430", "table public.project_tech_stack": "1bb512f1ab8df3d38ac3cec64cb4f26b", "table public.projects": "7367e2505c29ab91621be6fa18856fd0", "table public.qmlab_experiments": "81155654a0cea88ca0a133d9526f7f8b", "table public.simcore_simulations": "0656b27fb69c4c8f42364566abc50565", "table public.soc_user_roles": "c5d7e1acb3d4bcbf5e1ae9c8a1e9b179", "table public.talai_experiments": "d085b0b48f2da28776af41ade96b555b", "table public.user_project_preferences": "04680fbecaf673f1c7924ec76de4d540"}'::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k INTO state;
+  END IF;
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
      WHERE revision = '0008' AND direction = 'upgrade'
@@ -1778,7 +1858,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe';
+      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -1992,8 +2072,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
       UNION ALL
@@ -2063,7 +2145,91 @@ SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
 DO $unfinished$
 DECLARE
   earlier record;
+  state text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0009'
+               AND direction = 'upgrade' AND status = 'started') THEN
+    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.TABLES') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' anon TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+    ) AS object) AS live,
+                  '{"function private.has_soc_team_role(_team_id uuid, _roles soc_role[])": "a69ff51ab657d1a5f35d2da0653d6478", "function private.soc_user_roles_keep_an_owner()": "9f7b52096467aed7c8b69bf910300775", "function public.current_user_has_soc_role(_role soc_role)": "5ede3733220287d520dc29effc32e991", "function public.current_user_team_id()": "d6fe46c3ffc5a15d2fed219458511faf", "function public.get_user_team_id(_user_id uuid)": "0f9ebb41aece7151cab267f772ab9269", "function public.has_soc_role(_role soc_role, _user_id uuid)": "96f1121e43d033d3ea3b6b7bf3aefb1a", "index public.user_project_preferences_user_id_project_id_key": "25ad05455476e479f7a8b452cbbe3d4d", "policy public.soc_user_roles.Members can leave; team admins can revoke roles of others": "f6e66ca77da00ba8ea302db780a2b6fb", "policy public.user_project_preferences.Users can insert own preferences": "2bcf26aef87900e4f6b4ba30e9d25fbc", "policy public.user_project_preferences.Users can update own preferences": "f7747e38c8b2c3a15068de1b975e89ce", "privilege function current_user_has_soc_role(soc_role) anon EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function current_user_has_soc_role(soc_role) authenticated EXECUTE": "fc00fa278c75792efc28397308b9ad6e", "privilege function current_user_has_soc_role(soc_role) public EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function current_user_has_soc_role(soc_role) service_role EXECUTE": "fc00fa278c75792efc28397308b9ad6e", "privilege function current_user_team_id() anon EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function current_user_team_id() authenticated EXECUTE": "fc00fa278c75792efc28397308b9ad6e", "privilege function current_user_team_id() public EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function current_user_team_id() service_role EXECUTE": "fc00fa278c75792efc28397308b9ad6e", "privilege function get_user_team_id(uuid) authenticated EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function has_soc_role(soc_role,uuid) authenticated EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function private.soc_user_roles_keep_an_owner() anon EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function private.soc_user_roles_keep_an_owner() authenticated EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege function private.soc_user_roles_keep_an_owner() public EXECUTE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.alembic_version anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.alembic_version anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.alembic_version anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.alembic_version authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.alembic_version authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.alembic_version authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.mezan_workflows anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.mezan_workflows anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.mezan_workflows anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.mezan_workflows authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.mezan_workflows authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.mezan_workflows authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.optilibria_runs anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.optilibria_runs anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.optilibria_runs anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.optilibria_runs authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.optilibria_runs authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.optilibria_runs authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.profiles anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.profiles anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.profiles anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.profiles authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.profiles authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.profiles authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_features anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_features anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_features anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_features authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_features authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_features authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_tech_stack anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_tech_stack anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_tech_stack anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_tech_stack authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_tech_stack authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.project_tech_stack authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.projects anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.projects anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.projects anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.projects authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.projects authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.projects authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.qmlab_experiments anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.qmlab_experiments anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.qmlab_experiments anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.qmlab_experiments authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.qmlab_experiments authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.qmlab_experiments authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.simcore_simulations anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.simcore_simulations anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.simcore_simulations anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.simcore_simulations authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.simcore_simulations authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.simcore_simulations authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_teams anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_teams anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_teams anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_teams authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_teams authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_teams authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_user_roles anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_user_roles anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_user_roles anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_user_roles authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_user_roles authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.soc_user_roles authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.talai_experiments anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.talai_experiments anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.talai_experiments anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.talai_experiments authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.talai_experiments authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.talai_experiments authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.user_project_preferences anon REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.user_project_preferences anon TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.user_project_preferences anon TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.user_project_preferences authenticated REFERENCES": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.user_project_preferences authenticated TRIGGER": "e5671794bf87ebab2a0d5e0ded530e68", "privilege table public.user_project_preferences authenticated TRUNCATE": "e5671794bf87ebab2a0d5e0ded530e68", "table public.project_features": "6929b35e5d7f795098b5c9e0ebb02651", "table public.project_tech_stack": "eac21fa545341448d48a67979d87f751", "table public.projects": "7367e2505c29ab91621be6fa18856fd0", "table public.soc_teams": "ceffc2d855e2d907223dd74122f4c41b", "table public.soc_user_roles": "c5d7e1acb3d4bcbf5e1ae9c8a1e9b179", "table public.user_project_preferences": "6f175ab195cadb522064116ff54e46b1", "type public.soc_role": "3999282b791d53021846ef2e9fa33737"}'::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k INTO state;
+  END IF;
   FOR earlier IN
     SELECT id, mode, started_at FROM schema_pkg.history
      WHERE revision = '0009' AND direction = 'upgrade'
@@ -2076,7 +2242,7 @@ BEGIN
      WHERE id = earlier.id;
     RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
       'upgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: a transaction of 33 statement(s) starting DO $duplicates$; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx); this run applies each again, which is safe';
+      'the parts of it that commit on their own before the one that failed stay applied (in order: a transaction of 33 statement(s) starting DO $duplicates$; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx); this run applies each again, which is safe' || coalesce('; now ' || state, '');
   END LOOP;
 END
 $unfinished$;
@@ -2344,8 +2510,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
       UNION ALL
-      SELECT 'index ' || n.nspname || '.' || c.relname, pg_get_indexdef(c.oid)
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
        WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
          AND c.relname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', '_role', 'add', 'admin', 'admins', 'after', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'auth', 'authenticated', 'be', 'begin', 'boolean', 'by', 'can', 'cascade', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'created_at', 'current_user_has_soc_role', 'current_user_team_id', 'default', 'definer', 'delete', 'deletes', 'drop', 'each', 'else', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'foreign', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'in', 'index', 'insert', 'invoker', 'key', 'language', 'leave', 'left', 'limit', 'make', 'member', 'members', 'no', 'not', 'null', 'of', 'old', 'on', 'or', 'order', 'others', 'own', 'owner', 'p', 'perform', 'plpgsql', 'policy', 'preferences', 'private', 'privileges', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'r', 'raise', 'references', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'roles', 'row', 'row_security_active', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'sql', 'stable', 't', 'table', 'tables', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'truncate', 'uid', 'unique', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'where', 'whole', 'with', 'without', 'would']::text[])
       UNION ALL

@@ -91,6 +91,12 @@ def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_
     said_first = rerun.stderr.index("an earlier run of upgrade 0009 (sql, started")
     assert said_first < rerun.stderr.index("duplicated (user_id, project_id) pairs")
     assert "stay applied (in order: a transaction of" in rerun.stderr
+    # ... and what is in place now, by the step's fingerprint: the failed unique build
+    # left its index INVALID, and 0008's plain index is still there
+    now = rerun.stderr[said_first:].split("not yet: ", 1)[1].splitlines()[0]
+    assert f"index public.{UNIQUE_INDEX}" in now
+    assert "index public.user_project_preferences_user_id_project_id_idx" in now
+    assert "function public.current_user_team_id()" not in now
     sql(url, "DELETE FROM user_project_preferences WHERE ctid <> (SELECT min(ctid) "
              "FROM user_project_preferences)")
     final = psql(url, FILE_0009)
