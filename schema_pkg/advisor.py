@@ -95,6 +95,119 @@ def api_role_ungoverned_privilege(conn):
                       f"REVOKE {privileges} ON public.{table} FROM {grantee} (RLS does not apply to them)")
 
 
+def definer_search_path_unsafe(conn):
+    """A SECURITY DEFINER function whose search_path is missing, '' or does not end in pg_temp:
+    PostgreSQL then searches the caller's pg_temp first for relations and types."""
+    for function, setting in rows(conn, """
+            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+                   (SELECT substr(c, 13) FROM unnest(coalesce(p.proconfig, '{}')) c
+                    WHERE c LIKE 'search_path=%')
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('public', 'private') AND p.prosecdef ORDER BY 1"""):
+        listed = [part.strip().strip('"') for part in (setting or "").split(",")]
+        if setting is None or listed[-1] != "pg_temp":
+            found = "none" if setting is None else repr(setting)
+            yield Finding("ERROR", "security", "definer_search_path_unsafe",
+                          f"{function} (search_path {found})",
+                          "ALTER FUNCTION ... SET search_path = pg_catalog, pg_temp (pg_temp last; "
+                          "add the schemas the body names unqualified in between)")
+
+
+API_COMMANDS = "ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']"
+
+# (policy, table, role, command) for each API role a policy applies to: PUBLIC stands
+# for both anon and authenticated; service_role bypasses RLS.
+POLICY_ROLES = f"""
+    SELECT p.policyname, p.tablename, r.rolname, c.cmd, 'public' = ANY (p.roles) AS to_public
+    FROM pg_policies p
+    CROSS JOIN LATERAL unnest(CASE WHEN p.cmd = 'ALL' THEN {API_COMMANDS} ELSE ARRAY[p.cmd] END) AS c(cmd)
+    JOIN pg_roles r ON r.rolname IN ('anon', 'authenticated')
+      AND (r.rolname = ANY (p.roles) OR 'public' = ANY (p.roles))
+    WHERE p.schemaname = ANY (:exposed)"""
+
+# Privileges on a table, or (SELECT, INSERT, UPDATE) on any of its columns.
+HOLDS = """CASE WHEN {command} = 'DELETE' THEN has_table_privilege({role}, {table}, 'DELETE')
+               ELSE has_any_column_privilege({role}, {table}, {command}) END"""
+
+
+def policy_without_privilege(conn):
+    """A policy whose role holds no privilege for its command: the API gets permission denied.
+    For a policy TO public only a role holding no privilege on the table at all counts when
+    some other API role holds it (the document's policies are TO public; see docs/advisor.md)."""
+    holds = HOLDS.format(command="x.cmd", role="x.rolname", table="('public.' || x.tablename)::regclass")
+    for policy, table, role, command, to_public, anyone in rows(conn, f"""
+            SELECT policyname, tablename, rolname, cmd, to_public, anyone FROM (
+              SELECT x.*, {holds} AS held,
+                     bool_or({holds}) OVER (PARTITION BY x.policyname, x.tablename, x.cmd) AS anyone
+              FROM ({POLICY_ROLES}) x) y
+            WHERE NOT held
+            ORDER BY 2, 1, 3, 4"""):
+        where = f'public.{table} "{policy}" {command} for {role}'
+        if to_public and anyone:
+            yield Finding("INFO", "security", "policy_role_without_privilege", where,
+                          f"the policy is TO public; {role} holds no {command} here, so it is refused "
+                          "before the policy runs (intended when the role has no business there)")
+        else:
+            yield Finding("ERROR", "security", "policy_without_privilege", where,
+                          f"the API will get permission denied: GRANT {command} ON public.{table} TO {role}")
+
+
+def privilege_without_policy(conn):
+    """A row privilege an API role holds on an RLS table where no policy for it applies."""
+    for table, role, command in rows(conn, f"""
+            SELECT c.relname, r.rolname, k.command
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
+            CROSS JOIN unnest({API_COMMANDS}) AS k(command)
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND c.relrowsecurity
+              AND {HOLDS.format(command="k.command", role="r.rolname", table="c.oid")}
+              AND NOT EXISTS (SELECT 1 FROM pg_policies p
+                              WHERE p.schemaname = n.nspname AND p.tablename = c.relname
+                                AND p.cmd IN (k.command, 'ALL') AND (r.rolname = ANY (p.roles)
+                                                               OR 'public' = ANY (p.roles)))
+            ORDER BY 1, 2, 3"""):
+        yield Finding("WARN", "security", "privilege_without_policy", f"public.{table} {command} to {role}",
+                      f"no policy lets {role} use it: REVOKE {command} ON public.{table} FROM {role}")
+
+
+def api_role_can_lock_table(conn):
+    """UPDATE, DELETE, TRUNCATE or MAINTAIN let a role LOCK a table ACCESS EXCLUSIVE (every API
+    read then waits); flagged where no policy for that command names the role itself (anon has
+    no identity, so a policy TO public is no write case for it)."""
+    privileges = "ARRAY['UPDATE', 'DELETE', 'TRUNCATE']" + (
+        " || ARRAY['MAINTAIN']" if conn.execute(text("SHOW server_version_num")).scalar_one() >= "170000"
+        else "")
+    for table, role, privilege in rows(conn, f"""
+            SELECT c.relname, r.rolname, priv
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
+            CROSS JOIN unnest({privileges}) AS priv
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p')
+              AND has_table_privilege(r.rolname, c.oid, priv)
+              AND NOT EXISTS (SELECT 1 FROM pg_policies p
+                              WHERE p.schemaname = n.nspname AND p.tablename = c.relname
+                                AND p.cmd IN (priv, 'ALL') AND (r.rolname = ANY (p.roles)
+                                  OR (r.rolname = 'authenticated' AND 'public' = ANY (p.roles))))
+            ORDER BY 1, 2, 3"""):
+        yield Finding("WARN", "security", "api_role_can_lock_table", f"public.{table} {privilege} to {role}",
+                      f"{role} can LOCK TABLE public.{table} IN ACCESS EXCLUSIVE MODE and stall every "
+                      f"reader without any write case: REVOKE {privilege} ON public.{table} FROM {role}")
+
+
+def api_role_statement_timeout_unset(conn):
+    """Supabase sets statement_timeout on anon (3 s) and authenticated (8 s); PostgREST applies it."""
+    for (role,) in rows(conn, """
+            SELECT r.rolname FROM pg_roles r
+            WHERE r.rolname IN ('anon', 'authenticated')
+              AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(r.rolconfig, '{}')) c
+                              WHERE c LIKE 'statement_timeout=%')
+            ORDER BY 1"""):
+        seconds = {"anon": "3s", "authenticated": "8s"}[role]
+        yield Finding("INFO", "security", "api_role_statement_timeout_unset", role,
+                      f"ALTER ROLE {role} SET statement_timeout = '{seconds}' (cluster-wide, as Supabase "
+                      "does; README \"Deploying\")")
+
+
 def unindexed_foreign_key(conn):
     for table, columns in rows(conn, """
             SELECT c.relname, array_agg(a.attname ORDER BY k.ord)::text
@@ -167,7 +280,9 @@ def multiple_permissive_policies(conn):
 
 
 RULES = (rls_disabled_in_public, rls_enabled_no_policy, function_search_path_mutable,
-         security_definer_exposed, api_role_ungoverned_privilege, unindexed_foreign_key,
+         definer_search_path_unsafe, security_definer_exposed, api_role_ungoverned_privilege,
+         policy_without_privilege, privilege_without_policy, api_role_can_lock_table,
+         api_role_statement_timeout_unset, unindexed_foreign_key,
          policy_column_unindexed, auth_rls_initplan, multiple_permissive_policies, invalid_index)
 
 LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}

@@ -92,3 +92,53 @@ def test_two_owners_leaving_at_once_leave_one_owner(team_of_two_owners):
         owners = observer.execute("SELECT count(*) FROM soc_user_roles WHERE team_id = %s "
                                   "AND role = 'owner'", (team,)).fetchone()[0]
         assert owners == 1
+
+
+# Both transactions take their snapshot before either deletes: under REPEATABLE READ and
+# SERIALIZABLE the trigger's query would still see the other owner (0009's lock alone let
+# both commit); 0010's write to the team row makes the second fail instead.
+SECOND_LEAVER_FAILS_WITH = {
+    "READ COMMITTED": psycopg.errors.RestrictViolation,
+    "REPEATABLE READ": psycopg.errors.SerializationFailure,
+    "SERIALIZABLE": psycopg.errors.SerializationFailure,
+}
+
+
+def begin_as_owner(conn, isolation: str, user: str) -> None:
+    conn.execute(f"BEGIN ISOLATION LEVEL {isolation}")
+    conn.execute("SET LOCAL ROLE authenticated")
+    conn.execute("SELECT set_config('request.jwt.claims', %s, true)",
+                 (f'{{"sub": "{USERS[user]}", "role": "authenticated"}}',))
+    conn.execute("SELECT count(*) FROM soc_user_roles").fetchone()  # the snapshot, taken now
+
+
+@pytest.mark.parametrize("isolation", sorted(SECOND_LEAVER_FAILS_WITH))
+def test_two_owners_leaving_at_once_keep_an_owner_at_every_isolation_level(team_of_two_owners, isolation):
+    url, team = team_of_two_owners
+    with psycopg.connect(url, autocommit=True) as first, psycopg.connect(url, autocommit=True) as second, \
+            psycopg.connect(url, autocommit=True) as observer:
+        begin_as_owner(first, isolation, "alice")
+        begin_as_owner(second, isolation, "bob")
+        outcome = {}
+
+        def second_leaves():
+            try:
+                second.execute(LEAVE, (USERS["bob"], team))
+                second.execute("COMMIT")
+                outcome["committed"] = True
+            except psycopg.Error as error:
+                outcome["error"] = error
+                second.execute("ROLLBACK")
+
+        assert first.execute(LEAVE, (USERS["alice"], team)).rowcount == 1
+        thread = threading.Thread(target=second_leaves)
+        thread.start()
+        while thread.is_alive() and not waiting_for_a_lock(observer, second.info.backend_pid):
+            thread.join(0.05)
+        assert thread.is_alive(), "the second owner did not wait for the first"
+        first.execute("COMMIT")
+        thread.join(30)
+        assert isinstance(outcome.get("error"), SECOND_LEAVER_FAILS_WITH[isolation]), outcome
+        owners = observer.execute("SELECT count(*) FROM soc_user_roles WHERE team_id = %s "
+                                  "AND role = 'owner'", (team,)).fetchone()[0]
+        assert owners == 1
