@@ -218,8 +218,10 @@ def revoke_mutants(conn: psycopg.Connection) -> list[Mutant]:
                 if executable(conn, signature, role):
                     reached[(f"revoke EXECUTE on {signature} from {role}",
                              f"REVOKE EXECUTE ON FUNCTION {signature} FROM {role}")].add(table)
-                    reached[(f"revoke USAGE on schema private from {role}",
-                             f"REVOKE USAGE ON SCHEMA private FROM {role}")].add(table)
+                    if conn.execute("SELECT has_schema_privilege(%s, 'private', 'USAGE')",
+                                    (role,)).fetchone()[0]:
+                        reached[(f"revoke USAGE on schema private from {role}",
+                                 f"REVOKE USAGE ON SCHEMA private FROM {role}")].add(table)
     return [Mutant(mutant_id, ddl, frozenset(tables)) for (mutant_id, ddl), tables in sorted(reached.items())]
 
 
