@@ -225,9 +225,11 @@ Each mutant is one mistake applied as DDL inside a transaction: every policy
 dropped, its USING made `true` and `false`, its WITH CHECK made (or added as)
 `true`, its `TO` widened to PUBLIC, and for UPDATE/ALL policies with distinct
 expressions, USING and WITH CHECK swapped or WITH CHECK removed; every helper
-function returning a constant and ignoring its caller; every API privilege
-a revision revoked granted back; RLS disabled and FORCE ROW LEVEL SECURITY on
-each table.  The expectation cases of the tables and functions it touches
+function returning a constant and ignoring its caller; every privilege an API
+role lacks granted (anon given INSERT, UPDATE or DELETE among them); every
+privilege a policy needs revoked (its command on its table for each API role
+it applies to, EXECUTE on the helpers it calls); RLS disabled and FORCE ROW
+LEVEL SECURITY on each table.  The expectation cases of the tables and functions it touches
 (`tests/rls/expectations.py`) then run against it as their actors, and it all
 rolls back.  **killed**: the first case that ended differently.
 **equivalent**: it survived, and the reason shows that no API caller could
