@@ -241,3 +241,20 @@ def test_a_missing_api_role_stops_0010_before_anything_is_applied(schema_pkg_dat
         assert message.startswith("API role anon does not exist"), message
         assert "nothing was applied" in message
         assert effective_privileges(conn) == before
+
+
+def default_privileges(url):
+    with psycopg.connect(libpq_url(url)) as conn:
+        return conn.execute("SELECT defaclrole::regrole::text, defaclnamespace::regnamespace::text, "
+                            "defaclobjtype, defaclacl::text[] FROM pg_default_acl "
+                            "ORDER BY 1, 2, 3").fetchall()
+
+
+def test_0010_never_alters_supabase_s_default_privileges(supabase_database):
+    """(0009, landed, revoked TRUNCATE, TRIGGER and REFERENCES there; 0010 touches nothing.)"""
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "0009")
+    before = default_privileges(superuser_url)
+    assert before, "legacy Supabase's default privileges are there to keep"
+    migrate(as_migrator, "0010")
+    assert default_privileges(superuser_url) == before

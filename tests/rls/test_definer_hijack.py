@@ -56,7 +56,7 @@ def plant(conn, caller) -> None:
 
 
 def probes(conn) -> list[str]:
-    """Every path to a definer function the caller has, as (statement, SQL)."""
+    """The SQL of every path to a definer function the caller has."""
     tables = [row[0] for row in conn.execute(
         "SELECT c.relname FROM pg_catalog.pg_class c "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
