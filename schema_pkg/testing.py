@@ -143,8 +143,9 @@ def refuse_stale_legacy_claims(conn) -> None:
         value = execute(conn, "SELECT current_setting(%s, true)", (name,)).fetchone()[0]
         if value:
             raise StaleLegacyClaimError(
-                f"{name} is set on this connection ({value!r}); auth.uid() would prefer it "
-                f"over request.jwt.claims. Reset it (RESET \"{name}\") or use a fresh connection."
+                f"{name} is set on this connection ({value!r}); auth.uid(), auth.role() or auth.jwt() "
+                f"would prefer it over request.jwt.claims. Reset it (RESET \"{name}\") or use a fresh "
+                "connection."
             )
 
 
