@@ -3,6 +3,7 @@ from schema_pkg's own pytest plugin (schema_pkg/pytest_plugin.py)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from tests import spec
+from tests.rls import pgprove
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +72,15 @@ def wheel(tmp_path_factory):
         check=True, capture_output=True, timeout=300,
     )
     return next(out.glob("schema_pkg-*.whl"))
+
+
+@pytest.fixture(scope="session")
+def pgtap_server(schema_pkg_server):
+    """The test server, when pg_prove and pgTAP are there to run the exported files.  Elsewhere
+    the tests skip, naming what is missing; in CI (CI=true), where .ci/run installs them, they fail."""
+    reason = pgprove.missing(schema_pkg_server.url)
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"CI must have pgTAP and pg_prove: {reason}")
+    if reason:
+        pytest.skip(reason)
+    return schema_pkg_server

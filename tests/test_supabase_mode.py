@@ -19,7 +19,9 @@ from schema_pkg.scratch import migrate, url_as_role
 from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_user
 from tests.privileges import effective_privileges, held, ungoverned
+from tests.rls import pgtap
 from tests.rls.cases import cases, observe
+from tests.rls.pgprove import pg_prove
 from tests.rls.world import seed_statements
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
@@ -258,3 +260,19 @@ def test_0010_never_alters_supabase_s_default_privileges(supabase_database):
     assert before, "legacy Supabase's default privileges are there to keep"
     migrate(as_migrator, "0010")
     assert default_privileges(superuser_url) == before
+
+
+def test_pgtap_export_passes_as_supabase_postgres_with_pgtap_in_extensions(pgtap_server, supabase_database):
+    """As `supabase test db` runs it: the non-superuser migrator, pgTAP in `extensions` (installed
+    by the platform, usable by the API roles); no warning, nothing left behind."""
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "head")
+    with superuser_connection(superuser_url) as conn:
+        conn.exec_driver_sql("CREATE SCHEMA extensions; CREATE EXTENSION pgtap WITH SCHEMA extensions; "
+                             "GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role")
+    proof = pg_prove(as_migrator, sorted(pgtap.COMMITTED.glob("*" + pgtap.SUFFIX)))
+    assert proof.passed and proof.tests == len(list(cases())), proof.output
+    assert "WARNING" not in proof.output, proof.output
+    with superuser_connection(superuser_url) as conn:
+        assert conn.execute(text("SELECT count(*) FROM pg_namespace WHERE nspname = 'pgtap'")).scalar() == 0
+

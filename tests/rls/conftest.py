@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import psycopg
 import pytest
 
 from schema_pkg.settings import libpq_url
-from tests.rls import pgprove
 from tests.rls.database import build_rls_database
 
 
@@ -35,15 +32,3 @@ def record_figure(config: pytest.Config, line: str) -> None:
 def pytest_terminal_summary(terminalreporter, config):
     for line in config.stash.get(FIGURES, []):
         terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="session")
-def pgtap_server(schema_pkg_server):
-    """The test server, when pg_prove and pgTAP are there to run the exported files.  Elsewhere
-    the tests skip, naming what is missing; in CI (CI=true), where .ci/run installs them, they fail."""
-    reason = pgprove.missing(schema_pkg_server.url)
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI must have pgTAP and pg_prove: {reason}")
-    if reason:
-        pytest.skip(reason)
-    return schema_pkg_server
