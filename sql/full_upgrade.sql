@@ -2575,3 +2575,168 @@ UPDATE schema_pkg.migration_lock
        acquired_at = NULL
  WHERE holder_pid = pg_backend_pid();
 
+BEGIN;
+
+-- Running upgrade 0009 -> 0010
+
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF found <> '0009' THEN
+    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0010', '0009', found;
+  END IF;
+END $$;
+
+SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+-- The API roles must exist; nothing is applied otherwise ---------------------
+
+DO $roles$
+DECLARE
+  missing text;
+BEGIN
+  SELECT string_agg(r, ', ') INTO missing
+  FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) AS r
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r);
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'API role % does not exist: revision 0010 grants the Data API roles anon, authenticated and service_role; create it as Supabase has it, then rerun (nothing was applied)', missing;
+  END IF;
+END
+$roles$;
+
+-- Nothing for the API roles or PUBLIC but what follows ------------------------
+
+REVOKE ALL ON TABLE
+  public.profiles, public.projects, public.project_features, public.project_tech_stack,
+  public.user_project_preferences, public.simcore_simulations, public.mezan_workflows,
+  public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
+  public.soc_teams, public.soc_user_roles, public.alembic_version
+FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON FUNCTION
+  public.get_user_team_id(uuid), public.has_soc_role(public.soc_role, uuid),
+  public.current_user_team_id(), public.current_user_has_soc_role(public.soc_role),
+  private.is_soc_team_member(uuid), private.has_soc_team_role(uuid, public.soc_role[]),
+  private.soc_user_roles_keep_an_owner()
+FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON SCHEMA private FROM PUBLIC, anon, authenticated, service_role;
+
+-- anon: the public projects and what belongs to them --------------------------
+
+GRANT SELECT ON public.projects, public.project_features, public.project_tech_stack TO anon;
+
+-- authenticated: each command a signed-in user has a case for -----------------
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+  public.simcore_simulations, public.mezan_workflows, public.talai_experiments,
+  public.optilibria_runs, public.qmlab_experiments,
+  public.projects, public.project_features, public.project_tech_stack,
+  public.user_project_preferences
+TO authenticated;
+GRANT SELECT, INSERT, UPDATE ON public.profiles TO authenticated;
+GRANT SELECT, UPDATE ON public.soc_teams TO authenticated;
+-- Roles: created_at (which orders current_user_team_id()) is the server's; an
+-- admin changes a member's role, never whose or which team's row it is.
+GRANT SELECT, DELETE ON public.soc_user_roles TO authenticated;
+GRANT INSERT (id, user_id, team_id, role) ON public.soc_user_roles TO authenticated;
+GRANT UPDATE (role) ON public.soc_user_roles TO authenticated;
+
+-- service_role: every row of every table, nothing RLS would not see ------------
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+  public.profiles, public.projects, public.project_features, public.project_tech_stack,
+  public.user_project_preferences, public.simcore_simulations, public.mezan_workflows,
+  public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
+  public.soc_teams, public.soc_user_roles
+TO service_role;
+
+-- Functions ------------------------------------------------------------------
+
+GRANT EXECUTE ON FUNCTION public.get_user_team_id(uuid) TO service_role;
+GRANT EXECUTE ON FUNCTION public.has_soc_role(public.soc_role, uuid) TO service_role;
+GRANT EXECUTE ON FUNCTION public.current_user_team_id() TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) TO authenticated, service_role;
+-- The policies on soc_teams and soc_user_roles (TO authenticated) call these.  A
+-- policy refers to a function by reference: EXECUTE is checked, schema USAGE is not.
+GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated;
+GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated;
+
+-- Vanilla only: stop exposing future objects in public, as Supabase now does ---
+
+DO $defaults$
+DECLARE
+  setter text;
+  kind text;
+BEGIN
+  IF (SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'auth')
+     IS DISTINCT FROM 'Created by the schema_pkg auth bootstrap; dropped by its downgrade.' THEN
+    RAISE NOTICE 'schema auth is Supabase''s: its default privileges and roles stay as they are';
+    RETURN;
+  END IF;
+  -- Default privileges belong to the role that set them (0001's migrating role).
+  FOR setter IN
+    SELECT DISTINCT pg_get_userbyid(d.defaclrole)
+    FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) a
+    WHERE d.defaclnamespace = 'public'::regnamespace
+      AND a.grantee IN (SELECT oid FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role'))
+  LOOP
+    FOREACH kind IN ARRAY ARRAY['TABLES', 'FUNCTIONS', 'SEQUENCES'] LOOP
+      EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public '
+                     'REVOKE ALL ON %s FROM anon, authenticated, service_role', setter, kind);
+    END LOOP;
+  END LOOP;
+END
+$defaults$;
+
+-- SECURITY DEFINER functions: pg_catalog first, pg_temp explicitly last ---------
+
+ALTER FUNCTION public.get_user_team_id(uuid) SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION public.has_soc_role(public.soc_role, uuid) SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION private.is_soc_team_member(uuid) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) SET search_path = pg_catalog, pg_temp;
+
+-- The last owner: a write to the team row, so concurrent leavers serialize at
+-- every isolation level (under REPEATABLE READ and SERIALIZABLE the second gets
+-- 40001; under READ COMMITTED it waits, then sees the first one gone).
+CREATE OR REPLACE FUNCTION private.soc_user_roles_keep_an_owner()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  UPDATE public.soc_teams t SET name = t.name WHERE t.id = OLD.team_id;
+  IF FOUND AND NOT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r WHERE r.team_id = OLD.team_id AND r.role = 'owner'
+  ) THEN
+    RAISE EXCEPTION 'team % would be left without an owner', OLD.team_id
+      USING ERRCODE = 'restrict_violation',
+            HINT = 'Make another member owner first; the service deletes whole teams.';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+REVOKE ALL ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon, authenticated, service_role;
+
+UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0009';
+
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF found <> '0010' THEN
+    RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0010', '0010', found;
+  END IF;
+END $$;
+
+INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, applied_by, application_name, mode) VALUES ('0010', 'upgrade', 'cc4f8164e783cc0756385131b870e43ea935b1d78214594ca2045236eee5dc32', current_setting('schema_pkg.started_at')::timestamptz, clock_timestamp() - current_setting('schema_pkg.started_at')::timestamptz, current_user, current_setting('application_name'), 'sql');
+
+COMMIT;
+
