@@ -2,11 +2,12 @@
 
 1. docs/locks.md       locks observed walking the revisions (needs a server; pinned to one version)
 2. sql/                the files DBAs run (their headers quote docs/locks.md); stale files removed
-3. versions/manifest.json   checksums of the unreleased revisions (released ones never change)
-4. docs/rls-matrix.md  from tests/rls/expectations.py
-5. docs/rls-mutants.md every RLS mutant's verdict (needs a server; pinned to one version)
-6. tests/pgtap/        `schema-pkg rls export --pgtap tests/pgtap`, once that command exists
-7. README.md figures   the numbers between ``<!-- figure:NAME -->`` markers
+3. versions/fingerprints.json  each step's expected catalog fingerprint (needs a server)
+4. versions/manifest.json   checksums of the unreleased revisions (released ones never change)
+5. docs/rls-matrix.md  from tests/rls/expectations.py
+6. docs/rls-mutants.md every RLS mutant's verdict (needs a server; pinned to one version)
+7. tests/pgtap/        `schema-pkg rls export --pgtap tests/pgtap`, once that command exists
+8. README.md figures   the numbers between ``<!-- figure:NAME -->`` markers
 
 The server is found the way ``make test`` finds one (DATABASE_URL, PG*, the
 local default server, local binaries, Docker); nothing but scratch databases
@@ -27,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from schema_pkg import generated, lockreport, manifest
+from schema_pkg import fingerprint, generated, lockreport, manifest
 from schema_pkg.config import CHECKOUT_DIR
 from schema_pkg.scratch import ScratchDatabases, standalone_scratch
 from schema_pkg.settings import libpq_url
@@ -36,7 +37,7 @@ from schema_pkg.sqlrender import render_all
 SQL_DIR = CHECKOUT_DIR / "sql"
 PGTAP_DIR = CHECKOUT_DIR / "tests" / "pgtap"
 README = CHECKOUT_DIR / "README.md"
-STEPS = ("lock-report", "sql", "manifest", "rls-report", "mutants", "pgtap", "readme")
+STEPS = ("lock-report", "sql", "fingerprints", "manifest", "rls-report", "mutants", "pgtap", "readme")
 FIGURE = re.compile(r"(<!-- figure:(?P<name>[\w-]+) -->)(?P<text>.*?)(<!-- /figure -->)", re.S)
 
 
@@ -130,7 +131,8 @@ def regen_readme(scratch: ScratchDatabases) -> tuple[str, bool]:
 
 
 GENERATORS: dict[str, Callable[[ScratchDatabases], tuple[str, bool]]] = {
-    "lock-report": regen_lock_report, "sql": regen_sql, "manifest": regen_manifest,
+    "lock-report": regen_lock_report, "sql": regen_sql, "fingerprints": fingerprint.regenerate,
+    "manifest": regen_manifest,
     "rls-report": regen_rls_report, "mutants": regen_mutants, "pgtap": regen_pgtap,
     "readme": regen_readme,
 }

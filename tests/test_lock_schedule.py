@@ -75,7 +75,7 @@ def hold_old_snapshot(url, seconds: float):
 def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url):
     migrate(scratch_url, "0007")
     holder = hold_old_snapshot(scratch_url, 3.5)
-    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "head")
+    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")  # the revision under test
     holder.join()
     assert result.returncode == 0, result.stderr
     assert "0008 builds indexes CONCURRENTLY; waiting up to 120 s for 1 open transaction(s): pid" \
@@ -86,7 +86,7 @@ def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url
 def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
     migrate(scratch_url, "0007")
     holder = hold_old_snapshot(scratch_url, 5)
-    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0008",
                         SCHEMA_PKG_CONCURRENT_PREWAIT="1.5")
     holder.join()
     assert_one_line_error(result, 1, "0008 not started: transactions still open after 1.5 s")
