@@ -2,9 +2,10 @@
 
 The file comes from ``schema_pkg/migrations/script.py.mako``: the next
 sequential four-digit id after the head, module-level ``UPGRADE`` and
-``DOWNGRADE`` SQL text, ``DOWNGRADE_DROPS_TABLES`` (what the downgrade
-drops, read by the data-loss guard), ``CONCURRENT_INDEXES`` (built outside
-the transaction, with 0008's INVALID-index handling) and the explicit-grant
+``DOWNGRADE`` SQL text, ``DOWNGRADE_DROPS_TABLES`` and
+``DOWNGRADE_DROPS_COLUMNS`` (what it drops, read by the data-loss guard),
+``CONCURRENT_INDEXES`` (built outside the transaction, with 0008's INVALID-index
+handling) and the explicit-grant
 convention for a new table.  It never imports schema_pkg.
 
 With ``--autogenerate`` alembic compares the models (schema_pkg/models.py)
@@ -57,7 +58,8 @@ class Rendered:
     downgrade: list[str] = field(default_factory=list)
     concurrent_indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, CREATE ... statement)
     todo: list[str] = field(default_factory=list)
-    drops_tables: list[str] = field(default_factory=list)  # what the downgrade drops
+    drops_tables: list[str] = field(default_factory=list)  # "public.t": what the revision drops
+    drops_columns: list[str] = field(default_factory=list)  # "public.t.c"
 
     @staticmethod
     def sql(statements: list[str]) -> str:
@@ -130,8 +132,10 @@ def render_direction(ops, rendered: Rendered, upgrade: bool) -> None:
                 name == op.index_name for name, _ in rendered.concurrent_indexes):
             continue  # the template's downgrade drops CONCURRENT_INDEXES itself
         statements.append(text)
-        if not upgrade and isinstance(op, alembic_ops.DropTableOp):
+        if isinstance(op, alembic_ops.DropTableOp):
             rendered.drops_tables.append(f"public.{op.table_name}")
+        if isinstance(op, alembic_ops.DropColumnOp):
+            rendered.drops_columns.append(f"public.{op.table_name}.{op.column_name}")
         rendered.todo += todo_for(op, upgrade)
 
 

@@ -38,7 +38,8 @@ def test_revision_writes_the_next_sequential_id_with_the_conventions(repo_copy):
     values = module_values(path)
     assert values["revision"] == NEXT and values["down_revision"] == script_directory().get_current_head()
     assert values["UPGRADE"].strip() == values["DOWNGRADE"].strip() == ""
-    assert values["DOWNGRADE_DROPS_TABLES"] == () and values["CONCURRENT_INDEXES"] == ()
+    assert values["DOWNGRADE_DROPS_TABLES"] == values["DOWNGRADE_DROPS_COLUMNS"] == ()
+    assert values["CONCURRENT_INDEXES"] == ()
     assert "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO authenticated, service_role" in body
     assert "def drop_if_invalid(name: str)" in body  # 0008's INVALID-index handling
     history = in_copy(repo_copy, "-m", "schema_pkg", "history")
@@ -87,6 +88,7 @@ def test_autogenerate_renders_tables_columns_and_indexes_as_sql_that_runs(repo_c
     build = "CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_scaffold_probe_idx ON projects (name, tagline)"
     assert values["CONCURRENT_INDEXES"] == (("projects_scaffold_probe_idx", build),)
     assert values["DOWNGRADE_DROPS_TABLES"] == ("public.scaffold_probes",)
+    assert values["DOWNGRADE_DROPS_COLUMNS"] == ("public.simcore_simulations.scaffold_probe_at",)
     assert "DROP TABLE scaffold_probes;" in values["DOWNGRADE"]
     assert "ALTER TABLE simcore_simulations DROP COLUMN scaffold_probe_at;" in values["DOWNGRADE"]
     todo = [line for line in path.read_text().splitlines() if line.startswith("# TODO")]

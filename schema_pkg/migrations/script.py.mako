@@ -3,9 +3,11 @@
     def sql_text(statements):
         return ("\n" + statements + "\n") if statements else "\n"
     drops = rendered.drops_tables if rendered else []
+    dropped_columns = rendered.drops_columns if rendered else []
     indexes = rendered.concurrent_indexes if rendered else []
     todo = rendered.todo if rendered else []
     drops_text = "".join("\n    %r," % t for t in drops) + ("\n" if drops else "")
+    columns_text = "".join("\n    %r," % c for c in dropped_columns) + ("\n" if dropped_columns else "")
     indexes_text = "".join("\n    (%r,\n     %r)," % pair for pair in indexes) + ("\n" if indexes else "")
     upgrade_text = sql_text(rendered.upgrade_sql if rendered else "")
     downgrade_text = sql_text(rendered.downgrade_sql if rendered else "")
@@ -35,9 +37,11 @@ depends_on = ${repr(depends_on)}
 # TODO ${line}
 % endfor
 
-# Tables the downgrade drops, schema-qualified ("public.notes"): the data-loss
-# guard refuses the downgrade while any of them holds rows unless allowed.
+# Tables ("public.notes") and columns ("public.notes.body") this revision drops, in
+# either direction: the data-loss guard refuses while any holds data unless allowed,
+# and a test fails on a drop that is not declared here.
 DOWNGRADE_DROPS_TABLES: tuple[str, ...] = (${drops_text})
+DOWNGRADE_DROPS_COLUMNS: tuple[str, ...] = (${columns_text})
 
 # The SQL, formatted and commented: it is what runs and what sql/ shows.
 # Unqualified names mean public.  One transaction per revision.
