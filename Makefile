@@ -9,8 +9,12 @@ BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
+# make test runs the suite on JOBS pytest-xdist workers (default: one per core), each test
+# file on one worker; JOBS=0 runs it serially in one process (the fallback).
+JOBS   ?= auto
+PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-fast test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +42,11 @@ adopt:                ## stamp the baseline on a matching database built outside
 advise:               ## lint the live catalog (RLS, functions, indexes, policies)
 	$(CLI) advise
 
-test:
-	$(BIN)/pytest
+test:                 ## the whole suite, in parallel (JOBS=0: serially)
+	$(BIN)/pytest $(PARALLEL)
+
+test-fast:            ## the edit-run loop (<= 20 s): tests marked fast (see "Tests" in README.md)
+	$(BIN)/pytest $(PARALLEL) -q -m fast
 
 SQUAWK      = $(BIN)/squawk --config .squawk.toml --pg-version=15.0
 INT_FILES   = sql/0003_documented_tables.upgrade.sql sql/full_upgrade.sql

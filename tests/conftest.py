@@ -3,6 +3,9 @@ from schema_pkg's own pytest plugin (schema_pkg/pytest_plugin.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import subprocess
 import sys
 
@@ -62,11 +65,27 @@ def head_url(schema_pkg_database_at):
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory):
-    """The package built as a wheel from this checkout (once per session)."""
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(CHECKOUT_DIR)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return next(out.glob("schema_pkg-*.whl"))
+    """The package built as a wheel from this checkout (once per run, shared by xdist workers)."""
+    with shared_by_workers(tmp_path_factory, "wheel") as out:
+        if not list(out.glob("schema_pkg-*.whl")):
+            subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                 "-w", str(out), str(CHECKOUT_DIR)],
+                check=True, capture_output=True, timeout=300,
+            )
+        return next(out.glob("schema_pkg-*.whl"))
+
+
+@contextlib.contextmanager
+def shared_by_workers(tmp_path_factory, name: str):
+    """A folder for something built once per run: under pytest-xdist it lies in the run's
+    temporary folder that every worker shares, and workers take turns (a file lock), so the
+    first builds it and the others find it built."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        yield tmp_path_factory.mktemp(name)
+        return
+    folder = tmp_path_factory.getbasetemp().parent / name  # <basetemp>/popen-gwN's parent
+    folder.mkdir(exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
