@@ -28,7 +28,8 @@ def test_bare_alembic_reports_a_bad_url_without_traceback():
 
 
 def test_closed_port_exits_1_quickly():
-    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head")
+    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head",
+                        process=True)  # the exit code of a real process
     assert_one_line_error(result, 1, "cannot connect to postgresql+psycopg://postgres@127.0.0.1:1/x")
 
 
