@@ -14,6 +14,7 @@ from tests.rls.world import USERS
 
 pytestmark = pytest.mark.slow
 UNIQUE_INDEX = "user_project_preferences_user_id_project_id_key"
+REVISION = "0009"  # the revision under test, pinned: later revisions must not change these tests
 FK_ACTION = ("SELECT confdeltype FROM pg_constraint "
              "WHERE conname = 'user_project_preferences_project_id_fkey'")
 
@@ -36,7 +37,7 @@ def query(url, sql, *params):
 
 
 def upgrade(url, **env):
-    return schema_pkg("-q", "--url", url_text(url), "upgrade", "head", **env)
+    return schema_pkg("-q", "--url", url_text(url), "upgrade", REVISION, **env)
 
 
 def test_duplicate_preferences_stop_the_revision_and_nothing_is_deleted(at_0008_with_preferences):
@@ -85,6 +86,6 @@ def test_a_failed_unique_build_leaves_no_index_and_a_rerun_finishes(at_0008_with
         conn.execute("DELETE FROM user_project_preferences p USING user_project_preferences q "
                      "WHERE p.user_id = q.user_id AND p.project_id = q.project_id AND p.ctid > q.ctid")
     assert upgrade(url).returncode == 0
-    assert recorded_revision(url) == "0009"
+    assert recorded_revision(url) == REVISION
     assert query(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)",
                  UNIQUE_INDEX) is True

@@ -2,7 +2,7 @@
 
 Actors: anon; signed-in users with and without a team (olivia, adam, ana and
 victor hold each ``soc_role`` in team red, bella owns blue); service_role.
-Operations on all twelve API tables, as PostgREST sends them: SELECT with and
+Operations on every API table of the model, as PostgREST sends them: SELECT with and
 without a filter, INSERT, UPDATE and DELETE with and without a filter (and
 with RETURNING), upsert, and RPC calls.  After every step, each actor's
 visible rows (one batched query per actor) must equal the model's
