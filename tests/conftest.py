@@ -16,6 +16,26 @@ from sqlalchemy.pool import NullPool
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from tests import spec
 
+# make test-fast, the edit-run loop: a test is marked `fast` when it is not marked `slow` and
+# uses nothing but the fixtures below: pytest's own, the documents, and the databases every
+# run builds once (the server, the database at head, the seeded RLS database).  A test that
+# builds a database of its own, or uses a fixture not listed, stays in make test only; so new
+# tests join the loop, or stay out of it, by what they use.
+FAST_FIXTURES = {
+    "request", "tmp_path", "tmp_path_factory", "monkeypatch", "capsys", "capfd", "caplog",
+    "pytestconfig", "recwarn", "document", "beyond",
+    "schema_pkg_server", "schema_pkg_scratch", "schema_pkg_database", "schema_pkg_connection",
+    "as_anon", "as_user", "as_service_role", "rls", "head_engine", "head",
+    "rls_database", "rls_conn",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parameters = set(getattr(getattr(item, "callspec", None), "params", {}))
+        if item.get_closest_marker("slow") is None and set(item.fixturenames) - parameters <= FAST_FIXTURES:
+            item.add_marker(pytest.mark.fast)
+
 
 @pytest.fixture(scope="session")
 def document() -> spec.DocSchema:

@@ -35,6 +35,7 @@ def test_version_and_help_import_no_database_library(argv):
     assert not {name for name in loaded if name.split(".")[0] in HEAVY}
 
 
+@pytest.mark.slow  # a process of its own
 def test_rendering_sql_loads_neither_the_driver_nor_the_orm_models(tmp_path):
     loaded = modules_after("-q", "sql", "--out", str(tmp_path))
     assert "alembic" in loaded and (tmp_path / "full_upgrade.sql").is_file()
