@@ -95,11 +95,13 @@ def kept_in_transaction(conn) -> Iterator[None]:
 @contextmanager
 def settings_restored(conn, names: tuple[str, ...]) -> Iterator[None]:
     """Put the transaction-local settings ``names`` back as they were after the block."""
-    before = [execute(conn, "SELECT current_setting(%s, true)", (name,)).fetchone()[0] for name in names]
+    reads = ", ".join(["current_setting(%s, true)"] * len(names))  # one round trip each way
+    before = execute(conn, f"SELECT {reads}", names).fetchone()
     yield
     if driver_connection(conn).info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
-        for name, value in zip(names, before, strict=True):
-            execute(conn, "SELECT set_config(%s, %s, true)", (name, value or ""))
+        writes = ", ".join(["set_config(%s, %s, true)"] * len(names))
+        pairs = zip(names, before, strict=True)
+        execute(conn, f"SELECT {writes}", tuple(x for name, value in pairs for x in (name, value or "")))
 
 
 @contextmanager
@@ -113,9 +115,9 @@ def api_block(conn) -> Iterator[None]:
         yield
 
 
-def refuse_stale_legacy_claims(conn) -> None:
-    for name in LEGACY_SETTINGS:
-        value = execute(conn, "SELECT current_setting(%s, true)", (name,)).fetchone()[0]
+def refuse_stale_legacy_claims(legacy_values: tuple) -> None:
+    """``legacy_values``: the current values of :data:`LEGACY_SETTINGS`, in order."""
+    for name, value in zip(LEGACY_SETTINGS, legacy_values, strict=True):
         if value:
             raise StaleLegacyClaimError(
                 f"{name} is set on this connection ({value!r}); auth.uid() would prefer it "
@@ -133,9 +135,13 @@ def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
     if role not in API_ROLES:
         raise ValueError(f"unknown API role {role!r}; expected one of {API_ROLES}")
     with api_block(conn):
-        execute(conn, f"SET LOCAL ROLE {role}")  # role is one of API_ROLES
-        refuse_stale_legacy_claims(conn)
-        execute(conn, "SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+        # One round trip, as PostgREST's own: SET LOCAL ROLE (the role setting), the claims,
+        # and the legacy settings to refuse; a refusal rolls the block back.
+        legacy = ", ".join(["current_setting(%s, true)"] * len(LEGACY_SETTINGS))
+        row = execute(conn, "SELECT set_config('role', %s, true), "
+                            f"set_config('request.jwt.claims', %s, true), {legacy}",
+                      (role, json.dumps(claims), *LEGACY_SETTINGS)).fetchone()
+        refuse_stale_legacy_claims(row[2:])
         yield conn
 
 
