@@ -14,7 +14,7 @@ PG_VERSIONS ?= machine 17 18
 JOBS   ?= auto
 PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-fast test-matrix lint rls-report lock-report mutants fuzz mutants-python bench clean
+.PHONY: install migrate downgrade sql check verify adopt advise test test-fast test-matrix lint rls-report pgtap prove lock-report mutants fuzz mutants-python bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
+
+pgtap:                ## regenerate tests/pgtap/ (the expectations table as pgTAP) from tests/rls/expectations.py
+	$(CLI) --quiet rls export --pgtap tests/pgtap
+
+prove:                ## pg_prove over tests/pgtap/ on the target database at head (as `supabase test db` would)
+	pg_prove --dbname "$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/alawein}" tests/pgtap/*.test.sql
 
 lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it)
 	$(BIN)/python -m schema_pkg.lockreport

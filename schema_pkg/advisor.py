@@ -10,15 +10,32 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from schema_pkg.catalog import ours
 from schema_pkg.db import connection
-from schema_pkg.settings import Target
+from schema_pkg.settings import Target, redact
 
 EXPOSED_SCHEMAS = ("public",)  # the schemas PostgREST serves
+# Extension members (pgTAP installed in public, say) are not ours to judge.
+OUR_TABLE, OUR_FUNCTION = ours("pg_class", "c.oid"), ours("pg_proc", "p.oid")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: its id, severity, category, a one-line summary and help text (its
+    docstring), for every output format (SARIF lists each as a rule)."""
+
+    id: str
+    level: str  # ERROR, WARN, INFO
+    category: str  # security, performance
+    summary: str
+    help: str
+    check: Callable
 
 
 @dataclass(frozen=True)
@@ -28,58 +45,110 @@ class Finding:
     rule: str
     object: str
     remediation: str
+    kind: str = ""  # what the finding is about, for its location: table, function, policy, index
+    name: str = ""
 
     def __str__(self) -> str:
         return f"{self.level:5} {self.category:11} {self.rule:32} {self.object}\n      -> {self.remediation}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check yields: the object in words, the fix, and the subject it is about."""
+
+    object: str
+    remediation: str
+    kind: str
+    name: str
+
+
+RULES: list[Rule] = []
+
+
+def rule(level: str, category: str) -> Callable:
+    """Register a check; its docstring's first line is the summary, the rest its help."""
+    def register(check: Callable) -> Callable:
+        summary, _, help_text = (check.__doc__ or "").strip().partition("\n")
+        RULES.append(Rule(check.__name__, level, category, summary.strip(),
+                          " ".join(help_text.split()), check))
+        return check
+    return register
 
 
 def rows(conn: Connection, sql: str) -> list:
     return conn.execute(text(sql), {"exposed": list(EXPOSED_SCHEMAS)}).all()
 
 
+@rule("ERROR", "security")
 def rls_disabled_in_public(conn):
+    """A table the API serves has row level security disabled.
+
+    Every API role holding a privilege on it reads or writes every row: enable RLS and
+    give it policies (or move it out of the exposed schemas)."""
     for (table,) in rows(conn, """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity"""):
-        yield Finding("ERROR", "security", "rls_disabled_in_public", f"public.{table}",
-                      "ALTER TABLE ... ENABLE ROW LEVEL SECURITY and add policies")
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND NOT c.relrowsecurity
+              AND """ + OUR_TABLE):
+        yield Hit(f"public.{table}", "ALTER TABLE ... ENABLE ROW LEVEL SECURITY and add policies",
+                  "table", table)
 
 
+@rule("INFO", "security")
 def rls_enabled_no_policy(conn):
+    """A table has RLS enabled and no policy.
+
+    No API role can read or write it, which is right for tables the API must not touch;
+    add policies if the API needs it."""
     for (table,) in rows(conn, """
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND c.relrowsecurity
-              AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)"""):
-        yield Finding("INFO", "security", "rls_enabled_no_policy", f"public.{table}",
-                      "no API role can read or write it; add policies if the API needs it")
+              AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid) AND """ + OUR_TABLE):
+        yield Hit(f"public.{table}", "no API role can read or write it; add policies if the API needs it",
+                  "table", table)
 
 
+@rule("WARN", "security")
 def function_search_path_mutable(conn):
-    for (function,) in rows(conn, """
-            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+    """A function has no fixed search_path.
+
+    A caller who controls the search_path (or creates objects in pg_temp) can make it
+    resolve names to their own tables, types or functions, with the definer's rights when
+    it is SECURITY DEFINER."""
+    for function, name in rows(conn, """
+            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+                   p.proname
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname IN ('public', 'private')
               AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) c
-                              WHERE c LIKE 'search_path=%')"""):
-        yield Finding("WARN", "security", "function_search_path_mutable", function,
-                      "ALTER FUNCTION ... SET search_path = public, pg_temp (or '')")
+                              WHERE c LIKE 'search_path=%') AND """ + OUR_FUNCTION):
+        yield Hit(function, "ALTER FUNCTION ... SET search_path = public, pg_temp (or '')", "function", name)
 
 
+@rule("WARN", "security")
 def security_definer_exposed(conn):
-    for function, role in rows(conn, """
+    """A SECURITY DEFINER function in an exposed schema is executable by anon or authenticated.
+
+    PostgREST serves it as an RPC that runs with its owner's rights, RLS bypassed when the
+    owner bypasses it."""
+    for function, role, name in rows(conn, """
             SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-                   r.rolname
+                   r.rolname, p.proname
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
             WHERE n.nspname = ANY (:exposed) AND p.prosecdef
-              AND has_function_privilege(r.rolname, p.oid, 'EXECUTE')
+              AND has_function_privilege(r.rolname, p.oid, 'EXECUTE') AND """ + OUR_FUNCTION + """
             ORDER BY 1, 2"""):
-        yield Finding("WARN", "security", "security_definer_exposed", f"{function} by {role}",
-                      f"REVOKE EXECUTE FROM {role}, or move it to a schema the API does not expose")
+        yield Hit(f"{function} by {role}",
+                  f"REVOKE EXECUTE FROM {role}, or move it to a schema the API does not expose",
+                  "function", name)
 
 
+@rule("WARN", "security")
 def api_role_ungoverned_privilege(conn):
-    """Privileges RLS does not govern, granted to an API role (or PUBLIC) on an exposed table."""
+    """An API role (or PUBLIC) holds TRUNCATE, TRIGGER, REFERENCES or MAINTAIN on an exposed table.
+
+    RLS governs none of them: TRUNCATE empties the table, a trigger runs the caller's code
+    on every write, MAINTAIN (17+) locks it."""
     for table, grantee, privileges in rows(conn, """
             SELECT c.relname, coalesce(r.rolname, 'PUBLIC'),
                    string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type)
@@ -90,12 +159,17 @@ def api_role_ungoverned_privilege(conn):
               AND (a.grantee = 0 OR r.rolname IN ('anon', 'authenticated'))
               AND a.privilege_type IN ('TRUNCATE', 'TRIGGER', 'REFERENCES', 'MAINTAIN')
             GROUP BY 1, 2 ORDER BY 1, 2"""):
-        yield Finding("WARN", "security", "api_role_ungoverned_privilege",
-                      f"public.{table} {privileges} to {grantee}",
-                      f"REVOKE {privileges} ON public.{table} FROM {grantee} (RLS does not apply to them)")
+        yield Hit(f"public.{table} {privileges} to {grantee}",
+                  f"REVOKE {privileges} ON public.{table} FROM {grantee} (RLS does not apply to them)",
+                  "table", table)
 
 
+@rule("WARN", "performance")
 def unindexed_foreign_key(conn):
+    """A foreign key's columns are not the leading columns of a valid index.
+
+    Deleting or updating a referenced row then scans the whole referencing table (and
+    a cascade holds its locks for that long)."""
     for table, columns in rows(conn, """
             SELECT c.relname, array_agg(a.attname ORDER BY k.ord)::text
             FROM pg_constraint con
@@ -105,54 +179,124 @@ def unindexed_foreign_key(conn):
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
             WHERE con.contype = 'f' AND n.nspname = ANY (:exposed)
               AND NOT EXISTS (
-                SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid
+                SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid
                   AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] = con.conkey)
             GROUP BY c.relname, con.oid"""):
-        yield Finding("WARN", "performance", "unindexed_foreign_key", f"public.{table} {columns}",
-                      "CREATE INDEX CONCURRENTLY on the foreign key columns")
+        yield Hit(f"public.{table} {columns}", "CREATE INDEX CONCURRENTLY on the foreign key columns",
+                  "table", table)
 
 
+@rule("WARN", "performance")
 def policy_column_unindexed(conn):
+    """A column a policy reads is in no valid index that the policy's own columns lead.
+
+    The planner can only search an index by its leading column: a policy column found
+    only behind another column (say user_id in (created_at, user_id)) still means a
+    sequential scan under RLS.  A column after the leading one counts when the policy
+    reads the leading column too (role in (user_id, role))."""
     for table, column in rows(conn, """
-            SELECT DISTINCT c.relname, a.attname
-            FROM pg_depend d
-            JOIN pg_policy p ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid
-            JOIN pg_class c ON c.oid = d.refobjid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
-            WHERE d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
-              AND n.nspname = ANY (:exposed)
-              AND NOT EXISTS (SELECT 1 FROM pg_index i
-                              WHERE i.indrelid = c.oid AND a.attnum = ANY (i.indkey::int2[]))
+            WITH reads AS (
+              SELECT DISTINCT p.oid AS policy, c.oid AS rel, c.relname, a.attnum, a.attname
+              FROM pg_depend d
+              JOIN pg_policy p ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid
+              JOIN pg_class c ON c.oid = d.refobjid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+              WHERE d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+                AND n.nspname = ANY (:exposed))
+            SELECT DISTINCT r.relname, r.attname FROM reads r
+            WHERE NOT EXISTS (
+              SELECT 1 FROM pg_index i
+              WHERE i.indrelid = r.rel AND i.indisvalid AND r.attnum = ANY (i.indkey::int2[])
+                AND EXISTS (SELECT 1 FROM reads lead WHERE lead.policy = r.policy AND lead.rel = r.rel
+                            AND lead.attnum = i.indkey[0]))
             ORDER BY 1, 2"""):
-        yield Finding("WARN", "performance", "policy_column_unindexed", f"public.{table}.{column}",
-                      "index the column so the policy filter is not a sequential scan")
+        yield Hit(f"public.{table}.{column}",
+                  "index the column (leading) so the policy filter is not a sequential scan",
+                  "table", table)
 
 
+# The column a policy compares with the caller: auth.uid() = col, (SELECT auth.uid() AS uid) = col,
+# or col = auth.uid().
+CALLER_COLUMN = re.compile(r"auth\.uid\(\)(?: AS uid\))? = (\w+)\b|\b(\w+) = (?:\( SELECT )?auth\.uid\(\)")
+
+
+@rule("WARN", "performance")
+def latest_rows_unindexed(conn):
+    """The caller's rows have no index in created_at order: "my latest N" sorts them all.
+
+    When every SELECT policy limits a table to the caller's rows by one column (the
+    document's user-owned pattern, auth.uid() = user_id) and the table has created_at,
+    the API's "my latest N" (ORDER BY created_at DESC LIMIT N) needs a valid index whose
+    leading column is that column and whose next is created_at; otherwise every request
+    reads and sorts all of the caller's rows.  A column leading a unique index is exempt:
+    the caller's rows are then keyed (one preference per project), not a history."""
+    for table, quals in rows(conn, """
+            SELECT c.relname, array_agg(coalesce(p.qual, '') ORDER BY p.policyname)
+            FROM pg_policies p JOIN pg_class c ON c.relname = p.tablename
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = p.schemaname
+            WHERE p.schemaname = ANY (:exposed) AND p.cmd IN ('SELECT', 'ALL')
+              AND p.permissive = 'PERMISSIVE' AND p.roles && '{public,authenticated}'::name[]
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'created_at')
+            GROUP BY c.relname ORDER BY 1"""):
+        columns = {next(filter(None, m.groups())) if (m := CALLER_COLUMN.search(q)) else None for q in quals}
+        if len(columns) != 1 or None in columns:
+            continue
+        [column] = columns
+        if not rows(conn, LATEST_INDEX.format(table=table, column=column)):
+            yield Hit(f"public.{table} ({column}, created_at)",
+                      f"CREATE INDEX CONCURRENTLY ON public.{table} ({column}, created_at DESC)",
+                      "table", table)
+
+
+# A valid index leading with the caller's column then created_at, or a unique one leading with it.
+LATEST_INDEX = """
+    SELECT 1 FROM pg_index i
+    WHERE i.indrelid = 'public.{table}'::regclass AND i.indisvalid
+      AND i.indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = i.indrelid AND attname = '{column}')
+      AND ((i.indnatts > 1 AND i.indkey[1] = (SELECT attnum FROM pg_attribute
+                                               WHERE attrelid = i.indrelid AND attname = 'created_at'))
+           OR i.indisunique)"""
+
+
+@rule("ERROR", "performance")
 def invalid_index(conn):
-    for (index,) in rows(conn, """
-            SELECT i.indexrelid::regclass::text
+    """An index is INVALID, left by a failed CREATE INDEX CONCURRENTLY.
+
+    It is maintained on every write but never used; drop it and rerun the revision."""
+    for index, name in rows(conn, """
+            SELECT i.indexrelid::regclass::text, ic.relname
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private') ORDER BY 1"""):
-        yield Finding("ERROR", "performance", "invalid_index", index,
-                      "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
-                      "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision")
+        yield Hit(index, "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
+                  "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision", "index", name)
 
 
 PER_ROW_AUTH_CALL = re.compile(r"(?<!SELECT )auth\.(uid|jwt|role)\(\)")
 
 
+@rule("WARN", "performance")
 def auth_rls_initplan(conn):
+    """A policy calls auth.uid(), auth.jwt() or auth.role() per row.
+
+    Written as (select auth.uid()) the call is an InitPlan, evaluated once per
+    statement; bare, it may be evaluated for every row the policy filters."""
     for table, policy, qual, check in rows(conn, """
             SELECT tablename, policyname, coalesce(qual, ''), coalesce(with_check, '')
             FROM pg_policies WHERE schemaname = ANY (:exposed) ORDER BY 1, 2"""):
         if PER_ROW_AUTH_CALL.search(qual) or PER_ROW_AUTH_CALL.search(check):
-            yield Finding("WARN", "performance", "auth_rls_initplan", f'public.{table} "{policy}"',
-                          "write (select auth.uid()) so it is evaluated once per statement")
+            yield Hit(f'public.{table} "{policy}"',
+                      "write (select auth.uid()) so it is evaluated once per statement", "policy", policy)
 
 
+@rule("WARN", "performance")
 def multiple_permissive_policies(conn):
+    """Several permissive policies apply to one role and command.
+
+    PostgreSQL evaluates each of them for every row (they are OR-ed); one policy per role
+    and command is cheaper and easier to review."""
     for table, role, command, names in rows(conn, """
             SELECT p.tablename, r.role, c.cmd, string_agg(p.policyname, ', ' ORDER BY p.policyname)
             FROM pg_policies p
@@ -161,29 +305,30 @@ def multiple_permissive_policies(conn):
                 THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] ELSE ARRAY[p.cmd] END)) AS c(cmd)
             WHERE p.schemaname = ANY (:exposed) AND p.permissive = 'PERMISSIVE'
             GROUP BY 1, 2, 3 HAVING count(*) > 1 ORDER BY 1, 2, 3"""):
-        yield Finding("WARN", "performance", "multiple_permissive_policies",
-                      f"public.{table} {command} for {role}: {names}",
-                      "merge them into one policy per role and command")
+        yield Hit(f"public.{table} {command} for {role}: {names}",
+                  "merge them into one policy per role and command", "policy", names.split(", ")[0])
 
-
-RULES = (rls_disabled_in_public, rls_enabled_no_policy, function_search_path_mutable,
-         security_definer_exposed, api_role_ungoverned_privilege, unindexed_foreign_key,
-         policy_column_unindexed, auth_rls_initplan, multiple_permissive_policies, invalid_index)
 
 LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
 
 
 def advise(conn: Connection) -> list[Finding]:
-    findings = [finding for rule in RULES for finding in rule(conn)]
+    findings = [Finding(r.level, r.category, r.id, hit.object, hit.remediation, hit.kind, hit.name)
+                for r in RULES for hit in r.check(conn)]
     return sorted(findings, key=lambda f: (LEVEL_ORDER[f.level], f.category, f.rule, f.object))
 
 
-def advise_command(target: Target) -> int:
-    """Print the findings for the target; 1 when any is an ERROR (``schema-pkg advise``)."""
+def advise_command(target: Target, output_format: str = "text") -> int:
+    """Print the findings for the target in the format asked; 1 when any is an ERROR."""
+    from schema_pkg import reports
+
     with connection(target.url) as conn:
         findings = advise(conn)
-    for finding in findings:
-        print(finding)
+        revision = reports.database_revision(conn)
+    items = [reports.from_advice(f, revision) for f in findings]
+    rules = [reports.from_rule(r) for r in RULES]
+    report = reports.Report("advise", rules, items, redact(target.url), revision)
+    reports.emit(report, output_format)
     counts = {level: sum(f.level == level for f in findings) for level in LEVEL_ORDER}
     print("schema-pkg advise: " + ", ".join(f"{n} {level}" for level, n in counts.items()),
           file=sys.stderr)

@@ -18,6 +18,15 @@ from sqlalchemy.engine import Connection
 
 Snapshot = dict[str, dict[str, dict[str, Any]]]
 
+
+def ours(catalog: str, oid: str) -> str:
+    """SQL: the object ``oid`` of ``catalog`` (pg_class, pg_proc, pg_type) is no extension's
+    member.  Everything that walks our schemas uses it, so an extension installed there
+    (pgTAP's ~1,000 functions in public, say) is never taken for ours."""
+    return (f"NOT EXISTS (SELECT 1 FROM pg_depend ext WHERE ext.classid = '{catalog}'::regclass "
+            f"AND ext.objid = {oid} AND ext.deptype = 'e')")
+
+
 # Sections that are reported but never count as drift.
 INFORMATIONAL_SECTIONS = frozenset({"grants", "owners"})
 
@@ -25,7 +34,7 @@ QUERIES: dict[str, str] = {
     "tables": """
         SELECT c.relname AS key, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')""",
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') AND {ours_c}""",
     "columns": """
         SELECT c.relname || '.' || a.attname AS key,
                format_type(a.atttypid, a.atttypmod) AS type,
@@ -37,14 +46,14 @@ QUERIES: dict[str, str] = {
         JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')
-          AND a.attnum > 0 AND NOT a.attisdropped""",
+          AND a.attnum > 0 AND NOT a.attisdropped AND {ours_c}""",
     "constraints": """
         SELECT c.relname || ' ' || pg_get_constraintdef(con.oid) AS key,
                con.contype::text AS kind
         FROM pg_constraint con
         JOIN pg_class c ON c.oid = con.conrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = :schema""",
+        WHERE n.nspname = :schema AND {ours_c}""",
     "indexes": """
         SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS definition,
                t.relname AS table_name, i.indisvalid AS valid
@@ -52,13 +61,13 @@ QUERIES: dict[str, str] = {
         JOIN pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_class t ON t.oid = i.indrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
-        WHERE n.nspname = :schema""",
+        WHERE n.nspname = :schema AND {ours_t}""",
     "enums": """
         SELECT t.typname AS key, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
         FROM pg_type t
         JOIN pg_enum e ON e.enumtypid = t.oid
         JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE n.nspname = :schema
+        WHERE n.nspname = :schema AND {ours_type}
         GROUP BY t.typname""",
     "policies": """
         SELECT tablename || '.' || policyname AS key, permissive, cmd,
@@ -74,27 +83,31 @@ QUERIES: dict[str, str] = {
         FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
         JOIN pg_language l ON l.oid = p.prolang
-        WHERE n.nspname = :schema""",
+        WHERE n.nspname = :schema AND {ours_p}""",
     "grants": """
         SELECT 'table ' || c.relname AS key,
                (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(c.relacl) a) AS acl
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'v', 'S')
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'v', 'S') AND {ours_c}
         UNION ALL
         SELECT 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(p.proacl) a)
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = :schema""",
+        WHERE n.nspname = :schema AND {ours_p}""",
     "owners": """
         SELECT 'table ' || c.relname AS key, pg_get_userbyid(c.relowner) AS owner
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p')
+        WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') AND {ours_c}
         UNION ALL
         SELECT 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                pg_get_userbyid(p.proowner)
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = :schema""",
+        WHERE n.nspname = :schema AND {ours_p}""",
 }
+
+QUERIES = {name: query.format(ours_c=ours("pg_class", "c.oid"), ours_t=ours("pg_class", "t.oid"),
+                             ours_p=ours("pg_proc", "p.oid"), ours_type=ours("pg_type", "t.oid"))
+           for name, query in QUERIES.items()}
 
 INDEX_NAME = re.compile(r"^(CREATE (?:UNIQUE )?INDEX) \S+ ON ")
 

@@ -33,7 +33,8 @@ BAD_TARGET_MESSAGES = ("Relative revision", "Can't locate revision", "not a vali
                        "not a valid upgrade target", "Range revision not allowed",
                        "requires <fromrev>:<torev>")
 RELATIVE = re.compile(r"^(heads?|base|(\w+)?[+-]\d+)$")
-OFFLINE_COMMANDS = {"sql", "history"}
+OFFLINE_COMMANDS = {"sql", "history", "rls"}
+FORMATS = ("text", "json", "sarif", "github")  # schema_pkg.reports
 
 
 class BadInput(Exception):
@@ -75,7 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
         ("verify", "compare the database with a fresh shadow at its revision"),
         ("adopt", "stamp the baseline on a matching database built outside alembic"),
     ):
-        sub.add_parser(name, parents=[common], help=text_)
+        command_parser = sub.add_parser(name, parents=[common], help=text_)
+        if name in ("advise", "verify"):
+            command_parser.add_argument(
+                "--format", choices=FORMATS, default="text",
+                help="text (default), json (schema_pkg/findings.schema.json), sarif (2.1.0, for code "
+                     "scanning) or github (workflow-command annotations)")
+    rls = sub.add_parser("rls", help="the RLS proof outside pytest (from a checkout)")
+    rls_sub = rls.add_subparsers(dest="rls_command", required=True, metavar="COMMAND")
+    export = rls_sub.add_parser("export", parents=[common],
+                                help="the expectations table as pgTAP files (pg_prove, supabase test db)")
+    export.add_argument("--pgtap", type=Path, required=True, metavar="DIR",
+                        help="folder for the .test.sql files (created if missing)")
     sql = sub.add_parser("sql", parents=[common], help="render sql/ (no database needed)")
     sql.add_argument("--out", type=Path, default=None,
                      help="output folder (default: sql/ of the checkout, else ./sql)")
@@ -223,18 +235,36 @@ def cmd_sql(args, target) -> int:
     return 0
 
 
+def cmd_rls(args, target) -> int:
+    """``rls export --pgtap DIR``: the exporter is test code next to the expectations table
+    (tests/rls/pgtap.py), so it runs from a checkout only."""
+    if not (CHECKOUT_DIR / "tests" / "rls" / "expectations.py").is_file():
+        raise BadInput("rls export needs a checkout of schema_pkg: the expectations table "
+                       "(tests/rls/expectations.py) is not part of the installed package")
+    if args.pgtap.exists() and not args.pgtap.is_dir():
+        raise BadInput(f"--pgtap {args.pgtap}: not a folder")
+    if str(CHECKOUT_DIR) not in sys.path:
+        sys.path.insert(0, str(CHECKOUT_DIR))
+    from tests.rls.pgtap import export
+
+    paths = export(args.pgtap)
+    if not args.quiet:
+        print(f"schema-pkg: wrote {len(paths)} pgTAP files to {args.pgtap}", file=sys.stderr)
+    return 0
+
+
 def cmd_advise(args, target) -> int:
     from schema_pkg.advisor import advise_command
 
     announce(args, f"advising on {target}")
-    return advise_command(target)
+    return advise_command(target, args.format)
 
 
 def cmd_verify(args, target) -> int:
     from schema_pkg.verify import verify
 
     announce(args, f"verifying {target}")
-    return verify(target, quiet=args.quiet)
+    return verify(target, quiet=args.quiet, output_format=args.format)
 
 
 def cmd_adopt(args, target) -> int:
@@ -247,7 +277,7 @@ def cmd_adopt(args, target) -> int:
 COMMANDS = {
     "upgrade": cmd_upgrade, "downgrade": cmd_downgrade, "current": cmd_current,
     "check": cmd_check, "history": cmd_history, "sql": cmd_sql, "advise": cmd_advise,
-    "verify": cmd_verify, "adopt": cmd_adopt,
+    "verify": cmd_verify, "adopt": cmd_adopt, "rls": cmd_rls,
 }
 
 

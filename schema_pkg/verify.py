@@ -9,6 +9,7 @@ schema is not ours to judge).  Grants and owners are reported, never drift.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from contextlib import contextmanager
@@ -18,14 +19,16 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from schema_pkg import reports
 from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import BASELINE_REVISION, make_config, revisions_in_order
 from schema_pkg.db import connection
 from schema_pkg.deploy import recorded_revisions
 from schema_pkg.diff import Difference, compare, drift
 from schema_pkg.history import record_stamp, tampered
+from schema_pkg.origins import origin
 from schema_pkg.scratch import migrate
-from schema_pkg.settings import Target
+from schema_pkg.settings import Target, redact
 
 SCHEMAS = ("public", "private")
 
@@ -76,8 +79,64 @@ def differences_from_shadow(target: Target, revision: str | None) -> list[Differ
 def report(differences: list[Difference], out=None) -> None:
     out = out or sys.stdout  # looked up per call: a caller may have redirected it
     for difference in differences:
-        prefix = "note" if difference.informational else "DRIFT"
-        print(f"{prefix}: {difference}", file=out)
+        print(difference_line(difference), file=out)
+
+
+def difference_line(difference: Difference) -> str:
+    return f"{'note' if difference.informational else 'DRIFT'}: {difference}"
+
+
+RULES = [
+    reports.RuleInfo("revision_changed", "error", "history", "A revision was edited after it ran.",
+                     "Its checksum in schema_pkg.history is not the packaged one: history is immutable, "
+                     "fix forward with a new revision."),
+    reports.RuleInfo("drift", "error", "drift", "The database differs from a fresh database at its revision.",
+                     "Tables, columns, constraints, indexes, enums, RLS flags, policies and functions "
+                     "of public and private are compared with a shadow migrated to the same revision; "
+                     "undo the manual change or make it a revision."),
+    reports.RuleInfo("grant_or_owner_difference", "note", "drift",
+                     "A grant or an owner differs from a fresh database (reported, never drift).",
+                     "Hosted platforms grant and own objects their own way; review, then ignore or "
+                     "make it a revision."),
+]
+INDEX_TABLE = re.compile(r" ON (?:\w+\.)?(\w+) ")
+
+
+def subject(difference: Difference) -> tuple[str, str]:
+    """What a difference is about, for its location: (kind, name)."""
+    key = difference.key.split(".", 1)[1]  # without the schema
+    section = difference.section
+    if section in ("grants", "owners"):
+        kind, _, name = key.partition(" ")
+        return kind, name.split("(")[0]
+    if section == "indexes":
+        found = INDEX_TABLE.search(key)
+        return "table", found.group(1) if found else key
+    if section == "functions":
+        return "function", key.split("(")[0]
+    if section == "policies":
+        return "policy", key.split(".", 1)[1]
+    if section == "enums":
+        return "type", key
+    return "table", re.split(r"[. ]", key, maxsplit=1)[0]
+
+
+def drift_report(target: Target, revision: str | None, changed: list[str],
+                 differences: list[Difference]) -> reports.Report:
+    items = [reports.Item("revision_changed", "error", "history", f"revision {name}",
+                          f"revision {name} differs from the one that ran (its checksum in "
+                          "schema_pkg.history is not the packaged one): history was edited after it ran",
+                          "fix forward with a new revision", origin("revision", name, name),
+                          f"CHANGED: revision {name} differs from the one that ran (its checksum in "
+                          "schema_pkg.history is not the packaged one): history was edited after it ran")
+             for name in changed]
+    for difference in differences:
+        rule, level = (("grant_or_owner_difference", "note") if difference.informational
+                       else ("drift", "error"))
+        items.append(reports.Item(rule, level, "drift", difference.key, str(difference),
+                                  "make the database match its revision, or write a revision",
+                                  origin(*subject(difference), revision), difference_line(difference)))
+    return reports.Report("verify", RULES, items, redact(target.url), revision)
 
 
 def applied_chain(revision: str | None) -> list[str]:
@@ -92,16 +151,14 @@ def changed_since_applied(target: Target, revision: str | None) -> list[str]:
         return tampered(conn, applied_chain(revision))
 
 
-def verify(target: Target, quiet: bool = False) -> int:
+def verify(target: Target, quiet: bool = False, output_format: str = "text") -> int:
     """0 when the live database matches a shadow at its recorded revision and every
     applied revision ran with the packaged statements, else 1."""
     revision = recorded_revision(target.url)
     changed = changed_since_applied(target, revision)
-    for name in changed:
-        print(f"CHANGED: revision {name} differs from the one that ran (its checksum in "
-              "schema_pkg.history is not the packaged one): history was edited after it ran")
     differences = differences_from_shadow(target, revision)
-    report(differences if not quiet else drift(differences))
+    shown = drift(differences) if quiet and output_format == "text" else differences
+    reports.emit(drift_report(target, revision, changed, shown), output_format)
     problems = drift(differences)
     where = f"revision {revision}" if revision else "base (no alembic_version)"
     if changed:

@@ -47,7 +47,8 @@ def test_baseline_findings_show_every_rule_can_fire(baseline):
     assert {("ERROR", "rls_disabled_in_public"), ("WARN", "function_search_path_mutable"),
             ("WARN", "security_definer_exposed"), ("WARN", "api_role_ungoverned_privilege"),
             ("WARN", "unindexed_foreign_key"),
-            ("WARN", "policy_column_unindexed"), ("WARN", "auth_rls_initplan"),
+            ("WARN", "policy_column_unindexed"), ("WARN", "latest_rows_unindexed"),
+            ("WARN", "auth_rls_initplan"),
             ("WARN", "multiple_permissive_policies")} <= rules
     exposed = {f.object for f in findings_at(baseline) if f.rule == "security_definer_exposed"}
     assert "public.has_soc_role(_role soc_role, _user_id uuid) by anon" in exposed
@@ -75,3 +76,34 @@ def test_an_invalid_index_is_an_error(schema_pkg_scratch, schema_pkg_database):
         assert found == [("ERROR", "projects_owner_id_idx")]
     finally:
         schema_pkg_scratch.drop(clone)
+
+
+def findings_with_index(scratch, head, index_sql):
+    """Findings on a clone of head whose simcore_simulations index is replaced by ``index_sql``."""
+    clone = scratch.create(template=head)
+    try:
+        with connection(clone) as conn:
+            conn.execute(text("DROP INDEX simcore_simulations_user_id_created_at_idx"))
+            conn.execute(text(index_sql))
+            conn.commit()
+        return {(f.rule, f.object) for f in findings_at(clone) if f.rule.endswith("_unindexed")}
+    finally:
+        scratch.drop(clone)
+
+
+def test_a_policy_column_behind_another_leading_column_counts_as_unindexed(schema_pkg_scratch,
+                                                                           schema_pkg_database):
+    found = findings_with_index(schema_pkg_scratch, schema_pkg_database,
+                                "CREATE INDEX ON simcore_simulations (created_at DESC, user_id)")
+    assert found == {("policy_column_unindexed", "public.simcore_simulations.user_id"),
+                     ("latest_rows_unindexed", "public.simcore_simulations (user_id, created_at)")}
+
+
+def test_my_latest_rows_need_created_at_right_after_the_caller_column(schema_pkg_scratch,
+                                                                      schema_pkg_database):
+    found = findings_with_index(schema_pkg_scratch, schema_pkg_database,
+                                "CREATE INDEX ON simcore_simulations (user_id, name, created_at)")
+    assert found == {("latest_rows_unindexed", "public.simcore_simulations (user_id, created_at)")}
+    ascending = findings_with_index(schema_pkg_scratch, schema_pkg_database,
+                                    "CREATE INDEX ON simcore_simulations (user_id, created_at)")
+    assert ascending == set()  # a backward scan serves ORDER BY created_at DESC

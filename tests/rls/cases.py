@@ -10,7 +10,15 @@ import psycopg
 
 from schema_pkg.testing import as_anon, as_service_role, as_user
 from tests.rls.expectations import EXPECTATIONS, Scenario
-from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes, fails, sees
+from tests.rls.outcomes import (
+    NO_GRANT,
+    RLS_DENIED,
+    RLS_EXISTING_ROW_DENIED,
+    Outcome,
+    changes,
+    fails,
+    sees,
+)
 from tests.rls.world import (
     ACTORS,
     REQUIRED_COLUMNS,
@@ -63,6 +71,8 @@ def acting_as(conn: psycopg.Connection, actor: Actor) -> AbstractContextManager:
 def classify_error(error: psycopg.Error) -> Outcome:
     message = str(error).splitlines()[0]
     if isinstance(error, psycopg.errors.InsufficientPrivilege):
+        if "row-level security policy (USING expression)" in message:
+            return RLS_EXISTING_ROW_DENIED
         if "row-level security" in message:
             return RLS_DENIED
         if "permission denied" in message:

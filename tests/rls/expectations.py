@@ -20,7 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.rls.outcomes import FILTERED, NO_GRANT, RLS_DENIED, Outcome, changes, fails, sees
+from tests.rls.outcomes import (
+    FILTERED,
+    NO_GRANT,
+    RLS_DENIED,
+    RLS_EXISTING_ROW_DENIED,
+    Outcome,
+    changes,
+    fails,
+    sees,
+)
 from tests.rls.world import ROWS, USER_OWNED_TABLES
 
 
@@ -58,7 +67,7 @@ USER_OWNED = [
              "INSERT INTO {table} (id, user_id, {required_columns}) "
              "VALUES (%(alice_row)s, %(me)s, {required_values}) "
              "ON CONFLICT (id) DO UPDATE SET updated_at = now()",
-             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED),
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_EXISTING_ROW_DENIED),
     scenario("delete", "alices_row", "DELETE FROM {table} WHERE id = %(alice_row)s",
              anon=FILTERED, owner=changes(1), other_user=FILTERED, service_role=changes(1)),
     scenario("delete", "all_rows", "DELETE FROM {table}",
@@ -106,7 +115,7 @@ PROJECTS = [
              "INSERT INTO projects (name, slug, category, owner_id) "
              "VALUES ('New', 'alice_public', 'portfolio', %(me)s) "
              "ON CONFLICT (slug) DO UPDATE SET tagline = 'x'",
-             anon=RLS_DENIED, owner=changes(1), other_user=RLS_DENIED),
+             anon=RLS_DENIED, owner=changes(1), other_user=RLS_EXISTING_ROW_DENIED),
     # Deliberate (docs/additions.md): a unique slug tells that a private slug is taken.
     scenario("insert", "with_alice_private_slug",
              "INSERT INTO projects (name, slug, category, owner_id) "

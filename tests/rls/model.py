@@ -23,8 +23,8 @@ nothing.  How PostgreSQL combines policies (docs of CREATE POLICY):
 * an upsert checks the proposed row against INSERT's check whichever path it
   takes (as observed: the state machine found the conflict path checked too);
   on conflict, the existing row must pass the UPDATE USING and SELECT
-  policies and the new row the UPDATE check and SELECT policies, or the
-  statement is rejected;
+  policies (else 42501 "... (USING expression)") and the new row the UPDATE
+  check and SELECT policies, or the statement is rejected;
 * service_role bypasses RLS (and the last-owner rule); keys apply to all.
 """
 
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.rls.outcomes import NO_GRANT, RLS_DENIED, Outcome, changes
+from tests.rls.outcomes import NO_GRANT, RLS_DENIED, RLS_EXISTING_ROW_DENIED, Outcome, changes
 
 USER_OWNED = ("simcore_simulations", "mezan_workflows", "talai_experiments", "optilibria_runs",
               "qmlab_experiments")
@@ -230,10 +230,13 @@ class Model:
         if existing is None:
             return self.insert(who, table, row)
         new = {**existing, **{column: row[column] for column in KEYS[table]}}
-        allowed = all((self.can_write(who, table, row, "insert"),
-                       self.can_write(who, table, existing, "update"), self.can_see(who, table, existing),
-                       self.can_write(who, table, new, "update_check"), self.can_see(who, table, new)))
-        if not allowed:
+        # PostgreSQL's order: the new row's INSERT check, then the existing row against the
+        # UPDATE and SELECT policies' USING, then the updated row's checks.
+        if not self.can_write(who, table, row, "insert"):
+            return RLS_DENIED
+        if not (self.can_write(who, table, existing, "update") and self.can_see(who, table, existing)):
+            return RLS_EXISTING_ROW_DENIED
+        if not (self.can_write(who, table, new, "update_check") and self.can_see(who, table, new)):
             return RLS_DENIED
         return self.replace(who, table, [existing], [new])
 

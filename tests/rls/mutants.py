@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import psycopg
 
+from schema_pkg.catalog import ours
+
 API_ROLES = ("anon", "authenticated")
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 HELPER_SCHEMAS = ("public", "private")
@@ -92,7 +94,8 @@ def helper_functions(conn: psycopg.Connection) -> list[Function]:
         "SELECT n.nspname || '.' || p.proname, pg_get_functiondef(p.oid), format_type(p.prorettype, NULL), "
         "l.lanname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "JOIN pg_language l ON l.oid = p.prolang "
-        "WHERE n.nspname IN ('public', 'private', 'auth') AND p.prokind = 'f' ORDER BY 1").fetchall()
+        "WHERE n.nspname IN ('public', 'private', 'auth') AND p.prokind = 'f' "
+        "AND " + ours("pg_proc", "p.oid") + " ORDER BY 1").fetchall()
     policy_text = " ".join(policy_expressions(conn).values())
     return [Function(*row) for row in rows
             if row[0].split(".")[0] in HELPER_SCHEMAS or f"{row[0]}(" in policy_text]

@@ -3,7 +3,10 @@
 * ``sees(...)``: a SELECT returns exactly these labelled rows (``sees()`` is filtered);
 * ``changes(n)``: an INSERT/UPDATE/DELETE affects n rows;
 * ``FILTERED``: no error, 0 rows (RLS hid the rows);
-* ``RLS_DENIED``: 42501 "new row violates row-level security policy";
+* ``RLS_DENIED``: 42501 "new row violates row-level security policy": the new row fails
+  a WITH CHECK (or the SELECT policy, for RETURNING);
+* ``RLS_EXISTING_ROW_DENIED``: 42501 "new row violates row-level security policy (USING
+  expression)": an upsert whose conflicting, existing row the caller may not update;
 * ``NO_GRANT``: 42501 "permission denied for table": a missing privilege, not a policy;
 * ``fails(sqlstate, message)``: any other error, with its first line.
 """
@@ -31,13 +34,19 @@ class Outcome:
         if self.kind == "filtered":
             return "filtered (0 rows)"
         if self.kind == "rejected":
-            return "rejected: RLS policy (42501)" if self.reason == "rls" else \
-                "rejected: no privilege (42501)"
+            return REJECTIONS[self.reason]
         return f"error {self.reason}: {self.rows}"
 
 
+REJECTIONS = {
+    "rls": "rejected: RLS policy (42501)",
+    "rls-existing-row": "rejected: RLS policy on the existing row (42501, USING expression)",
+    "grant": "rejected: no privilege (42501)",
+}
+
 FILTERED = Outcome("filtered")
 RLS_DENIED = Outcome("rejected", reason="rls")
+RLS_EXISTING_ROW_DENIED = Outcome("rejected", reason="rls-existing-row")
 NO_GRANT = Outcome("rejected", reason="grant")
 
 

@@ -28,7 +28,9 @@ against the world in `tests/rls/world.py`:
 
 Outcomes: **sees** the listed rows; **changes n** rows; **filtered** (no
 error, 0 rows); **rejected: RLS policy** (42501, "new row violates
-row-level security policy"); **rejected: no privilege** (42501, "permission
+row-level security policy"); **rejected: RLS policy on the existing row**
+(42501, "... (USING expression)": an upsert whose conflicting row the caller
+may not update); **rejected: no privilege** (42501, "permission
 denied"); **error** SQLSTATE and its first line (any other error). A blank
 cell: the actor does not apply.
 

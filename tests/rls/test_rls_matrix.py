@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from schema_pkg.catalog import ours
 from tests.rls import report
 from tests.rls.cases import Case, cases, observe
 
@@ -57,14 +58,15 @@ def test_every_public_table_has_rls_enabled_at_head(rls_conn):
 
 def test_every_table_with_rls_is_in_the_expectations(rls_conn):
     tables = {row[0] for row in rls_conn.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
+        "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
+        "AND c.relkind IN ('r', 'p') AND " + ours("pg_class", "c.oid")).fetchall()}
     assert tables == {case.table for case in CASES if case.scenario.command != "rpc"}
 
 
 def test_every_function_in_public_is_called_as_an_rpc(rls_conn):
     functions = {row[0] + "()" for row in rls_conn.execute(
         "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE n.nspname = 'public'").fetchall()}
+        "WHERE n.nspname = 'public' AND " + ours("pg_proc", "p.oid")).fetchall()}
     assert functions == {case.table for case in CASES if case.scenario.command == "rpc"}
 
 

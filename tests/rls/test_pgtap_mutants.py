@@ -1,0 +1,116 @@
+"""pg_prove over the pgTAP export kills the RLS mutants the pytest suite kills.
+
+A fixed sample of the mutants tests/rls/mutants.py generates (the generator of
+``make mutants``), at least 30 the pytest suite kills and at least one for every
+table: each is committed to its own clone of a head database (pgTAP installed in
+its own schema), and pg_prove runs the exported files of the tables and functions
+the mutant touches.  Any mutant one side kills and the other does not is reported.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+
+from schema_pkg.settings import libpq_url
+from tests.rls import mutation, pgtap
+from tests.rls.conftest import record_figure
+from tests.rls.expectations import EXPECTATIONS
+from tests.rls.mutants import Mutant, generate
+from tests.rls.pgprove import pg_prove
+
+MINIMUM_KILLED = 30
+TABLES = [key for key in EXPECTATIONS if not key.endswith("()")]
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    mutant: Mutant
+    pytest: str  # mutation.py's verdict: killed, equivalent, survived, invalid
+    pgtap_killed: bool
+    output: str
+
+    @property
+    def agree(self) -> bool:
+        return (self.pytest == "killed") == self.pgtap_killed
+
+
+def in_turn(mutants: list[Mutant]) -> list[Mutant]:
+    """The mutants ordered to cover every table early: one per table in turn, each table's
+    own mutants in a fixed shuffled order (seeded, so every run takes the same sample)."""
+    rng = random.Random(18)
+    queues = []
+    for table in TABLES:
+        mine = sorted((m for m in mutants if table in m.tables), key=lambda m: m.id)
+        rng.shuffle(mine)
+        queues.append(mine)
+    ordered, seen = [], set()
+    while any(queues):
+        for queue in queues:
+            while queue and queue[0].id in seen:
+                queue.pop(0)
+            if queue:
+                seen.add(queue[0].id)
+                ordered.append(queue.pop(0))
+    return ordered
+
+
+@pytest.fixture(scope="session")
+def pgtap_head(pgtap_server, schema_pkg_scratch):
+    """A template at head with pgTAP installed in schema pgtap (the files then skip installing it)."""
+    url = schema_pkg_scratch.create(template=schema_pkg_scratch.template("head"), as_template=True)
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA pgtap")
+        conn.execute("CREATE EXTENSION pgtap WITH SCHEMA pgtap")
+    return url
+
+
+def pgtap_kills(scratch, template, mutant: Mutant) -> tuple[bool, str]:
+    clone = scratch.create(template=template)
+    try:
+        with psycopg.connect(libpq_url(clone), autocommit=True) as conn:
+            conn.execute(mutant.ddl)
+        files = [pgtap.COMMITTED / pgtap.file_name(key) for key in sorted(mutant.tables)
+                 if key in EXPECTATIONS]
+        proof = pg_prove(clone, files)
+        return not proof.passed, proof.output
+    finally:
+        scratch.drop(clone)
+
+
+@pytest.fixture(scope="session")
+def sample(rls_conn, pgtap_head, schema_pkg_scratch, request):
+    started = time.perf_counter()
+    grouped = mutation.cases_by_key()
+    verdicts: list[Verdicts] = []
+    covered: set[str] = set()
+    for mutant in in_turn(generate(rls_conn)):
+        killed = [v for v in verdicts if v.pytest == "killed"]
+        if len(killed) >= MINIMUM_KILLED and covered >= set(TABLES):
+            break
+        result = mutation.run_mutant(rls_conn, mutant, grouped)
+        if result.verdict == "killed":
+            covered |= mutant.tables
+        killed_by_pgtap, output = pgtap_kills(schema_pkg_scratch, pgtap_head, mutant)
+        verdicts.append(Verdicts(mutant, result.verdict, killed_by_pgtap, output))
+    both = sum(v.pytest == "killed" and v.pgtap_killed for v in verdicts)
+    record_figure(request.config, f"pgTAP export vs RLS mutants: {len(verdicts)} sampled, {both} killed by "
+                  f"both, {sum(not v.agree for v in verdicts)} disagreements, "
+                  f"in {time.perf_counter() - started:.1f} s")
+    return verdicts
+
+
+def test_sample_has_30_killed_mutants_covering_every_table(sample):
+    killed = [v for v in sample if v.pytest == "killed"]
+    assert len(killed) >= MINIMUM_KILLED
+    assert set(TABLES) <= {table for v in killed for table in v.mutant.tables}
+
+
+def test_pg_prove_kills_every_sampled_mutant_the_pytest_suite_kills_and_no_other(sample):
+    disagreements = [f"{v.mutant.id}: pytest {v.pytest}, pgTAP {'killed' if v.pgtap_killed else 'survived'}"
+                     for v in sample if not v.agree]
+    assert disagreements == []
