@@ -238,6 +238,8 @@ def cmd_sql(args, target) -> int:
 def cmd_rls(args, target) -> int:
     """``rls export --pgtap DIR``: the exporter is test code next to the expectations table
     (tests/rls/pgtap.py), so it runs from a checkout only."""
+    from schema_pkg.config import CHECKOUT_DIR
+
     if not (CHECKOUT_DIR / "tests" / "rls" / "expectations.py").is_file():
         raise BadInput("rls export needs a checkout of schema_pkg: the expectations table "
                        "(tests/rls/expectations.py) is not part of the installed package")

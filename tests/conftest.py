@@ -16,24 +16,35 @@ from sqlalchemy.pool import NullPool
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from tests import spec
 
-# make test-fast, the edit-run loop: a test is marked `fast` when it is not marked `slow` and
-# uses nothing but the fixtures below: pytest's own, the documents, and the databases every
-# run builds once (the server, the database at head, the seeded RLS database).  A test that
-# builds a database of its own, or uses a fixture not listed, stays in make test only; so new
-# tests join the loop, or stay out of it, by what they use.
-FAST_FIXTURES = {
-    "request", "tmp_path", "tmp_path_factory", "monkeypatch", "capsys", "capfd", "caplog",
-    "pytestconfig", "recwarn", "document", "beyond",
-    "schema_pkg_server", "schema_pkg_scratch", "schema_pkg_database", "schema_pkg_connection",
-    "as_anon", "as_user", "as_service_role", "rls", "head_engine", "head",
-    "rls_database", "rls_conn",
+# make test-fast, the edit-run loop.  A test is marked `fast` unless it is marked `slow` or
+# uses a fixture built per test (function scope: a fresh database, a process) other than the
+# cheap ones below, or one of the costly once-per-run fixtures below.  So the unit tests, the
+# RLS matrix, conformance and the plan checks (on databases built once per run or module)
+# are in it, and a new test joins the loop, or stays out of it, by what it uses.
+CHEAP_PER_TEST = {
+    "tmp_path", "monkeypatch", "capsys", "capfd", "caplog", "recwarn",  # pytest's own
+    # a rolled-back transaction on the database at head
+    "schema_pkg_connection", "as_anon", "as_user", "as_service_role", "rls", "head",
 }
+COSTLY_ONCE = {"wheel", "app_venv", "mutation_results", "sample", "pgtap_head", "pgtap_server", "outputs"}
+
+
+def is_fast(item: pytest.Item) -> bool:
+    if item.get_closest_marker("slow") is not None:
+        return False
+    parameters = set(getattr(getattr(item, "callspec", None), "params", {}))
+    definitions = item._fixtureinfo.name2fixturedefs
+    for name in set(item.fixturenames) - parameters - CHEAP_PER_TEST:
+        if name in COSTLY_ONCE:
+            return False
+        if name in definitions and definitions[name][-1].scope == "function":
+            return False
+    return True
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        parameters = set(getattr(getattr(item, "callspec", None), "params", {}))
-        if item.get_closest_marker("slow") is None and set(item.fixturenames) - parameters <= FAST_FIXTURES:
+        if is_fast(item):
             item.add_marker(pytest.mark.fast)
 
 
