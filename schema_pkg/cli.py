@@ -344,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         code = run(args)
         sys.stdout.flush()
         return code
-    except KeyboardInterrupt:
-        return interrupted(args)
+    except KeyboardInterrupt:  # even while parsing: name the database the command targets
+        return interrupted(args if args is not None else parse_quietly(argv))
     except BrokenPipeError:
         return closed_pipe()
     except Exception as exc:
