@@ -10,7 +10,9 @@ CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
 # make test runs the suite on JOBS pytest-xdist workers (default: one per core), each test
-# file on one worker; JOBS=0 runs it serially in one process (the fallback).
+# file on one worker; JOBS=0 runs it serially in one process (the fallback).  make test-fast
+# is serial unless JOBS is given: its databases are built once, and a second worker would
+# build them again for a few seconds of tests.
 JOBS   ?= auto
 PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
@@ -45,8 +47,8 @@ advise:               ## lint the live catalog (RLS, functions, indexes, policie
 test:                 ## the whole suite, in parallel (JOBS=0: serially)
 	$(BIN)/pytest $(PARALLEL)
 
-test-fast:            ## the edit-run loop (<= 20 s): tests marked fast (see "Tests" in README.md)
-	$(BIN)/pytest $(PARALLEL) -q -m fast
+test-fast:            ## the edit-run loop (<= 20 s): tests marked fast (see "Tests" in README.md); serial by default
+	$(BIN)/pytest $(if $(filter command line,$(origin JOBS)),$(PARALLEL),-p no:xdist) -q -m fast
 
 SQUAWK      = $(BIN)/squawk --config .squawk.toml --pg-version=15.0
 INT_FILES   = sql/0003_documented_tables.upgrade.sql sql/full_upgrade.sql
