@@ -41,6 +41,13 @@ class BadInput(Exception):
     """The user asked for something that cannot be done as asked (exit 2)."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the project's rule for bad input), exit 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --url and --quiet are accepted before or after the command: the copies on the
     # commands default to SUPPRESS so they never overwrite a value given before.
@@ -52,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     add_common(common, argparse.SUPPRESS, argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="schema-pkg", description=__doc__.splitlines()[0])
+    parser = Parser(prog="schema-pkg", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"schema-pkg {__version__}")
     add_common(parser, None, False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -248,9 +255,14 @@ def cmd_rls(args, target) -> int:
         raise BadInput(f"--pgtap {args.pgtap}: not a folder")
     if str(CHECKOUT_DIR) not in sys.path:
         sys.path.insert(0, str(CHECKOUT_DIR))
-    from tests.rls.pgtap import export
+    from tests.rls.pgtap import ExportError, export
 
-    paths = export(args.pgtap)
+    try:
+        paths = export(args.pgtap)
+    except ExportError as exc:
+        raise BadInput(str(exc)) from None
+    except OSError as exc:
+        raise BadInput(f"--pgtap {args.pgtap}: {exc.strerror or exc}") from None
     if not args.quiet:
         print(f"schema-pkg: wrote {len(paths)} pgTAP files to {args.pgtap}", file=sys.stderr)
     return 0

@@ -53,6 +53,7 @@ class Item:
     remediation: str
     location: Origin
     text: str  # the line the text format prints
+    identity: str = ""  # what tells it from the run's other findings, if the object does not
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def sarif_rule(rule: RuleInfo) -> dict:
 
 
 def sarif_result(item: Item, index: dict[str, int]) -> dict:
-    fingerprint = hashlib.sha256(f"{item.rule}\0{item.object}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{item.rule}\0{item.identity or item.object}".encode()).hexdigest()
     return {
         "ruleId": item.rule, "ruleIndex": index[item.rule], "level": item.level,
         "message": {"text": item.message},

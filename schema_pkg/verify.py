@@ -135,7 +135,9 @@ def drift_report(target: Target, revision: str | None, changed: list[str],
                        else ("drift", "error"))
         items.append(reports.Item(rule, level, "drift", difference.key, str(difference),
                                   "make the database match its revision, or write a revision",
-                                  origin(*subject(difference), revision), difference_line(difference)))
+                                  origin(*subject(difference), revision), difference_line(difference),
+                                  identity=" ".join(filter(None, (difference.section, difference.key,
+                                                                  difference.attribute)))))
     return reports.Report("verify", RULES, items, redact(target.url), revision)
 
 

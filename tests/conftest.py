@@ -15,6 +15,7 @@ from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from tests import spec
+from tests.rls import pgprove
 
 # make test-fast, the edit-run loop.  A test is marked `fast` unless it is marked `slow` or
 # uses a fixture built per test (function scope: a fresh database, a process) other than the
@@ -120,3 +121,15 @@ def shared_by_workers(tmp_path_factory, name: str):
     with open(folder.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield folder
+
+
+@pytest.fixture(scope="session")
+def pgtap_server(schema_pkg_server):
+    """The test server, when pg_prove and pgTAP are there to run the exported files.  Elsewhere
+    the tests skip, naming what is missing; in CI (CI=true), where .ci/run installs them, they fail."""
+    reason = pgprove.missing(schema_pkg_server.url)
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"CI must have pgTAP and pg_prove: {reason}")
+    if reason:
+        pytest.skip(reason)
+    return schema_pkg_server

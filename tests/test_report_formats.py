@@ -14,7 +14,7 @@ from schema_pkg.advisor import RULES
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from schema_pkg.db import connection
 from schema_pkg.reports import FORMATS
-from tests.clirun import schema_pkg, url_text
+from tests.clirun import assert_one_line_error, schema_pkg, url_text
 
 # How findings are written out (SARIF, JSON, GitHub); the findings themselves are the server's,
 # checked on every version by tests/test_advisor.py and tests/test_verify_adopt.py.
@@ -52,6 +52,9 @@ def outputs(schema_pkg_scratch):
         conn.execute(text("ALTER TABLE profiles ADD COLUMN nickname text"))
         conn.execute(text("CREATE INDEX projects_name_idx ON projects (name)"))
         conn.execute(text("GRANT TRUNCATE ON soc_teams TO anon"))
+        # two differences of one column: each is its own result
+        conn.execute(text("ALTER TABLE profiles ALTER COLUMN full_name SET DEFAULT 'x', "
+                          "ALTER COLUMN full_name SET NOT NULL"))
         conn.commit()
     runs = {(name, command, fmt): run(url, command, fmt, wait=False)
             for name, url, command in (("baseline", baseline, "advise"), ("drifted", drifted, "advise"),
@@ -104,6 +107,13 @@ def test_verify_sarif_validates_and_locates_drift(outputs):
 
 
 @pytest.mark.parametrize("database, command", [("baseline", "advise"), ("drifted", "verify")])
+def test_every_sarif_result_has_its_own_fingerprint(outputs, database, command):
+    [sarif_run] = valid_sarif(outputs[database, command, "sarif"].stdout)["runs"]
+    fingerprints = [r["partialFingerprints"]["schemaPkgObject/v1"] for r in sarif_run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints) > 1
+
+
+@pytest.mark.parametrize("database, command", [("baseline", "advise"), ("drifted", "verify")])
 def test_json_output_follows_the_documented_schema(outputs, database, command):
     report = json.loads(outputs[database, command, "json"].stdout)
     jsonschema.Draft202012Validator(FINDINGS_SCHEMA).validate(report)
@@ -136,8 +146,8 @@ def test_text_format_prints_what_the_commands_always_printed(outputs):
 
 
 def test_an_unknown_format_is_a_one_line_error(schema_pkg_database):
-    result = run(schema_pkg_database, "advise", "xml")
-    assert result.returncode == 2 and "invalid choice: 'xml'" in result.stderr
+    assert_one_line_error(run(schema_pkg_database, "advise", "xml"), 2, "invalid choice: 'xml'")
+    assert_one_line_error(run(schema_pkg_database, "verify", "sarif2"), 2, "invalid choice: 'sarif2'")
 
 
 def test_the_committed_sarif_schema_is_the_oasis_one():

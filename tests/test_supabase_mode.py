@@ -13,6 +13,9 @@ from schema_pkg.scratch import migrate, url_as_role
 from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_user
 from tests.privileges import held, ungoverned
+from tests.rls import pgtap
+from tests.rls.cases import cases
+from tests.rls.pgprove import pg_prove
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
 # owner of the database and a member of the API roles.  It is named for the run, dropped
@@ -161,3 +164,19 @@ def test_at_head_authenticated_uses_only_the_caller_only_functions_in_supabase_m
     with psycopg.connect(libpq_url(superuser_url), autocommit=True) as conn, as_user(conn, user) as db:
         assert db.execute("SELECT current_user_team_id()").fetchone()[0] == team
         assert db.execute("SELECT current_user_has_soc_role('owner')").fetchone()[0] is True
+
+
+def test_pgtap_export_passes_as_supabase_postgres_with_pgtap_in_extensions(pgtap_server, supabase_database):
+    """As `supabase test db` runs it: the non-superuser migrator, pgTAP in `extensions` (installed
+    by the platform, usable by the API roles); no warning, nothing left behind."""
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "head")
+    with superuser_connection(superuser_url) as conn:
+        conn.exec_driver_sql("CREATE SCHEMA extensions; CREATE EXTENSION pgtap WITH SCHEMA extensions; "
+                             "GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role")
+    proof = pg_prove(as_migrator, sorted(pgtap.COMMITTED.glob("*" + pgtap.SUFFIX)))
+    assert proof.passed and proof.tests == len(list(cases())), proof.output
+    assert "WARNING" not in proof.output, proof.output
+    with superuser_connection(superuser_url) as conn:
+        assert conn.execute(text("SELECT count(*) FROM pg_namespace WHERE nspname = 'pgtap'")).scalar() == 0
+

@@ -6,19 +6,31 @@ BEGIN;
 
 -- pgTAP: the installed extension, else installed for this transaction only in a schema of
 -- its own (never public, where its functions would pass for ours).  The API roles run the
--- assertions, so they may use its schema (granted inside this transaction too).
+-- assertions, so they may use its schema (granted inside this transaction too, where needed).
 DO $setup$
 DECLARE
   home name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                 WHERE e.extname = 'pgtap');
+  api_role name;
 BEGIN
   IF home IS NULL THEN
-    CREATE SCHEMA IF NOT EXISTS pgtap;
-    CREATE EXTENSION pgtap WITH SCHEMA pgtap;
+    BEGIN
+      CREATE SCHEMA IF NOT EXISTS pgtap;
+      CREATE EXTENSION pgtap WITH SCHEMA pgtap;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE EXCEPTION 'pgTAP is not installed in database % and % cannot install it: %',
+        current_database(), current_user, SQLERRM
+        USING HINT = 'Install it once, e.g. CREATE EXTENSION pgtap WITH SCHEMA extensions, '
+                     'or run the tests as the database owner.';
+    END;
     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgtap TO anon, authenticated, service_role;
     home := 'pgtap';
   END IF;
-  EXECUTE format('GRANT USAGE ON SCHEMA %I TO anon, authenticated, service_role', home);
+  FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+    IF NOT has_schema_privilege(api_role, home, 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', home, api_role);
+    END IF;
+  END LOOP;
   PERFORM set_config('search_path', current_setting('search_path') || ', ' || quote_ident(home), true);
 END
 $setup$;
@@ -45,6 +57,12 @@ BEGIN
 END
 $fn$;
 GRANT EXECUTE ON FUNCTION pg_temp.run_and_undo(text, bigint) TO PUBLIC;
+
+-- Only the world: rows already in its tables (a development database's seed data) are
+-- set aside until the rollback, so each actor sees what the expectations table says.
+SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to
+TRUNCATE simcore_simulations, mezan_workflows, talai_experiments, optilibria_runs, qmlab_experiments, projects, project_features, project_tech_stack, user_project_preferences, profiles, soc_teams, soc_user_roles CASCADE;
+RESET client_min_messages;
 
 -- The world of tests/rls/world.py, inserted by the connecting user (the tables' owner).
 INSERT INTO simcore_simulations (id, user_id, name, simulation_type) VALUES ('056d562d-f089-57fe-84d3-ff993bb44583'::uuid, 'cdbb024f-b04e-5473-8488-9f5d9a4307f1'::uuid, 'run', 'md');

@@ -44,6 +44,8 @@ def pg_prove(url: URL, files: list[Path], timeout: float = 300) -> Proof:
                PGUSER=url.username or "postgres", PGDATABASE=url.database)
     if url.password:
         env["PGPASSWORD"] = url.password
+    if "options" in url.query:  # url_as_role: act as a NOLOGIN role
+        env["PGOPTIONS"] = url.query["options"]
     result = subprocess.run(["pg_prove", "--failures", *map(str, files)], env=env, capture_output=True,
                             text=True, timeout=timeout)
     output = result.stdout + result.stderr
