@@ -323,17 +323,34 @@ def interrupted(args: argparse.Namespace | None) -> int:
         where = "no database was touched"
     else:
         try:
-            from schema_pkg import settings
-            from schema_pkg.db import connection
-            from schema_pkg.deploy import current_revision
-
-            url = settings.resolve_target(args.url).url
-            with connection(url, connect_args={"connect_timeout": 3}) as conn:
-                where = f"database left at {current_revision(conn)}"
+            where = f"database left at {revision_after_interrupt(args)}"
         except Exception:  # cannot reconnect: say so rather than guess
             where = "database left at an unknown revision (cannot reconnect)"
     print(f"schema-pkg: interrupted; {where}", file=sys.stderr)
     return EXIT_INTERRUPTED
+
+
+def revision_after_interrupt(args: argparse.Namespace) -> str:
+    """The recorded revision, read over a fresh connection through SQLAlchemy; through
+    psycopg alone when the Ctrl-C cut an import of SQLAlchemy's short (a half-imported
+    package cannot load its dialect again)."""
+    from schema_pkg import settings
+
+    url = settings.resolve_target(args.url).url
+    try:
+        from schema_pkg.db import connection
+        from schema_pkg.deploy import current_revision
+
+        with connection(url, connect_args={"connect_timeout": 3}) as conn:
+            return current_revision(conn)
+    except (ImportError, AttributeError):
+        import psycopg
+
+        with psycopg.connect(settings.libpq_url(url), connect_timeout=3) as conn:
+            if conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()[0] is None:
+                return "base (no alembic_version table)"
+            found = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+            return ", ".join(found) or "base"
 
 
 def parse_quietly(argv: list[str] | None) -> argparse.Namespace | None:
