@@ -261,17 +261,45 @@ LATEST_INDEX = """
 
 @rule("ERROR", "performance")
 def invalid_index(conn):
-    """An index is INVALID, left by a failed CREATE INDEX CONCURRENTLY.
+    """An index a schema_pkg revision builds is INVALID, left by a failed CREATE INDEX
+    CONCURRENTLY.
 
     It is maintained on every write but never used; drop it and rerun the revision."""
-    for index, name in rows(conn, """
+    for index, name in invalid_indexes(conn, ours=True):
+        yield Hit(index, "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
+                  "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision", "index", name)
+
+
+@rule("WARN", "performance")
+def invalid_index_not_ours(conn):
+    """An index no schema_pkg revision builds is INVALID (an application's failed CREATE
+    INDEX CONCURRENTLY?).
+
+    Migrations never block on it, but it is maintained on every write and never used:
+    drop it and build it again."""
+    for index, name in invalid_indexes(conn, ours=False):
+        yield Hit(index, "not built by a schema_pkg revision, so migrations never block on it; "
+                  "it is maintained on every write but never used: DROP INDEX CONCURRENTLY it "
+                  "and build it again", "index", name)
+
+
+def our_concurrent_indexes() -> set[str]:
+    """The indexes our revisions build CONCURRENTLY (from their statements)."""
+    from schema_pkg import guards, history
+
+    return {name for (_, direction), statements in history.packaged_statements().items()
+            if direction == "upgrade" for name in guards.built_concurrently(statements)}
+
+
+def invalid_indexes(conn, ours: bool) -> list:
+    mine = our_concurrent_indexes()
+    return [(index, name) for index, name in rows(conn, """
             SELECT i.indexrelid::regclass::text, ic.relname
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
             JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private') ORDER BY 1"""):
-        yield Hit(index, "a failed CREATE INDEX CONCURRENTLY left it: it is maintained on every "
-                  "write but never used; DROP INDEX CONCURRENTLY it and rerun the revision", "index", name)
+            WHERE NOT i.indisvalid AND n.nspname IN ('public', 'private') ORDER BY 1""")
+            if (name in mine) == ours]
 
 
 PER_ROW_AUTH_CALL = re.compile(r"(?<!SELECT )auth\.(uid|jwt|role)\(\)")

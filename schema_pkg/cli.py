@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("upgrade", parents=[common], help="upgrade to a revision (default head)")
     up.add_argument("revision", nargs="?", default="head")
     up.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
+    up.add_argument("--accept-record", action="store_true",
+                    help="upgrade even when the deployment record does not match the package "
+                         "(SCHEMA_PKG_ACCEPT_RECORD=1)")
     down = sub.add_parser("downgrade", parents=[common], help="downgrade to a revision")
     down.add_argument("revision")
     down.add_argument("--sql", action="store_true", help="print the SQL instead of running it")
@@ -170,6 +173,8 @@ def cmd_upgrade(args, target) -> int:
     if target is not None:
         ensure_local_default_database(target)
         announce(args, f"upgrading {target} to {args.revision}")
+    if args.accept_record:
+        os.environ["SCHEMA_PKG_ACCEPT_RECORD"] = "1"
     command.upgrade(make_config(target, command="upgrade", quiet=args.quiet), args.revision,
                     sql=args.sql)
     return 0

@@ -25,15 +25,57 @@ from sqlalchemy.engine import Connection
 
 from schema_pkg import guards
 
-OLD_TRANSACTIONS_SQL = """
+PREWAIT_SETTING = "schema_pkg.concurrent_prewait"
+
+# The other sessions of this database whose open transactions would stall a
+# CONCURRENTLY build: they hold a snapshot or a transaction id, for over
+# ``older_than`` seconds.  One text for the online run and the files.
+STALLING_SESSIONS = """
     SELECT pid, coalesce(nullif(application_name, ''), 'no application_name') AS application,
            state, round(extract(epoch FROM clock_timestamp() - xact_start)::numeric, 1) AS age
     FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid()
       AND backend_type = 'client backend' AND application_name <> 'schema_pkg watch'
       AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)  -- holds a snapshot or an xid
-      AND xact_start < clock_timestamp() - make_interval(secs => :older_than)
+      AND xact_start < clock_timestamp() - make_interval(secs => {older_than})
     ORDER BY xact_start"""
+OLD_TRANSACTIONS_SQL = STALLING_SESSIONS.format(older_than=":older_than")
+
+
+def prewait_in_file(revision: str) -> str:
+    """The file's wait before a revision that builds CONCURRENTLY: a top-level DO
+    block that reads pg_stat_activity afresh (pg_stat_clear_snapshot) and COMMITs
+    between tries, so it neither sees a frozen view nor holds a snapshot itself; at
+    most schema_pkg.concurrent_prewait seconds, then it refuses naming the pids."""
+    return f"""DO $prewait$
+DECLARE
+  deadline timestamptz := clock_timestamp()
+    + make_interval(secs => current_setting('{PREWAIT_SETTING}')::float8);
+  stalling text;
+  listed boolean := false;
+BEGIN
+  LOOP
+    PERFORM pg_stat_clear_snapshot();
+    SELECT string_agg(format('pid %s (%s, %s, open %s s)', s.pid, s.application, s.state, s.age),
+                      '; ')
+      INTO stalling
+      FROM ({STALLING_SESSIONS.format(older_than="1")}) AS s;
+    COMMIT;
+    EXIT WHEN stalling IS NULL;
+    IF NOT listed THEN
+      RAISE NOTICE 'schema_pkg: {revision} builds indexes CONCURRENTLY; waiting up to % s for: %',
+        current_setting('{PREWAIT_SETTING}'), stalling;
+      listed := true;
+    END IF;
+    IF clock_timestamp() >= deadline THEN
+      RAISE EXCEPTION 'schema_pkg: {revision} not started: transactions still open after % s '
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %; '
+        'nothing of {revision} was applied', current_setting('{PREWAIT_SETTING}'), stalling;
+    END IF;
+    PERFORM pg_sleep(0.25);
+  END LOOP;
+END
+$prewait$"""
 
 
 def install(connection: Connection, lock_timeout: Callable[[], int]) -> None:

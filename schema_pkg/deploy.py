@@ -19,45 +19,17 @@ from sqlalchemy.exc import DBAPIError
 from schema_pkg import guards
 from schema_pkg.settings import Timeouts, milliseconds
 
-# One key for every schema_pkg migration run on a database.
-TRY_ADVISORY_LOCK_SQL = "SELECT pg_try_advisory_lock(hashtextextended('schema_pkg migrations', 0))"
 ALLOW_DATA_LOSS_ENV = "SCHEMA_PKG_ALLOW_DATA_LOSS"
 TRANSACTION_POOLER_PORT = 6543
 
 
 def refuse_transaction_pooler(port: int | None) -> None:
-    """Session advisory locks need a session; Supabase's transaction pooler has none."""
+    """The migration lock is held by a session; Supabase's transaction pooler has none."""
     if port == TRANSACTION_POOLER_PORT:
         raise CommandError(
             "port 6543 is Supabase's transaction pooler, which breaks the migration lock; "
             "use the direct connection (port 5432) or the session pooler"
         )
-
-
-def take_advisory_lock(conn: Connection, timeouts: Timeouts) -> None:
-    """Serialize concurrent runs; give up after ``migration_lock_wait`` with a clear message.
-
-    The wait polls pg_try_advisory_lock between short transactions instead of
-    blocking in pg_advisory_lock: a session blocked inside a statement holds a
-    snapshot, and CREATE INDEX CONCURRENTLY in the running migration would wait
-    for that snapshot while the waiter waits for the lock (a deadlock).
-    Each attempt commits at once, so alembic never inherits an autobegun
-    transaction.  The session-level lock survives the commits.
-    """
-    deadline = time.monotonic() + timeouts.migration_lock_wait
-    pause = 0.05
-    while True:
-        acquired = conn.execute(text(TRY_ADVISORY_LOCK_SQL)).scalar()
-        conn.commit()
-        if acquired:
-            return
-        if time.monotonic() >= deadline:
-            raise CommandError(
-                "another schema_pkg migration holds the migration lock; gave up after "
-                f"{timeouts.migration_lock_wait:g} s (SCHEMA_PKG_MIGRATION_LOCK_WAIT)"
-            )
-        time.sleep(pause)
-        pause = min(pause * 2, 1.0)
 
 
 def allows_data_loss(flag: bool) -> bool:
@@ -125,7 +97,7 @@ def recorded_revisions(conn: Connection) -> list[str] | None:
     """The revisions alembic_version records, or None when there is no such table."""
     if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:
         return None
-    return list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return list(conn.execute(text("SELECT version_num FROM public.alembic_version")).scalars())
 
 
 def current_revision(conn: Connection) -> str:
@@ -137,16 +109,20 @@ def current_revision(conn: Connection) -> str:
 
 
 def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) -> None:
-    """Before anything runs, the data-loss guard of every planned downgrade step (the
-    same SQL each step runs again inside its own transaction); rolled back."""
-    if allows_data_loss(allowed):
-        return
+    """Before anything runs, the guards of every planned downgrade step (data loss,
+    objects not ours that a CASCADE would take; the same SQL each step runs again inside
+    its own transaction); rolled back."""
+    from schema_pkg.history import packaged_statements
+
+    dropped_before: list[str] = []
     try:
         for step in steps:
-            drops = guards.dropped_tables(step.revision)
-            if not step.is_upgrade and drops:
-                conn.execute(text(guards.refuse_data_loss(f"downgrade {step.revision.revision}",
-                                                           drops)))
+            if step.is_upgrade:
+                continue
+            own = packaged_statements()[(step.revision.revision, "downgrade")]
+            for guard in guards.downgrade_guards(step.revision, own, dropped_before):
+                conn.execute(text(guard))
+            dropped_before += guards.dropped_tables(step.revision)
     except DBAPIError as exc:
         raise CommandError(first_line(exc)) from None
     finally:

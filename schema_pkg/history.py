@@ -19,6 +19,7 @@ import io
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import text
@@ -27,6 +28,21 @@ from sqlalchemy.engine import Connection
 from schema_pkg import guards
 
 SCHEMA = "schema_pkg"
+
+ATTEMPT_SETTING = "schema_pkg.attempt"
+
+# Columns added after the first release; old records get NULLs (rows recorded
+# before a column existed are shown as such, never refused).
+LATER_COLUMNS = {
+    "status": "text NOT NULL DEFAULT 'completed'",  # started, completed or failed
+    "error": "text",
+    "session_user_name": "text",
+    "client_addr": "text",
+    "package_version": "text",
+    "file_name": "text",
+    "server_version_num": "bigint",
+    "fingerprint": "jsonb",
+}
 
 CREATE_HISTORY = [
     f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}",
@@ -42,6 +58,17 @@ CREATE_HISTORY = [
   application_name text NOT NULL,
   mode text NOT NULL CHECK (mode IN ('online', 'sql', 'adopt'))
 )""",
+    f"""DO $later_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = '{SCHEMA}.history'::regclass
+        AND NOT attisdropped AND attname IN ({", ".join(guards.quote(c) for c in LATER_COLUMNS)}))
+     < {len(LATER_COLUMNS)} THEN
+    ALTER TABLE {SCHEMA}.history ALTER COLUMN duration DROP NOT NULL,
+      {(","+chr(10)+"      ").join(f"ADD COLUMN IF NOT EXISTS {name} {kind}"
+                                  for name, kind in LATER_COLUMNS.items())};
+  END IF;
+END
+$later_columns$""",
     f"REVOKE ALL ON TABLE {SCHEMA}.history FROM PUBLIC",
 ]
 
@@ -50,16 +77,110 @@ def checksum(statements: str) -> str:
     return hashlib.sha256(statements.encode()).hexdigest()
 
 
-def record(revision: str, direction: str, digest: str, mode: str) -> str:
-    """The insert that closes each step (inside the transaction that records it)."""
-    started = f"current_setting('{guards.STARTED_AT_SETTING}')::timestamptz"
-    return (
-        f"INSERT INTO {SCHEMA}.history (revision, direction, checksum, started_at, duration, "
-        "applied_by, application_name, mode) VALUES ("
-        f"{guards.quote(revision)}, {guards.quote(direction)}, {guards.quote(digest)}, "
-        f"{started}, clock_timestamp() - {started}, current_user, "
-        f"current_setting('application_name'), {guards.quote(mode)})"
-    )
+STARTED = f"current_setting('{guards.STARTED_AT_SETTING}')::timestamptz"
+# Who ran it, from where, with what (the same expressions online and in the files).
+WHO = {
+    "applied_by": "current_user",
+    "application_name": "current_setting('application_name')",
+    "session_user_name": "session_user",
+    "client_addr": "inet_client_addr()::text",
+    "server_version_num": "current_setting('server_version_num')::bigint",
+}
+
+
+def row_values(revision: str, direction: str, digest: str, mode: str, status: str,
+               file_name: str | None) -> dict[str, str]:
+    from schema_pkg import __version__
+
+    return {"revision": guards.quote(revision), "direction": guards.quote(direction),
+            "checksum": guards.quote(digest), "started_at": STARTED, "mode": guards.quote(mode),
+            "status": guards.quote(status), "package_version": guards.quote(__version__),
+            "file_name": guards.quote(file_name) if file_name else "NULL", **WHO}
+
+
+def record(revision: str, direction: str, digest: str, mode: str,
+           file_name: str | None = None) -> str:
+    """A completed row in one insert (adopt's stamps)."""
+    values = row_values(revision, direction, digest, mode, "completed", file_name)
+    values["duration"] = f"clock_timestamp() - {STARTED}"
+    return (f"INSERT INTO {SCHEMA}.history ({', '.join(values)}) "
+            f"VALUES ({', '.join(values.values())})")
+
+
+def start(revision: str, direction: str, digest: str, mode: str,
+          file_name: str | None = None) -> str:
+    """The attempt's row, status 'started', its id kept in the session for :data:`COMPLETE`."""
+    values = row_values(revision, direction, digest, mode, "started", file_name)
+    return f"""DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO {SCHEMA}.history ({', '.join(values)})
+  VALUES ({', '.join(values.values())})
+  RETURNING id INTO attempt;
+  PERFORM set_config('{ATTEMPT_SETTING}', attempt::text, false);
+END
+$start$"""
+
+
+COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
+            f"duration = clock_timestamp() - started_at "
+            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
+def close_unfinished(revision: str, direction: str, left_applied: str,
+                     progress_sql: str | None = None) -> str:
+    """Before a step: an earlier attempt of it still 'started' did not complete (its run
+    stopped or its session ended).  Say so first, with what it can have left applied
+    and (``progress_sql``, a query yielding one line) what is in place now, and mark it
+    failed."""
+    doing = guards.quote(f"{direction} {revision}")
+    progress = (f"""
+  IF EXISTS (SELECT 1 FROM {SCHEMA}.history WHERE revision = {guards.quote(revision)}
+               AND direction = {guards.quote(direction)} AND status = 'started') THEN
+    {progress_sql} INTO state;
+  END IF;""" if progress_sql else "")
+    return f"""DO $unfinished$
+DECLARE
+  earlier record;
+  state text;
+BEGIN{progress}
+  FOR earlier IN
+    SELECT id, mode, started_at FROM {SCHEMA}.history
+     WHERE revision = {guards.quote(revision)} AND direction = {guards.quote(direction)}
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE {SCHEMA}.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      {doing}, earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      {guards.quote(left_applied)} || coalesce('; now ' || state, '');
+  END LOOP;
+END
+$unfinished$"""
+
+
+def record_failure(conn: Connection, revision: str, direction: str, digest: str, mode: str,
+                   error: str) -> None:
+    """After an online failure (the step's transaction rolled back): mark its attempt
+    failed, or add a failed row when the rollback took the attempt's row with it."""
+    updated = conn.execute(text(
+        f"UPDATE {SCHEMA}.history SET status = 'failed', error = :error, "
+        "duration = clock_timestamp() - started_at "
+        f"WHERE id = (SELECT max(id) FROM {SCHEMA}.history WHERE revision = :revision "
+        "AND direction = :direction AND status = 'started')"),
+        {"error": error, "revision": revision, "direction": direction}).rowcount
+    if not updated:
+        conn.execute(text(guards.START_CLOCK))
+        values = row_values(revision, direction, digest, mode, "failed", None)
+        values["duration"] = "interval '0'"
+        values["error"] = ":error"
+        conn.execute(text(f"INSERT INTO {SCHEMA}.history ({', '.join(values)}) "
+                          f"VALUES ({', '.join(values.values())})"), {"error": error})
+    conn.commit()
 
 
 class PackagedStatements(Mapping):
@@ -151,6 +272,14 @@ class Applied:
     applied_by: str
     application_name: str
     mode: str
+    status: str = "completed"  # rows recorded before attempts were: each a completed run
+    error: str | None = None
+    session_user_name: str | None = None
+    client_addr: str | None = None
+    package_version: str | None = None
+    file_name: str | None = None
+    server_version_num: int | None = None
+    fingerprint: dict | None = None
 
     @property
     def matches_package(self) -> bool:
@@ -162,28 +291,63 @@ class Applied:
     def __str__(self) -> str:
         seconds = self.duration.total_seconds() if self.duration is not None else 0.0
         state = "ok" if self.matches_package else "CHANGED since it ran"
+        if self.status != "completed":
+            state = f"{self.status.upper()}" + (f": {self.error}" if self.error else "")
+        where = " ".join(f"{label}={value}" for label, value in (
+            ("session_user", self.session_user_name), ("from", self.client_addr),
+            ("package", self.package_version), ("file", self.file_name),
+            ("server", self.server_version_num)) if value is not None)
         return (f"{self.started_at:%Y-%m-%d %H:%M:%S%z}  {self.revision}  {self.direction:9} "
                 f"{self.mode:6} {seconds:8.2f} s  {self.applied_by}  {self.application_name or '-'}  "
-                f"sha256:{self.checksum[:12]}  {state}")
+                + (f"[{where}]  " if where else "") + f"sha256:{self.checksum[:12]}  {state}")
+
+
+FIELDS = tuple(Applied.__dataclass_fields__)
 
 
 def applied(conn: Connection) -> list[Applied] | None:
-    """The record, oldest first, or None when this database has none."""
+    """The record, oldest first (every attempt), or None when this database has none.
+    Columns a record lacks (written by an older package) are read as absent."""
     if conn.execute(text(f"SELECT to_regclass('{SCHEMA}.history')")).scalar() is None:
         return None
-    rows = conn.execute(text(
-        "SELECT revision, direction, checksum, started_at, duration, applied_by, "
-        f"application_name, mode FROM {SCHEMA}.history ORDER BY id")).all()
-    return [Applied(*row) for row in rows]
+    rows = conn.execute(text(f"SELECT to_jsonb(h) FROM {SCHEMA}.history AS h ORDER BY id")).scalars()
+    out = []
+    for row in rows:
+        values = {name: row.get(name) for name in FIELDS if name in row}
+        values["started_at"] = datetime.fromisoformat(values["started_at"])
+        values["duration"] = parse_interval(values.get("duration"))
+        values["status"] = values.get("status") or "completed"
+        out.append(Applied(**values))
+    return out
+
+
+def parse_interval(value: str | None) -> timedelta | None:
+    """jsonb renders an interval as text (e.g. '00:00:01.5', '1 day 02:00:00')."""
+    if value is None:
+        return None
+    days = 0
+    if " day" in value:
+        head, value = value.split(" day", 1)
+        days, value = int(head), value.lstrip("s ")
+    hours, minutes, seconds = (value or "0:0:0").split(":")
+    sign = -1 if hours.startswith("-") else 1
+    return timedelta(days=days, hours=int(hours), minutes=sign * int(minutes),
+                     seconds=sign * float(seconds))
+
+
+def latest_completed(conn: Connection, chain: list[str]) -> dict[str, Applied]:
+    """The latest completed upgrade row of each revision in ``chain``."""
+    latest: dict[str, Applied] = {}
+    for row in applied(conn) or []:
+        if row.direction == "upgrade" and row.status == "completed" and row.revision in chain:
+            latest[row.revision] = row
+    return latest
 
 
 def tampered(conn: Connection, chain: list[str]) -> list[str]:
     """Revisions in ``chain`` (applied, base to current) whose latest recorded upgrade
     ran with statements other than the packaged ones."""
-    latest: dict[str, Applied] = {}
-    for row in applied(conn) or []:
-        if row.direction == "upgrade":
-            latest[row.revision] = row
+    latest = latest_completed(conn, chain)
     return [revision for revision in chain
             if revision in latest and not latest[revision].matches_package]
 
@@ -197,6 +361,7 @@ def record_stamp(conn: Connection, revisions: list[str]) -> None:
     """``adopt`` stamps revisions it did not run: record them as adopted."""
     ensure_table(conn)
     conn.execute(text(guards.START_CLOCK))
+    conn.execute(text("SET application_name = 'schema-pkg adopt'"))  # the tool, by name
     for revision in revisions:
         conn.execute(text(record(revision, "upgrade", packaged_checksum(revision, "upgrade"),
                                  "adopt")))

@@ -74,6 +74,7 @@ class Step:
     after: set[str] = field(default_factory=set)
     locks: dict[str, tuple[int, str]] = field(default_factory=dict)  # table -> (mode rank, scope)
     guarded: tuple[str, ...] = ()  # the tables its downgrade guard covers
+    dropped_columns: tuple[str, ...] = ()  # the columns its downgrade declares it drops (guarded)
 
     def saw(self, table: str | None, mode: str, scope: str) -> None:
         if table is None or table in BOOKKEEPING:
@@ -165,7 +166,9 @@ def observe(server_url) -> list[Step]:
             observer = Observer(conn, libpq_url(url))
             for script, direction, target in plan:
                 step = Step(script.revision, direction, (script.doc or "").strip().splitlines()[0],
-                            guarded=guards.dropped_tables(script))
+                            guarded=guards.dropped_tables(script),
+                            dropped_columns=guards.dropped_columns(script) if direction == "downgrade"
+                            else ())
                 step.before = user_tables(conn)
                 conn.commit()
                 config = make_config(command=direction, quiet=True)
@@ -223,12 +226,14 @@ def section(step: Step, statements: dict, longest: str) -> list[str]:
 
 def data_loss(step: Step) -> str:
     dropped = sorted(set(step.before.values()) - step.after - BOOKKEEPING)
+    columns = (f"columns {', '.join(step.dropped_columns)} (the data-loss guard refuses while "
+               "they hold values unless allowed)") if step.dropped_columns else ""
     if not dropped:
-        return "no"
+        return f"yes, drops {columns}" if columns else "no"
     unguarded = [table for table in dropped if table not in step.guarded]
     guard = ("the data-loss guard refuses while they hold rows unless allowed" if not unguarded
              else f"no data-loss guard for {', '.join(unguarded)}")
-    return f"yes, drops {', '.join(dropped)} ({guard})"
+    return f"yes, drops {', '.join(dropped)} ({guard})" + (f"; {columns}" if columns else "")
 
 
 def server_major(url) -> int:

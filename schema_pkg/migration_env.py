@@ -10,7 +10,7 @@ Three ways in:
 * a Connection or an Engine handed over in ``config.attributes["connection"]``
   (pytest-alembic hands an Engine; our tests a Connection): used as is;
 * online: resolves the target (``schema_pkg.settings``), takes the migration
-  advisory lock, sets timeouts, guards destructive downgrades, and runs each
+  lock (``schema_pkg.migrationlock``), sets timeouts, guards destructive downgrades, and runs each
   revision in its own transaction, retrying lock timeouts on a growing
   schedule (``deploy.lock_schedule``).
 
@@ -30,10 +30,10 @@ from alembic import context
 from alembic.util import CommandError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import concurrent, deploy, guards, history
+from schema_pkg import concurrent, deploy, fingerprint, guards, history, migrationlock
 from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 from schema_pkg.stepguards import StepGuards
@@ -97,20 +97,44 @@ def starting_revision() -> str | None:
 def run_offline() -> None:
     timeouts = load_timeouts()
     statements = config().attributes.get("statements")
-    guard = StepGuards("sql", statements=statements)
+    guard = StepGuards("sql", statements=statements,
+                       file_name=config().attributes.get("file_name"))
     configure(guard, dialect_name="postgresql", literal_binds=True,
               dialect_opts={"paramstyle": "named"})
     if statements is None:
-        context.get_context().impl.static_output(guards.PSQL_PREAMBLE)
+        output = context.get_context().impl.static_output
+        output(guards.PSQL_PREAMBLE)
+        output(guards.psql_variables(timeouts) + "\n")
+        output(guards.REFUSE_AUTOCOMMIT_OFF)
         context.execute(guards.REFUSE_OUTER_TRANSACTION)
-        context.execute(f"SET lock_timeout = '{timeouts.lock_timeout}'")
-        context.execute(f"SET statement_timeout = '{timeouts.statement_timeout}'")
+        output(guards.psql_session_settings())
         context.execute(f"SET search_path = {guards.SEARCH_PATH}")
-        context.execute(guards.expect_revision(starting_revision(), "this file"))
+        context.execute(migrationlock.BOOTSTRAP)
+        context.execute(migrationlock.wait_in_file())
+        context.execute(expected_by_the_file())
         for statement in history.CREATE_HISTORY:
             context.execute(statement)
     with context.begin_transaction():
         context.run_migrations()
+    if statements is None:
+        context.execute(migrationlock.RELEASE)
+
+
+def expected_by_the_file() -> str:
+    """A file starts at its first revision's start; the full script (resumable) at
+    any revision, skipping those already applied."""
+    if config().attributes.get("resumable"):
+        known = ["base", *(s.revision for s in reversed(list(context.script.walk_revisions())))]
+        return guards.expect_one_of(known, "this file")
+    return guards.expect_revision(starting_revision(), "this file")
+
+
+def check_the_record(connection) -> None:
+    """Refuse an upgrade whose database's record does not match the package."""
+    revisions = deploy.recorded_revisions(connection) or []
+    order = [s.revision for s in reversed(list(context.script.walk_revisions()))]
+    chain = order[: order.index(revisions[0]) + 1] if revisions and revisions[0] in order else []
+    fingerprint.refuse_mismatched_record(connection, chain)
 
 
 def resolve() -> Target:
@@ -184,8 +208,11 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                 if command_name() in ("upgrade", "downgrade"):
                     progress.finish(deploy.current_revision(connection))
                 return
-            except DBAPIError as exc:
-                if connection.in_transaction():
+            except (DBAPIError, InvalidRequestError) as raised:
+                exc = database_error(raised)
+                if exc is None:
+                    raise
+                if connection.in_transaction() and not connection.invalidated:
                     connection.rollback()
                 if deploy.is_lock_timeout(exc) and attempt < len(schedule):
                     pause = deploy.pause_seconds(current_ms)
@@ -195,12 +222,43 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                         f"try {attempt + 1}/{len(schedule)} in {pause:.2f} s")
                     time.sleep(pause)
                     continue
-                raise migration_failure(connection, exc, timeouts, target, watch.seen,
-                                        tries=attempt, lock_ms=current_ms) from None
+                failure = migration_failure(connection, exc, timeouts, target, watch.seen,
+                                            tries=attempt, lock_ms=current_ms)
+                record_failure(connection, guard, target, timeouts, str(failure))
+                raise failure from None
             except CommandError as exc:  # a guard outside the database (the pre-wait)
                 if connection.in_transaction():
                     connection.rollback()
+                record_failure(connection, guard, target, timeouts, str(exc))
                 raise CommandError(f"{exc}; database left at {deploy.current_revision(connection)}") from None
+
+
+def database_error(exc: BaseException) -> DBAPIError | None:
+    """The database's error behind ``exc``: itself, or, when the connection died and
+    SQLAlchemy refused to go on ("Can't reconnect until invalid transaction is rolled
+    back"), the error that killed it."""
+    while exc is not None:
+        if isinstance(exc, DBAPIError):
+            return exc
+        exc = exc.__context__ or exc.__cause__
+    return None
+
+
+def record_failure(connection, guard: StepGuards, target: Target, timeouts: Timeouts,
+                   error: str) -> None:
+    """The failed attempt's row in schema_pkg.history, over a fresh connection when the
+    run's own is gone; never hides the failure itself."""
+    if guard.current is None:
+        return
+    key = (guard.current, guard.direction)
+    try:
+        if connection.invalidated or connection.closed:
+            with connect(target, timeouts) as fresh:
+                history.record_failure(fresh, *key, guard.checksums.get(key, ""), "online", error)
+        else:
+            history.record_failure(connection, *key, guard.checksums.get(key, ""), "online", error)
+    except Exception:  # the record is best effort once the run has failed
+        pass
 
 
 def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
@@ -261,11 +319,13 @@ def run_online() -> None:
     target = resolve()
     connection = connect(target, timeouts)
     try:
-        deploy.take_advisory_lock(connection, timeouts)
+        migrationlock.take(connection, timeouts.migration_lock_wait)
         deploy.set_session_settings(connection, timeouts, deploy.allows_data_loss(
             config().attributes.get("allow_data_loss", False)))
         prepare_session(connection)
         connection.commit()
+        if command_name() == "upgrade":
+            check_the_record(connection)
         run_with_retries(connection, timeouts, target)
     except BaseException as exc:
         if interrupted(exc):
@@ -275,6 +335,7 @@ def run_online() -> None:
             raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
         raise
     finally:
+        release_quietly(connection)
         close_quietly(connection)
 
 
@@ -286,6 +347,18 @@ def interrupted(exc: BaseException | None) -> bool:
             return True
         exc = exc.__context__
     return False
+
+
+def release_quietly(connection) -> None:
+    """Give the migration lock back; a lost connection gave it back by ending."""
+    if connection.invalidated or connection.closed:
+        return
+    try:
+        if connection.in_transaction():
+            connection.rollback()
+        migrationlock.release(connection)
+    except Exception:
+        pass
 
 
 def close_quietly(connection) -> None:

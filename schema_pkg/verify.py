@@ -19,7 +19,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from schema_pkg import reports
+from schema_pkg import fingerprint, reports
 from schema_pkg.catalog import snapshot, without_alembic_version
 from schema_pkg.config import BASELINE_REVISION, make_config, revisions_in_order
 from schema_pkg.db import connection
@@ -94,6 +94,16 @@ RULES = [
                      "Tables, columns, constraints, indexes, enums, RLS flags, policies and functions "
                      "of public and private are compared with a shadow migrated to the same revision; "
                      "undo the manual change or make it a revision."),
+    reports.RuleInfo("effect_changed", "error", "history",
+                     "A revision had another effect than the packaged one, or something it set "
+                     "was changed by hand since.",
+                     "Each step's fingerprint in schema_pkg.history (the objects it names, the "
+                     "privileges it sets) is compared with the packaged one, and the live catalog "
+                     "with what the last revision naming each object left: an edited SQL file or "
+                     "a hand-made change; restore it, or fix forward with a new revision."),
+    reports.RuleInfo("recorded_without_fingerprint", "note", "history",
+                     "A revision was recorded before fingerprints existed (or stamped by adopt).",
+                     "Its effect cannot be checked from the record; it is accepted."),
     reports.RuleInfo("grant_or_owner_difference", "note", "drift",
                      "A grant or an owner differs from a fresh database (reported, never drift).",
                      "Hosted platforms grant and own objects their own way; review, then ignore or "
@@ -121,8 +131,23 @@ def subject(difference: Difference) -> tuple[str, str]:
     return "table", re.split(r"[. ]", key, maxsplit=1)[0]
 
 
+def record_items(problems: list[str], notes: list[str]) -> list[reports.Item]:
+    """Fingerprint problems and notes (fingerprint.record_problems) as report items."""
+    items = []
+    for level, rule, lines, prefix in (("error", "effect_changed", problems, "CHANGED"),
+                                       ("note", "recorded_without_fingerprint", notes, "note")):
+        for line in lines:
+            revision = re.search(r"revision (\w+)", line)
+            name = revision.group(1) if revision else None
+            items.append(reports.Item(rule, level, "history", line.split(" (")[0], line,
+                                      "restore it, or fix forward with a new revision",
+                                      origin("revision", name or "", name), f"{prefix}: {line}",
+                                      identity=line))
+    return items
+
+
 def drift_report(target: Target, revision: str | None, changed: list[str],
-                 differences: list[Difference]) -> reports.Report:
+                 differences: list[Difference], record: list[reports.Item] = ()) -> reports.Report:
     items = [reports.Item("revision_changed", "error", "history", f"revision {name}",
                           f"revision {name} differs from the one that ran (its checksum in "
                           "schema_pkg.history is not the packaged one): history was edited after it ran",
@@ -130,6 +155,7 @@ def drift_report(target: Target, revision: str | None, changed: list[str],
                           f"CHANGED: revision {name} differs from the one that ran (its checksum in "
                           "schema_pkg.history is not the packaged one): history was edited after it ran")
              for name in changed]
+    items += list(record)
     for difference in differences:
         rule, level = (("grant_or_owner_difference", "note") if difference.informational
                        else ("drift", "error"))
@@ -154,18 +180,26 @@ def changed_since_applied(target: Target, revision: str | None) -> list[str]:
 
 
 def verify(target: Target, quiet: bool = False, output_format: str = "text") -> int:
-    """0 when the live database matches a shadow at its recorded revision and every
-    applied revision ran with the packaged statements, else 1."""
+    """0 when the live database matches a shadow at its recorded revision, every
+    applied revision ran with the packaged statements and had the packaged effect,
+    and nothing it set was changed by hand since; else 1."""
     revision = recorded_revision(target.url)
     changed = changed_since_applied(target, revision)
+    with connection(target.url) as conn:
+        effect_problems, notes = fingerprint.record_problems(conn, applied_chain(revision))
     differences = differences_from_shadow(target, revision)
     shown = drift(differences) if quiet and output_format == "text" else differences
-    reports.emit(drift_report(target, revision, changed, shown), output_format)
+    reports.emit(drift_report(target, revision, changed, shown, record_items(effect_problems, notes)),
+                 output_format)
     problems = drift(differences)
     where = f"revision {revision}" if revision else "base (no alembic_version)"
     if changed:
         print(f"schema-pkg verify: revision(s) {', '.join(changed)} changed since applied at {where}",
               file=sys.stderr)
+        return 1
+    if effect_problems:
+        more = f" (and {len(effect_problems) - 1} more)" if len(effect_problems) > 1 else ""
+        print(f"schema-pkg verify: {effect_problems[0]}{more}", file=sys.stderr)
         return 1
     if problems:
         print(f"schema-pkg verify: {len(problems)} difference(s) from a fresh database at {where}",

@@ -65,15 +65,21 @@ def test_advise_command_exits_1_on_errors_and_0_at_head(baseline, schema_pkg_dat
     assert result.returncode == 0 and "0 ERROR" in result.stderr
 
 
-def test_an_invalid_index_is_an_error(schema_pkg_scratch, schema_pkg_database):
+def test_our_invalid_index_is_an_error_and_an_applications_a_warning(schema_pkg_scratch,
+                                                                      schema_pkg_database):
     clone = schema_pkg_scratch.create(template=schema_pkg_database)
     try:
         with connection(clone) as conn:
-            conn.execute(text("UPDATE pg_index SET indisvalid = false "
-                              "WHERE indexrelid = 'public.projects_owner_id_idx'::regclass"))
+            conn.execute(text("CREATE TABLE app_audit (k text)"))
+            conn.execute(text("CREATE INDEX app_audit_k_key ON app_audit (k)"))
+            conn.execute(text("UPDATE pg_index SET indisvalid = false WHERE indexrelid IN "
+                              "('public.projects_owner_id_idx'::regclass, "
+                              "'public.app_audit_k_key'::regclass)"))
             conn.commit()
-        found = [(f.level, f.object) for f in findings_at(clone) if f.rule == "invalid_index"]
-        assert found == [("ERROR", "projects_owner_id_idx")]
+        found = [(f.level, f.rule, f.object) for f in findings_at(clone)
+                 if f.rule.startswith("invalid_index")]
+        assert found == [("ERROR", "invalid_index", "projects_owner_id_idx"),
+                         ("WARN", "invalid_index_not_ours", "app_audit_k_key")]
     finally:
         schema_pkg_scratch.drop(clone)
 

@@ -150,8 +150,10 @@ def test_offline_script_sets_the_configured_timeouts_before_the_first_transactio
                         SCHEMA_PKG_STATEMENT_TIMEOUT="9min")
     assert result.returncode == 0, result.stderr
     first_begin = result.stdout.index("BEGIN;")
-    assert -1 < result.stdout.find("SET lock_timeout = '7s';") < first_begin
-    assert -1 < result.stdout.find("SET statement_timeout = '9min';") < first_begin
+    assert -1 < result.stdout.find("\\set lock_timeout 7s") < first_begin
+    assert -1 < result.stdout.find("\\set statement_timeout 9min") < first_begin
+    assert -1 < result.stdout.find("SET lock_timeout = :'lock_timeout';") < first_begin
+    assert -1 < result.stdout.find("SET statement_timeout = :'statement_timeout';") < first_begin
 
 
 @pytest.mark.same_on_every_version

@@ -152,12 +152,3 @@ def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
 def test_transaction_pooler_port_is_refused_with_advice():
     result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:6543/postgres", "upgrade", "head")
     assert_one_line_error(result, 1, "transaction pooler")
-
-
-def test_waiting_for_the_migration_lock_is_bounded_and_explained(scratch_url):
-    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as holder:
-        holder.execute("SELECT pg_advisory_lock(hashtextextended('schema_pkg migrations', 0))")
-        result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
-                            SCHEMA_PKG_MIGRATION_LOCK_WAIT="0.5")
-    assert_one_line_error(result, 1, "another schema_pkg migration holds the migration lock")
-    assert recorded_revision(scratch_url) is None

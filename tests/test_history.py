@@ -44,7 +44,7 @@ def test_psql_files_record_the_same_checksums_as_the_online_run(scratch_url):
 
 def test_checksum_ignores_the_lock_timeout_setting(tmp_path):
     result = schema_pkg("upgrade", "0007:0008", "--sql", SCHEMA_PKG_LOCK_TIMEOUT="3s")
-    assert "SET lock_timeout = '3s'" in result.stdout
+    assert "\\set lock_timeout 3s" in result.stdout
     assert packaged_checksum("0008", "upgrade") in result.stdout
 
 

@@ -43,8 +43,10 @@ def test_offline_sql_keeps_percent_signs_and_colons_literal():
 
 def test_full_script_starts_with_the_longest_try_and_the_pinned_search_path():
     body = (SQL_DIR / FULL_SCRIPT).read_text()
-    assert body.index("SET lock_timeout = '1s';") < body.index("BEGIN;")
-    assert body.index("SET statement_timeout = '5min';") < body.index("BEGIN;")
+    assert body.index("\\set lock_timeout 1s") < body.index("SET lock_timeout = :'lock_timeout';")
+    assert body.index("\\set statement_timeout 5min") < body.index(
+        "SET statement_timeout = :'statement_timeout';")
+    assert body.index("SET statement_timeout = :'statement_timeout';") < body.index("BEGIN;")
     assert body.index("SET search_path = public, pg_temp;") < body.index("BEGIN;")
 
 

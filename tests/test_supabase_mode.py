@@ -166,6 +166,19 @@ def test_at_head_authenticated_uses_only_the_caller_only_functions_in_supabase_m
         assert db.execute("SELECT current_user_has_soc_role('owner')").fetchone()[0] is True
 
 
+def test_supabase_mode_records_the_packaged_fingerprints(supabase_database):
+    from schema_pkg import fingerprint
+
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "head")
+    engine = admin(superuser_url)
+    with engine.connect() as conn:
+        recorded = {f"{r} upgrade": fp for r, fp in conn.execute(text(
+            "SELECT revision, fingerprint FROM schema_pkg.history WHERE status = 'completed'"))}
+    engine.dispose()
+    assert recorded == {k: v for k, v in fingerprint.packaged().items() if k.endswith(" upgrade")}
+
+
 def test_pgtap_export_passes_as_supabase_postgres_with_pgtap_in_extensions(pgtap_server, supabase_database):
     """As `supabase test db` runs it: the non-superuser migrator, pgTAP in `extensions` (installed
     by the platform, usable by the API roles); no warning, nothing left behind."""
@@ -179,4 +192,3 @@ def test_pgtap_export_passes_as_supabase_postgres_with_pgtap_in_extensions(pgtap
     assert "WARNING" not in proof.output, proof.output
     with superuser_connection(superuser_url) as conn:
         assert conn.execute(text("SELECT count(*) FROM pg_namespace WHERE nspname = 'pgtap'")).scalar() == 0
-

@@ -1,0 +1,351 @@
+"""The fingerprint of a step: what the catalog looks like, where the step touched it.
+
+After each step, online and in the files alike, the database computes one map
+(object -> md5) over the objects the step's statements name, in schemas public
+and private, and stores it in the step's schema_pkg.history row:
+
+* ``table s.t``: columns (name, type, default, attnotnull), the RLS flags and
+  constraints by definition, NOT NULL constraint rows left out (PostgreSQL 18
+  adds them);
+* ``index s.i``: its definition (and INVALID when it is);  ``type s.e``: an enum's labels in order;
+  ``policy s.t.p``: command, permissive, roles, USING and WITH CHECK;
+  ``function s.f(args)``: pg_get_functiondef;
+* ``privilege <object> <grantee> <privilege>``: only the privileges the step's
+  own GRANT/REVOKE statements set (``granted`` or ``absent`` in the object's ACL,
+  whoever the grantor): privileges a step did not set differ by world (Supabase's
+  default privileges, MAINTAIN on 17) and are not the step's to answer for.
+
+Owners and grantors are left out, so the map is the same wherever the schema is.
+What it cannot see: objects a step changes without naming them in a plain
+statement (inside DO blocks: 0001's bootstrap, 0009's MAINTAIN and downgrade
+restores), objects outside public and private (auth), comments, ownership,
+statistics and data.  Each row also records server_version_num.
+
+The packaged expected maps (:func:`expected`) live beside the revisions; the
+maintainer's revision manifest is meant to carry them (one integrity design):
+only :func:`expected` reads the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from schema_pkg import guards
+
+SCHEMAS = ("public", "private")
+FILE = "fingerprints.json"
+API_ROLES = ("anon", "authenticated", "service_role")
+NAME = re.compile(r"[A-Za-z_][\w$]*")
+
+GRANT_OR_REVOKE = re.compile(
+    r"^\s*(?:GRANT|REVOKE)\s+(?P<privs>[\w ,]+?)\s+ON\s+(?P<object>FUNCTION\s+[\w.]+\([^)]*\)"
+    r"|ALL\s+TABLES\s+IN\s+SCHEMA\s+\w+|SCHEMA\s+\w+|(?:TABLE\s+)?[\w.\"]+)\s+"
+    r"(?:TO|FROM)\s+(?P<roles>[\w ,]+?)\s*;", re.IGNORECASE | re.MULTILINE)
+DO_BLOCK = re.compile(r"^DO\s+(\$\w*\$).*?\1", re.MULTILINE | re.DOTALL)
+ALL_PRIVILEGES = {"function": ["EXECUTE"], "schema": ["USAGE", "CREATE"],
+                  "table": ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
+                            "TRIGGER"]}
+
+
+def plain_statements(statements: str) -> str:
+    """The statements without comments and DO blocks (whose effect no regex can see)."""
+    return DO_BLOCK.sub("", guards.without_comments(statements))
+
+
+def privileges_set(statements: str) -> list[tuple[str, str, str, str]]:
+    """(kind, object, grantee, privilege) for each privilege a plain GRANT/REVOKE sets."""
+    triples = []
+    for match in GRANT_OR_REVOKE.finditer(plain_statements(statements)):
+        target = " ".join(match["object"].split())
+        upper = target.upper()
+        if upper.startswith("FUNCTION "):
+            kind, name = "function", target[len("FUNCTION "):]
+        elif upper.startswith("ALL TABLES IN SCHEMA "):
+            kind, name = "tables", target.split()[-1]
+        elif upper.startswith("SCHEMA "):
+            kind, name = "schema", target.split()[-1]
+        else:
+            kind, name = "table", target.split()[-1]
+        privileges = [p.strip().upper() for p in match["privs"].split(",")]
+        if privileges == ["ALL"] or privileges == ["ALL PRIVILEGES"]:
+            privileges = ALL_PRIVILEGES["table" if kind == "tables" else kind]
+        for role in (r.strip() for r in match["roles"].split(",")):
+            triples += [(kind, name, role, privilege) for privilege in privileges]
+    return sorted(set(triples))
+
+
+def touched_names(statements: str) -> list[str]:
+    """Every identifier the plain statements name (a superset of the objects they touch)."""
+    text = plain_statements(statements)
+    return sorted({word.lower() for word in NAME.findall(text)}
+                  | {quoted for quoted in re.findall(r'"([^"]+)"', text)})
+
+
+def fingerprint_sql(statements: str) -> str:
+    """A query returning the step's map as jsonb (one text for both paths)."""
+    names = ", ".join(guards.quote(n) for n in touched_names(statements)) or "NULL"
+    schemas = ", ".join(guards.quote(s) for s in SCHEMAS)
+    privileges = "\n      UNION ALL ".join(privilege_rows(*triple)
+                                          for triple in privileges_set(statements))
+    privileges = f"\n      UNION ALL {privileges}" if privileges else ""
+    return f"""SELECT coalesce(jsonb_object_agg(k, md5(v)), '{{}}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ({schemas})
+         AND c.relname = ANY (ARRAY[{names}]::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ({schemas})
+         AND c.relname = ANY (ARRAY[{names}]::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ({schemas}) AND p.polname = ANY (ARRAY[{names}]::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ({schemas})
+         AND t.typname = ANY (ARRAY[{names}]::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ({schemas}) AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY[{names}]::text[]){privileges}
+    ) AS object"""
+
+
+def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
+    """One row per object: 'privilege <object> <role> <privilege>' -> granted or absent."""
+    grantee = "0" if role.upper() == "PUBLIC" else f"to_regrole({guards.quote(role)})"
+    label = guards.quote(f" {role.lower() if role.upper() == 'PUBLIC' else role} {privilege}")
+    holds = (f"CASE WHEN EXISTS (SELECT 1 FROM aclexplode({{acl}}) e WHERE e.grantee = "
+             f"{grantee} AND e.privilege_type = {guards.quote(privilege)}) "
+             "THEN 'granted' ELSE 'absent' END")
+    if kind == "function":
+        qualified = name if "." in name else f"public.{name}"
+        return (f"SELECT 'privilege function ' || p.oid::regprocedure::text || {label}, "
+                + holds.format(acl="coalesce(p.proacl, acldefault('f', p.proowner))")
+                + f" FROM pg_proc p WHERE p.oid = to_regprocedure({guards.quote(qualified)})"
+                f" AND {grantee} IS NOT NULL")
+    if kind == "schema":
+        return (f"SELECT 'privilege schema ' || n.nspname || {label}, "
+                + holds.format(acl="coalesce(n.nspacl, acldefault('n', n.nspowner))")
+                + f" FROM pg_namespace n WHERE n.nspname = {guards.quote(name)}"
+                f" AND {grantee} IS NOT NULL")
+    where = (f"n.nspname = {guards.quote(name)} AND c.relkind IN ('r', 'p')" if kind == "tables"
+             else f"c.oid = to_regclass({guards.quote(guards.qualified(name))})")
+    return (f"SELECT 'privilege table ' || n.nspname || '.' || c.relname || {label}, "
+            + holds.format(acl="coalesce(c.relacl, acldefault('r', c.relowner))")
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            f" WHERE {where} AND {grantee} IS NOT NULL")
+
+
+def progress_sql(revision: str, direction: str, statements: str) -> str | None:
+    """A query yielding one line: how many of the objects the step names are already
+    as it leaves them, and which are not yet (None without a packaged map)."""
+    wanted = expected(revision, direction)
+    if wanted is None:
+        return None
+    return f"""WITH m AS (SELECT ({fingerprint_sql(statements)}) AS live,
+                  {guards.quote(json.dumps(wanted, sort_keys=True))}::jsonb AS want),
+         k AS (SELECT jsonb_object_keys(live) AS k FROM m
+               UNION SELECT jsonb_object_keys(want) FROM m)
+    SELECT format('%s of the %s objects it names are already as it leaves them%s',
+                  count(*) FILTER (WHERE m.live -> k.k IS NOT DISTINCT FROM m.want -> k.k),
+                  count(*),
+                  coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
+                    FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
+      FROM m, k"""
+
+
+def record(statements: str) -> str:
+    """The update that stores the fingerprint in the attempt's history row."""
+    from schema_pkg.history import ATTEMPT_SETTING, SCHEMA
+
+    return (f"UPDATE {SCHEMA}.history SET fingerprint = ({fingerprint_sql(statements)}) "
+            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
+@lru_cache(maxsize=1)
+def packaged() -> dict:
+    """The expected maps shipped with the revisions: {"0007 upgrade": {object: md5}}."""
+    from schema_pkg.config import resource_dir
+
+    path = resource_dir("versions") / FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def expected(revision: str, direction: str) -> dict | None:
+    """The packaged map of a step, or None when the package has none for it."""
+    return packaged().get(f"{revision} {direction}")
+
+
+def differing(recorded: dict, wanted: dict) -> list[str]:
+    """The objects whose fingerprint differs, is missing or is extra."""
+    return sorted(key for key in recorded.keys() | wanted.keys()
+                  if recorded.get(key) != wanted.get(key))
+
+
+def record_differences(rows: dict, chain: list[str]) -> tuple[list[str], list[str]]:
+    """Compare each applied revision's recorded fingerprint (``rows``: revision -> its
+    latest completed upgrade row) with the packaged one.  Returns (problems, notes):
+    a mismatch names the revision and the objects; a row recorded before fingerprints
+    existed (or stamped by adopt) is only noted."""
+    problems, notes = [], []
+    for revision in chain:
+        row = rows.get(revision)
+        wanted = expected(revision, "upgrade")
+        if row is None or wanted is None:
+            continue
+        if row.fingerprint is None:
+            notes.append(f"revision {revision}: recorded without a fingerprint "
+                         f"({row.mode}, before fingerprints existed or stamped); not checked")
+            continue
+        objects = differing(row.fingerprint, wanted)
+        if objects:
+            problems.append(f"revision {revision} ran with a different effect than the "
+                            f"packaged one on: {'; '.join(objects)}")
+    return problems, notes
+
+
+def object_name(key: str) -> str:
+    """The name a key's object goes by in statements: 'policy public.t.p' -> 'p',
+    'function public.f(uuid)' -> 'f', 'privilege table public.t anon SELECT' -> 't'."""
+    kind, rest = key.split(" ", 1)
+    if kind == "privilege":
+        rest = rest.split(" ", 1)[1].rsplit(" ", 2)[0]
+    rest = rest.split("(", 1)[0]
+    if kind == "policy":
+        return rest.split(".", 2)[2]
+    return rest.rsplit(".", 1)[-1].lower()
+
+
+def last_set(chain: list[str], statements: dict) -> dict[str, tuple[str, str | None]]:
+    """For every object a packaged map knows: the last revision in ``chain`` whose
+    statements name it, and what that revision left (None: no such object)."""
+    owner: dict[str, tuple[str, str | None]] = {}
+    for revision in chain:
+        wanted = expected(revision, "upgrade") or {}
+        names = set(touched_names(statements[(revision, "upgrade")]))
+        for key in owner.keys() | wanted.keys():
+            # a privilege belongs to the revision that set exactly it; any other
+            # object to the last revision that names it (and may have dropped it)
+            named = not key.startswith("privilege ") and object_name(key) in names
+            if named or key in wanted:
+                owner[key] = (revision, wanted.get(key))
+    return owner
+
+
+def live_differences(conn, chain: list[str], statements: dict) -> list[str]:
+    """Objects whose state now differs from what the last applied revision that named
+    them left (a hand-made change since), by the same fingerprint SQL."""
+    from sqlalchemy import text
+
+    owner = last_set(chain, statements)
+    problems = []
+    for revision in chain:
+        mine = {key: value for key, (rev, value) in owner.items() if rev == revision}
+        if not mine:
+            continue
+        live = conn.execute(text(fingerprint_sql(statements[(revision, "upgrade")]))).scalar()
+        problems += [f"{key} (last set by revision {revision}) "
+                     + ("is gone" if live.get(key) is None else
+                        "exists" if value is None else "differs")
+                     for key, value in sorted(mine.items()) if live.get(key) != value]
+    return problems
+
+
+def recorded_maps(url, migrate, connection, text) -> dict:
+    """Each step's fingerprint, as a run base -> head -> base records it."""
+    migrate(url, "head")
+    migrate(url, "base", downgrade=True)
+    with connection(url) as conn:
+        rows = conn.execute(text("SELECT revision, direction, fingerprint FROM "
+                                 "schema_pkg.history WHERE status = 'completed' ORDER BY id"))
+        return {f"{revision} {direction}": value for revision, direction, value in rows}
+
+
+def record_problems(conn, chain: list[str]) -> tuple[list[str], list[str]]:
+    """What the deployment record says against the package: revisions whose recorded
+    fingerprint is not the packaged one and objects changed by hand since the revision
+    that last set them (problems); rows recorded before fingerprints existed (notes)."""
+    from schema_pkg.history import latest_completed, packaged_statements
+
+    problems, notes = record_differences(latest_completed(conn, chain), chain)
+    if chain:
+        problems += [f"hand-made change: {line}"
+                     for line in live_differences(conn, chain, packaged_statements())]
+    return problems, notes
+
+
+ACCEPT_ENV = "SCHEMA_PKG_ACCEPT_RECORD"
+
+
+def refuse_mismatched_record(conn, chain: list[str]) -> None:
+    """Before an upgrade: one line and no change when a recorded fingerprint is not the
+    packaged one (a hand-made change since is verify's to report), unless
+    SCHEMA_PKG_ACCEPT_RECORD=1 (schema-pkg upgrade --accept-record)."""
+    import os
+
+    from alembic.util import CommandError
+
+    if os.environ.get(ACCEPT_ENV) == "1":
+        return
+    from schema_pkg.history import latest_completed
+
+    problems, _ = record_differences(latest_completed(conn, chain), chain)
+    conn.rollback()
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CommandError(f"the deployment record does not match the package: {problems[0]}"
+                           f"{more}; nothing was changed; see schema-pkg verify, or upgrade "
+                           f"anyway with --accept-record ({ACCEPT_ENV}=1)")
+
+
+def regenerate() -> None:
+    """``make fingerprints``: migrate a scratch database base -> head -> base and write
+    each step's recorded map to versions/fingerprints.json."""
+    from sqlalchemy import text
+
+    from schema_pkg.config import CHECKOUT_DIR
+    from schema_pkg.db import connection
+    from schema_pkg.scratch import ScratchDatabases, migrate
+    from schema_pkg.settings import resolve_target
+
+    scratch = ScratchDatabases(resolve_target().url)
+    try:
+        url = scratch.create()
+        maps = recorded_maps(url, migrate, connection, text)
+    finally:
+        scratch.close()
+    path = CHECKOUT_DIR / "versions" / FILE
+    path.write_text(json.dumps(maps, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    regenerate()

@@ -1,0 +1,134 @@
+"""Honest, resumable failure: a file or the full script that stops part-way leaves its
+attempt recorded, says on the rerun what is already applied, and the rerun completes.
+Each message is checked against the state it describes (real psql, real sessions)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schema_pkg.config import script_directory
+from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
+from schema_pkg.verify import recorded_revision
+from tests.clirun import schema_pkg, url_text
+from tests.test_migration_lock import run_file_in_background, wait_until
+from tests.test_sql_guards import SQL_DIR, invalid_indexes, psql, sql, upgrade_files_from
+
+HEAD = script_directory().get_current_head()
+FULL = SQL_DIR / "full_upgrade.sql"
+FILE_0009 = upgrade_files_from("0009")[0]
+UNIQUE_INDEX = "user_project_preferences_user_id_project_id_key"
+
+
+def attempts(url, revision: str) -> list:
+    return sql(url, "SELECT status FROM schema_pkg.history WHERE revision = %s ORDER BY id",
+               [revision])
+
+
+def function_exists(url, name: str) -> bool:
+    return sql(url, "SELECT to_regprocedure(%s) IS NOT NULL", [name])[0][0]
+
+
+def test_full_script_rerun_after_a_failure_resumes_and_completes(scratch_url):
+    sql(scratch_url, "CREATE TYPE public.project_category AS ENUM ('x')")  # 0002 will collide
+    first = psql(scratch_url, FULL)
+    assert first.returncode == 3 and 'type "project_category" already exists' in first.stderr
+    assert recorded_revision(scratch_url) == "0001"
+    sql(scratch_url, "DROP TYPE public.project_category")
+    rerun = psql(scratch_url, FULL)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "schema_pkg: 0001 is already applied; skipped" in rerun.stdout
+    assert "an earlier run of upgrade 0002 (sql, started" in rerun.stderr
+    assert "its one transaction rolled back, so nothing of it was applied" in rerun.stderr
+    assert recorded_revision(scratch_url) == HEAD
+    assert attempts(scratch_url, "0002") == [("failed",), ("completed",)]
+
+
+def test_full_script_completes_from_wherever_the_database_is(baseline_url):
+    result = psql(baseline_url, FULL)
+    assert result.returncode == 0, result.stderr
+    assert "schema_pkg: 0005 is already applied; skipped" in result.stdout
+    assert recorded_revision(baseline_url) == HEAD
+    assert attempts(baseline_url, "0005") == [("completed",)]  # recorded once, online
+
+
+@pytest.fixture
+def at_0008_with_a_preference(scratch_url):
+    migrate(scratch_url, "0008")
+    sql(scratch_url, "INSERT INTO projects (id, name, slug, category) VALUES "
+                     "('00000000-0000-0000-0000-0000000000a1', 'p', 'p', 'portfolio')")
+    sql(scratch_url, "INSERT INTO user_project_preferences (user_id, project_id) VALUES "
+                     "('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1')")
+    return scratch_url
+
+
+DUPLICATE = ("INSERT INTO user_project_preferences (user_id, project_id) VALUES "
+             "('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1')")
+
+
+def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_applied(
+        at_0008_with_a_preference):
+    url = at_0008_with_a_preference
+    # An app session holds a lock 0009 waits for (no snapshot, so the pre-wait lets it
+    # be) and writes a duplicate after 0009's duplicate check has passed.
+    with psycopg.connect(libpq_url(url), application_name="app") as app:
+        app.execute("LOCK TABLE user_project_preferences IN SHARE MODE")
+        run = run_file_in_background(url, FILE_0009, "-v", "lock_timeout=30s")
+        wait_until(url, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                        "'dba-psql' AND wait_event_type = 'Lock')")
+        app.execute(DUPLICATE)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 3
+    assert f'could not create unique index "{UNIQUE_INDEX}"' in stderr
+    # What the header says a failure here leaves: 0009's first transaction and the
+    # re-added foreign keys applied, the revision not recorded, the attempt 'started'.
+    assert recorded_revision(url) == "0008"
+    assert function_exists(url, "public.current_user_team_id()")
+    assert attempts(url, "0009") == [("started",)]
+    rerun = psql(url, FILE_0009)
+    assert rerun.returncode == 3
+    said_first = rerun.stderr.index("an earlier run of upgrade 0009 (sql, started")
+    assert said_first < rerun.stderr.index("duplicated (user_id, project_id) pairs")
+    assert "stay applied (in order: a transaction of" in rerun.stderr
+    # ... and what is in place now, by the step's fingerprint: the failed unique build
+    # left its index INVALID, and 0008's plain index is still there
+    now = rerun.stderr[said_first:].split("not yet: ", 1)[1].splitlines()[0]
+    assert f"index public.{UNIQUE_INDEX}" in now
+    assert "index public.user_project_preferences_user_id_project_id_idx" in now
+    assert "function public.current_user_team_id()" not in now
+    sql(url, "DELETE FROM user_project_preferences WHERE ctid <> (SELECT min(ctid) "
+             "FROM user_project_preferences)")
+    final = psql(url, FILE_0009)
+    assert final.returncode == 0, final.stderr
+    assert recorded_revision(url) == "0009"
+    assert invalid_indexes(url) == []
+    assert attempts(url, "0009") == [("failed",), ("failed",), ("completed",)]
+
+
+def test_0009_stopped_by_an_idle_api_transaction_resumes_once_it_ends(at_0008_with_a_preference):
+    url = at_0008_with_a_preference
+    with psycopg.connect(libpq_url(url), application_name="api") as api:
+        api.execute("SET ROLE authenticated")
+        api.execute("SELECT count(*) FROM project_tech_stack")  # idle in transaction after this
+        result = psql(url, FILE_0009)
+    assert result.returncode == 3
+    assert "canceling statement due to lock timeout" in result.stderr
+    assert recorded_revision(url) == "0008"
+    assert function_exists(url, "public.current_user_team_id()")  # its first transaction
+    rerun = psql(url, FILE_0009)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "an earlier run of upgrade 0009 (sql, started" in rerun.stderr
+    assert recorded_revision(url) == "0009"
+    assert attempts(url, "0009") == [("failed",), ("completed",)]
+
+
+def test_an_online_failure_is_recorded_with_its_error(scratch_url):
+    migrate(scratch_url, "0004")
+    sql(scratch_url, "CREATE SCHEMA private")  # 0006 creates it: that revision fails
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head")
+    assert result.returncode == 1
+    (status, error), = sql(scratch_url, "SELECT status, error FROM schema_pkg.history "
+                                        "WHERE revision = '0006'")
+    assert status == "failed" and 'schema "private" already exists' in error
+    assert "database left at 0005" in error

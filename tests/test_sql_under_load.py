@@ -1,0 +1,108 @@
+"""The SQL files behave like the online run under load: CONCURRENTLY builds wait for open
+snapshots instead of timing out, a bounded pre-wait refuses with the pids and nothing
+applied, and psql -v overrides the timeouts.  Real psql, real concurrent sessions."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from schema_pkg.scratch import migrate
+from schema_pkg.settings import libpq_url
+from schema_pkg.verify import recorded_revision
+from tests.test_migration_lock import run_file_in_background, wait_until
+from tests.test_sql_guards import invalid_indexes, psql, sql, upgrade_files_from
+
+FILE_0008 = upgrade_files_from("0008")[0]
+INDEXES_0008 = ("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname LIKE '%%_idx' AND c.relnamespace = 'public'::regnamespace")
+IN_PREWAIT = ("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'dba-psql' "
+              "AND query LIKE 'DO $prewait$%%')")
+
+
+@pytest.fixture
+def at_0007(scratch_url):
+    migrate(scratch_url, "0007")
+    return scratch_url
+
+
+def open_snapshot(url) -> psycopg.Connection:
+    """A REPEATABLE READ reader of profiles holding its snapshot, as pg_dump does."""
+    reader = psycopg.connect(libpq_url(url), application_name="report")
+    reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    reader.execute("SELECT count(*) FROM profiles")
+    return reader
+
+
+def test_a_file_waits_for_an_open_snapshot_then_builds_its_indexes(at_0007):
+    reader = open_snapshot(at_0007)
+    wait_until(at_0007, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                        "'report' AND xact_start < clock_timestamp() - interval '1 second')")
+    run = run_file_in_background(at_0007, FILE_0008)
+    wait_until(at_0007, IN_PREWAIT)
+    assert recorded_revision(at_0007) == "0007"
+    assert sql(at_0007, INDEXES_0008) == [(0,)]
+    reader.close()
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 0, stderr
+    assert "0008 builds indexes CONCURRENTLY; waiting up to 120 s for: pid" in stderr
+    assert recorded_revision(at_0007) == "0008"
+    assert invalid_indexes(at_0007) == []
+
+
+def test_the_pre_wait_is_bounded_names_the_pids_and_applies_nothing(at_0007):
+    with open_snapshot(at_0007) as reader:
+        wait_until(at_0007, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name "
+                            "= 'report' AND xact_start < clock_timestamp() - interval '1 second')")
+        result = psql(at_0007, FILE_0008, "-v", "concurrent_prewait=0.5")
+        pid = reader.info.backend_pid
+    assert result.returncode == 3, result.stderr
+    assert "0008 not started: transactions still open after 0.5 s" in result.stderr
+    assert f"pid {pid} (report, idle in transaction" in result.stderr
+    assert "nothing of 0008 was applied" in result.stderr
+    assert recorded_revision(at_0007) == "0007"
+    assert sql(at_0007, INDEXES_0008) == [(0,)]
+
+
+def test_a_concurrently_build_outwaits_the_files_lock_timeout(at_0007):
+    """A snapshot too young for the pre-wait stalls the build for longer than the file's
+    lock_timeout (1 s); the build waits for it instead of timing out."""
+    reader = open_snapshot(at_0007)
+    run = run_file_in_background(at_0007, FILE_0008)
+    wait_until(at_0007, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                        "'dba-psql' AND query LIKE 'CREATE INDEX CONCURRENTLY%%' "
+                        "AND query_start < clock_timestamp() - interval '1.5 seconds')")
+    reader.close()
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 0, stderr
+    assert recorded_revision(at_0007) == "0008"
+    assert invalid_indexes(at_0007) == []
+
+
+SLOW_DDL = """
+CREATE FUNCTION slow_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_sleep(0.5); END $$;
+CREATE EVENT TRIGGER slow_ddl ON ddl_command_start EXECUTE FUNCTION slow_ddl();
+"""
+
+
+def test_psql_v_statement_timeout_overrides_the_files_default(at_0007):
+    sql(at_0007, SLOW_DDL)
+    result = psql(at_0007, FILE_0008, "-v", "statement_timeout=100ms")
+    assert result.returncode == 3
+    assert "canceling statement due to statement timeout" in result.stderr
+    assert recorded_revision(at_0007) == "0007"
+
+
+def test_psql_v_lock_timeout_overrides_the_files_default(baseline_url):
+    """With -v lock_timeout=30s a file outwaits a 1.5 s lock that the default (1 s) gives up on."""
+    with psycopg.connect(libpq_url(baseline_url)) as holder:
+        holder.execute("LOCK TABLE profiles IN ACCESS SHARE MODE")
+        run = run_file_in_background(baseline_url, upgrade_files_from("0006")[0],
+                                     "-v", "lock_timeout=30s")
+        wait_until(baseline_url, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE "
+                                 "application_name = 'dba-psql' AND wait_event_type = 'Lock' "
+                                 "AND query_start < clock_timestamp() - interval '1.5 seconds')")
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 0, stderr
+    assert recorded_revision(baseline_url) == "0006"
