@@ -164,6 +164,145 @@ def api_role_ungoverned_privilege(conn):
                   "table", table)
 
 
+@rule("ERROR", "security")
+def definer_search_path_unsafe(conn):
+    """A SECURITY DEFINER function's search_path is missing, '' or does not end in pg_temp.
+
+    PostgreSQL then searches the caller's pg_temp first for relation and type names, so a
+    caller's temporary type with a cast (a ::uuid in an inlined auth.uid(), say) runs the
+    caller's code with the owner's rights.  List pg_temp explicitly last."""
+    for function, setting, name in rows(conn, """
+            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+                   (SELECT substr(c, 13) FROM unnest(coalesce(p.proconfig, '{}')) c
+                    WHERE c LIKE 'search_path=%'), p.proname
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('public', 'private') AND p.prosecdef AND """ + OUR_FUNCTION + """
+            ORDER BY 1"""):
+        listed = [part.strip().strip('"') for part in (setting or "").split(",")]
+        if setting is None or listed[-1] != "pg_temp":
+            found = "none" if setting is None else repr(setting)
+            yield Hit(f"{function} (search_path {found})",
+                      "ALTER FUNCTION ... SET search_path = pg_catalog, pg_temp (pg_temp last; add the "
+                      "schemas the body names unqualified in between)", "function", name)
+
+
+API_COMMANDS = "ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']"
+
+# Privileges on a table, or (SELECT, INSERT, UPDATE) on any of its columns.
+HOLDS = """CASE WHEN {command} = 'DELETE' THEN has_table_privilege({role}, {table}, 'DELETE')
+               ELSE has_any_column_privilege({role}, {table}, {command}) END"""
+
+# Each API role a policy applies to (PUBLIC stands for anon and authenticated; service_role
+# bypasses RLS), whether it holds the policy's command, and whether any of them does.
+POLICY_PRIVILEGES = f"""
+    SELECT policyname, tablename, rolname, cmd, to_public, held, anyone FROM (
+      SELECT x.*, bool_or(x.held) OVER (PARTITION BY x.policyname, x.tablename, x.cmd) AS anyone
+      FROM (SELECT p.policyname, p.tablename, r.rolname, c.cmd, 'public' = ANY (p.roles) AS to_public,
+                   {HOLDS.format(command="c.cmd", role="r.rolname",
+                                 table="('public.' || quote_ident(p.tablename))::regclass")} AS held
+            FROM pg_policies p
+            CROSS JOIN LATERAL unnest(CASE WHEN p.cmd = 'ALL' THEN {API_COMMANDS}
+                                           ELSE ARRAY[p.cmd] END) AS c(cmd)
+            JOIN pg_roles r ON r.rolname IN ('anon', 'authenticated')
+              AND (r.rolname = ANY (p.roles) OR 'public' = ANY (p.roles))
+            WHERE p.schemaname = ANY (:exposed)) x) y
+    WHERE NOT held ORDER BY 2, 1, 3, 4"""
+
+
+@rule("ERROR", "security")
+def policy_without_privilege(conn):
+    """A policy's role holds no privilege for its command: the API will get permission denied.
+
+    PostgreSQL checks privileges before any policy runs.  For a policy TO public this is
+    reported only when no API role holds the command (see policy_role_without_privilege)."""
+    for policy, table, role, command, to_public, _, anyone in rows(conn, POLICY_PRIVILEGES):
+        if not (to_public and anyone):
+            yield Hit(f'public.{table} "{policy}" {command} for {role}',
+                      f"GRANT {command} ON public.{table} TO {role}, or drop the role from the policy",
+                      "policy", policy)
+
+
+@rule("INFO", "security")
+def policy_role_without_privilege(conn):
+    """A policy TO public names an API role that holds no privilege for its command.
+
+    That role is refused before the policy runs, which is intended when it has no business
+    there (anon on the document's user-owned tables); another API role holds the command."""
+    for policy, table, role, command, to_public, _, anyone in rows(conn, POLICY_PRIVILEGES):
+        if to_public and anyone:
+            yield Hit(f'public.{table} "{policy}" {command} for {role}',
+                      f"nothing to do if {role} has no business here; else GRANT {command} "
+                      f"ON public.{table} TO {role}", "policy", policy)
+
+
+@rule("WARN", "security")
+def privilege_without_policy(conn):
+    """An API role holds a row privilege on an RLS table that no policy lets it use.
+
+    It is refused by RLS anyway, but the privilege is surface for nothing (UPDATE and
+    DELETE also allow LOCK TABLE ... ACCESS EXCLUSIVE)."""
+    for table, role, command in rows(conn, f"""
+            SELECT c.relname, r.rolname, k.command
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
+            CROSS JOIN unnest({API_COMMANDS}) AS k(command)
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p') AND c.relrowsecurity
+              AND {HOLDS.format(command="k.command", role="r.rolname", table="c.oid")}
+              AND NOT EXISTS (SELECT 1 FROM pg_policies p
+                              WHERE p.schemaname = n.nspname AND p.tablename = c.relname
+                                AND p.cmd IN (k.command, 'ALL')
+                                AND (r.rolname = ANY (p.roles) OR 'public' = ANY (p.roles)))
+              AND """ + OUR_TABLE + """
+            ORDER BY 1, 2, 3"""):
+        yield Hit(f"public.{table} {command} to {role}",
+                  f"no policy lets {role} use it: REVOKE {command} ON public.{table} FROM {role}",
+                  "table", table)
+
+
+@rule("WARN", "security")
+def api_role_can_lock_table(conn):
+    """anon or authenticated holds UPDATE, DELETE, TRUNCATE or MAINTAIN without a write case.
+
+    Any of them allows LOCK TABLE ... IN ACCESS EXCLUSIVE MODE, and every API read of the
+    table then waits.  A write case is a policy for that command naming the role itself (a
+    policy TO public counts for authenticated, never for anon, which has no identity)."""
+    maintain = int(conn.execute(text("SHOW server_version_num")).scalar_one()) >= 170000
+    privileges = "ARRAY['UPDATE', 'DELETE', 'TRUNCATE'" + (", 'MAINTAIN']" if maintain else "]")
+    for table, role, privilege in rows(conn, f"""
+            SELECT c.relname, r.rolname, k.privilege
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN (VALUES ('anon'), ('authenticated')) AS r(rolname)
+            CROSS JOIN unnest({privileges}) AS k(privilege)
+            WHERE n.nspname = ANY (:exposed) AND c.relkind IN ('r', 'p')
+              AND has_table_privilege(r.rolname, c.oid, k.privilege)
+              AND NOT EXISTS (SELECT 1 FROM pg_policies p
+                              WHERE p.schemaname = n.nspname AND p.tablename = c.relname
+                                AND p.cmd IN (k.privilege, 'ALL') AND (r.rolname = ANY (p.roles)
+                                  OR (r.rolname = 'authenticated' AND 'public' = ANY (p.roles))))
+              AND """ + OUR_TABLE + """
+            ORDER BY 1, 2, 3"""):
+        yield Hit(f"public.{table} {privilege} to {role}",
+                  f"{role} can LOCK TABLE public.{table} IN ACCESS EXCLUSIVE MODE and stall every "
+                  f"reader: REVOKE {privilege} ON public.{table} FROM {role}", "table", table)
+
+
+@rule("INFO", "security")
+def api_role_statement_timeout_unset(conn):
+    """anon or authenticated has no statement_timeout.
+
+    Supabase sets 3 s on anon and 8 s on authenticated, and PostgREST applies each role's
+    settings per request.  Roles are cluster-wide, so on vanilla PostgreSQL the operator
+    sets it (README "Deploying")."""
+    for (role,) in rows(conn, """
+            SELECT r.rolname FROM pg_roles r
+            WHERE r.rolname IN ('anon', 'authenticated')
+              AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(r.rolconfig, '{}')) c
+                              WHERE c LIKE 'statement_timeout=%')
+            ORDER BY 1"""):
+        seconds = {"anon": "3s", "authenticated": "8s"}[role]
+        yield Hit(role, f"ALTER ROLE {role} SET statement_timeout = '{seconds}' (cluster-wide)", "role", role)
+
+
 @rule("WARN", "performance")
 def unindexed_foreign_key(conn):
     """A foreign key's columns are not the leading columns of a valid index.

@@ -109,6 +109,49 @@ QUERIES = {name: query.format(ours_c=ours("pg_class", "c.oid"), ours_t=ours("pg_
                              ours_p=ours("pg_proc", "p.oid"), ours_type=ours("pg_type", "t.oid"))
            for name, query in QUERIES.items()}
 
+# Effective privileges (role membership included) of the API roles and PUBLIC on every
+# table, column, sequence, function and schema of ours (no extension's members); never
+# auth, which is Supabase's.
+API_PRIVILEGES = """
+WITH grantee(name) AS (VALUES ('anon'), ('authenticated'), ('service_role'), ('public')),
+     our_schemas AS (SELECT oid, nspname FROM pg_namespace
+                     WHERE nspname IN ('public', 'private', 'schema_pkg')),
+     table_privilege(p) AS (SELECT unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE',
+                                                 'REFERENCES', 'TRIGGER']
+       || CASE WHEN current_setting('server_version_num')::int >= 170000 THEN ARRAY['MAINTAIN']
+               ELSE '{}'::text[] END))
+SELECT g.name, 'table ' || n.nspname || '.' || c.relname, t.p
+FROM grantee g, our_schemas n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm'),
+     table_privilege t
+WHERE has_table_privilege(g.name, c.oid, t.p) AND __OURS_C__
+UNION ALL
+SELECT g.name, 'column ' || n.nspname || '.' || c.relname || '.' || a.attname, p
+FROM grantee g, our_schemas n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm')
+     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped,
+     unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'REFERENCES']) p
+WHERE has_column_privilege(g.name, c.oid, a.attnum, p) AND __OURS_C__
+UNION ALL
+SELECT g.name, 'sequence ' || n.nspname || '.' || c.relname, p
+FROM grantee g, our_schemas n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind = 'S',
+     unnest(ARRAY['USAGE', 'SELECT', 'UPDATE']) p
+WHERE has_sequence_privilege(g.name, c.oid, p) AND __OURS_C__
+UNION ALL
+SELECT g.name, 'function ' || n.nspname || '.' || p.proname
+               || '(' || pg_get_function_identity_arguments(p.oid) || ')', 'EXECUTE'
+FROM grantee g, our_schemas n JOIN pg_proc p ON p.pronamespace = n.oid
+WHERE has_function_privilege(g.name, p.oid, 'EXECUTE') AND __OURS_P__
+UNION ALL
+SELECT g.name, 'schema ' || n.nspname, p
+FROM grantee g, our_schemas n, unnest(ARRAY['USAGE', 'CREATE']) p
+WHERE has_schema_privilege(g.name, n.oid, p)
+""".replace("__OURS_C__", ours("pg_class", "c.oid")).replace("__OURS_P__", ours("pg_proc", "p.oid"))
+
+
+def api_privileges(conn: Connection) -> set[tuple[str, str, str]]:
+    """(grantee, object, privilege) from :data:`API_PRIVILEGES`."""
+    return {tuple(row) for row in conn.execute(text(API_PRIVILEGES)).all()}
+
+
 INDEX_NAME = re.compile(r"^(CREATE (?:UNIQUE )?INDEX) \S+ ON ")
 
 

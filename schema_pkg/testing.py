@@ -13,10 +13,17 @@ managers do the same on a psycopg 3 connection or a SQLAlchemy 2
 * with no transaction open (e.g. an autocommit connection), the block is its
   own transaction and is rolled back at its end.
 
-Only ``request.jwt.claims`` is set, as PostgREST does today.  ``auth.uid()``
-prefers the legacy ``request.jwt.claim.sub`` when it is set, so a stale legacy
-setting on the connection would impersonate someone: the helpers refuse to
-run (:class:`StaleLegacyClaimError`) rather than let it.
+Only ``request.jwt.claims`` is set, as PostgREST does today.  ``auth.uid()``,
+``auth.role()`` and ``auth.jwt()`` prefer the legacy ``request.jwt.claim.sub``,
+``request.jwt.claim.role`` and ``request.jwt.claim`` when they are set, so a
+stale legacy setting on the connection would impersonate someone: the helpers
+refuse to run (:class:`StaleLegacyClaimError`) rather than let it.  The
+settings checked are those three and any other the database's auth functions read.
+
+A COMMIT or ROLLBACK inside a block (``db.commit()``, ``db.rollback()`` or the
+SQL text through ``execute``) would end the role and the claims, and the rest
+of the block would run as the connection's role: it raises
+:class:`BlockTransactionError` at that point instead.
 
 Example::
 
@@ -31,6 +38,7 @@ For seeding and assertions that state their intent, see :mod:`schema_pkg.rlskit`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,11 +47,22 @@ from uuid import UUID
 import psycopg
 
 API_ROLES = ("anon", "authenticated", "service_role")
-LEGACY_SETTINGS = ("request.jwt.claim.sub", "request.jwt.claim.role")
+# What Supabase's auth.uid(), auth.role() and auth.jwt() read before request.jwt.claims.
+LEGACY_SETTINGS = ("request.jwt.claim.sub", "request.jwt.claim.role", "request.jwt.claim")
+LEGACY_SETTINGS_READ = r"""
+SELECT DISTINCT m[1] FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+CROSS JOIN LATERAL regexp_matches(p.prosrc, 'current_setting\(''(request\.jwt\.claim(?:\.[a-z_]+)?)''', 'g') m
+WHERE n.nspname = 'auth'
+"""
+ENDS_TRANSACTION = re.compile(r"^\s*(COMMIT|END|ABORT|ROLLBACK(?!\s+TO\b))\b", re.IGNORECASE)
 
 
 class StaleLegacyClaimError(RuntimeError):
     """A legacy request.jwt.claim.* setting would override the claims we set."""
+
+
+class BlockTransactionError(RuntimeError):
+    """A COMMIT or ROLLBACK inside an as_* block, which would end its role and claims."""
 
 
 def execute(conn, statement: str, params: tuple = ()):
@@ -115,14 +134,68 @@ def api_block(conn) -> Iterator[None]:
         yield
 
 
-def refuse_stale_legacy_claims(legacy_values: tuple) -> None:
-    """``legacy_values``: the current values of :data:`LEGACY_SETTINGS`, in order."""
-    for name, value in zip(LEGACY_SETTINGS, legacy_values, strict=True):
+def legacy_settings(conn) -> tuple[str, ...]:
+    """The legacy claim settings the database's auth functions read (and ours, always)."""
+    read = {row[0] for row in execute(conn, LEGACY_SETTINGS_READ).fetchall()}
+    return tuple(sorted(read | set(LEGACY_SETTINGS)))
+
+
+# Acting as an API caller in one round trip, as PostgREST's own: SET LOCAL ROLE (the role
+# setting), the claims, and every legacy claim setting (read by the auth functions, or ours)
+# that holds a value, as [name, value] pairs.
+ACT_AS = f"""
+SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),
+       (SELECT array_agg(ARRAY[name, current_setting(name, true)] ORDER BY name)
+          FROM ({LEGACY_SETTINGS_READ} UNION SELECT unnest(%s::text[])) AS legacy(name)
+         WHERE coalesce(current_setting(name, true), '') <> '')"""
+
+
+def refuse_stale_legacy_claims(stale) -> None:
+    """``stale``: [name, value] of each legacy claim setting holding a value (ACT_AS)."""
+    for name, value in stale or []:
         if value:
             raise StaleLegacyClaimError(
-                f"{name} is set on this connection ({value!r}); auth.uid() would prefer it "
-                f"over request.jwt.claims. Reset it (RESET \"{name}\") or use a fresh connection."
+                f"{name} is set on this connection ({value!r}); auth.uid(), auth.role() or auth.jwt() "
+                f"would prefer it over request.jwt.claims. Reset it (RESET \"{name}\") or use a fresh "
+                "connection."
             )
+
+
+def refusal(what: str):
+    def refuse(*args, **kwargs):
+        raise BlockTransactionError(
+            f"{what} inside an as_* block: it would end the block's role and claims and run the rest "
+            "as the connection's role; end the block first (its writes are kept until the outer "
+            "transaction ends, or rolled back when there is none)")
+    return refuse
+
+
+def guarded(method):
+    """``method`` (execute), refusing COMMIT/ROLLBACK/END/ABORT as SQL text."""
+    def call(statement, *args, **kwargs):
+        text = statement if isinstance(statement, str) else getattr(statement, "text", "")
+        if isinstance(text, str) and (found := ENDS_TRANSACTION.match(text)):
+            refusal(found.group(1).upper())()
+        return method(statement, *args, **kwargs)
+    return call
+
+
+@contextmanager
+def transaction_end_refused(conn) -> Iterator[None]:
+    """While the block runs, ``commit()``, ``rollback()`` and COMMIT/ROLLBACK as SQL text
+    raise :class:`BlockTransactionError` instead of ending the transaction."""
+    names = ("commit", "rollback", "execute", "exec_driver_sql")
+    before = {name: conn.__dict__[name] for name in names if name in conn.__dict__}  # a nested block
+    conn.commit, conn.rollback = refusal("commit()"), refusal("rollback()")
+    conn.execute = guarded(type(conn).execute.__get__(conn))
+    if not isinstance(conn, psycopg.Connection):
+        conn.exec_driver_sql = guarded(type(conn).exec_driver_sql.__get__(conn))
+    try:
+        yield
+    finally:
+        for name in names:
+            conn.__dict__.pop(name, None)
+        conn.__dict__.update(before)
 
 
 @contextmanager
@@ -135,14 +208,10 @@ def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
     if role not in API_ROLES:
         raise ValueError(f"unknown API role {role!r}; expected one of {API_ROLES}")
     with api_block(conn):
-        # One round trip, as PostgREST's own: SET LOCAL ROLE (the role setting), the claims,
-        # and the legacy settings to refuse; a refusal rolls the block back.
-        legacy = ", ".join(["current_setting(%s, true)"] * len(LEGACY_SETTINGS))
-        row = execute(conn, "SELECT set_config('role', %s, true), "
-                            f"set_config('request.jwt.claims', %s, true), {legacy}",
-                      (role, json.dumps(claims), *LEGACY_SETTINGS)).fetchone()
-        refuse_stale_legacy_claims(row[2:])
-        yield conn
+        row = execute(conn, ACT_AS, (role, json.dumps(claims), list(LEGACY_SETTINGS))).fetchone()
+        refuse_stale_legacy_claims(row[2])  # a refusal rolls the block back
+        with transaction_end_refused(conn):
+            yield conn
 
 
 def as_anon(conn) -> Any:

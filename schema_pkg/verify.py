@@ -3,7 +3,11 @@
 The shadow is a scratch database on the same server, migrated to the
 revision in question with the packaged migrations, then compared with the live
 database section by section (schemas public and private; Supabase's own auth
-schema is not ours to judge).  Grants and owners are reported, never drift.
+schema is not ours to judge).  Grants and owners are reported, never drift,
+with one exception: from revision 0010 on, which makes the API roles'
+privileges the same in every world, each privilege anon, authenticated,
+service_role or PUBLIC holds on an object of ours (schemas public, private,
+schema_pkg) and the shadow does not, or the other way round, is drift.
 """
 
 from __future__ import annotations
@@ -20,17 +24,20 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from schema_pkg import fingerprint, reports
-from schema_pkg.catalog import snapshot, without_alembic_version
+from schema_pkg.catalog import api_privileges, snapshot, without_alembic_version
 from schema_pkg.config import BASELINE_REVISION, make_config, revisions_in_order
 from schema_pkg.db import connection
 from schema_pkg.deploy import recorded_revisions
-from schema_pkg.diff import Difference, compare, drift
+from schema_pkg.diff import MISSING, Difference, compare, drift
 from schema_pkg.history import record_stamp, tampered
 from schema_pkg.origins import origin
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import Target, redact
 
 SCHEMAS = ("public", "private")
+# From this revision on the API roles' privileges are explicit, the same whatever the
+# database's default privileges were; before it they depended on the world.
+EXPLICIT_PRIVILEGES_SINCE = "0010"
 
 
 def recorded_revision(url: URL) -> str | None:
@@ -64,15 +71,45 @@ def shadow_at(target: Target, revision: str | None):
         run_autocommit(target.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def privileges_are_explicit(revision: str | None) -> bool:
+    return EXPLICIT_PRIVILEGES_SINCE in applied_chain(revision)
+
+
+def read_privileges(url: URL) -> set[tuple[str, str, str]]:
+    with connection(url) as conn:
+        return api_privileges(conn)
+
+
+def privilege_differences(expected: set, actual: set, revision: str) -> list[Difference]:
+    """Each (object, role, privilege) held on one side only: drift from 0010 on.  A column's
+    is left out when its table's differs the same way (a table grant covers its columns)."""
+    names = (f"shadow@{revision}", "live")
+    differing = expected ^ actual
+
+    def covered(role: str, obj: str, privilege: str) -> bool:
+        table = "table " + obj.removeprefix("column ").rpartition(".")[0]
+        return obj.startswith("column ") and (role, table, privilege) in differing
+
+    return [Difference("privileges", f"{obj} to {role}: {privilege}", None,
+                       True if (role, obj, privilege) in expected else MISSING,
+                       True if (role, obj, privilege) in actual else MISSING, *names)
+            for role, obj, privilege in sorted(differing, key=lambda r: (r[1], r[0], r[2]))
+            if not covered(role, obj, privilege)]
+
+
 def differences_from_shadow(target: Target, revision: str | None) -> list[Difference]:
+    explicit = privileges_are_explicit(revision)
     with shadow_at(target, revision) as shadow:
         expected = read_schemas(shadow)
+        expected_privileges = read_privileges(shadow) if explicit else set()
     actual = read_schemas(target.url)
     found = []
     for schema in SCHEMAS:
         for difference in compare(expected[schema], actual[schema],
                                   left_name=f"shadow@{revision or 'base'}", right_name="live"):
             found.append(replace(difference, key=f"{schema}.{difference.key}"))
+    if explicit:
+        found += privilege_differences(expected_privileges, read_privileges(target.url), revision)
     return found
 
 
@@ -92,8 +129,10 @@ RULES = [
                      "fix forward with a new revision."),
     reports.RuleInfo("drift", "error", "drift", "The database differs from a fresh database at its revision.",
                      "Tables, columns, constraints, indexes, enums, RLS flags, policies and functions "
-                     "of public and private are compared with a shadow migrated to the same revision; "
-                     "undo the manual change or make it a revision."),
+                     "of public and private are compared with a shadow migrated to the same revision, "
+                     "and from revision 0010 on the privileges of anon, authenticated, service_role "
+                     "and PUBLIC on public, private and schema_pkg; undo the manual change or make "
+                     "it a revision."),
     reports.RuleInfo("effect_changed", "error", "history",
                      "A revision had another effect than the packaged one, or something it set "
                      "was changed by hand since.",
@@ -112,8 +151,20 @@ RULES = [
 INDEX_TABLE = re.compile(r" ON (?:\w+\.)?(\w+) ")
 
 
+def privilege_subject(key: str) -> tuple[str, str]:
+    """(kind, name) of 'table public.x to anon: INSERT' and the like (column, sequence,
+    function, schema)."""
+    kind, _, name = key.split(" to ")[0].partition(" ")
+    parts = name.split("(")[0].split(".")
+    if kind == "schema":
+        return "schema", parts[0]
+    return ("function" if kind == "function" else "table"), parts[1]
+
+
 def subject(difference: Difference) -> tuple[str, str]:
     """What a difference is about, for its location: (kind, name)."""
+    if difference.section == "privileges":
+        return privilege_subject(difference.key)
     key = difference.key.split(".", 1)[1]  # without the schema
     section = difference.section
     if section in ("grants", "owners"):

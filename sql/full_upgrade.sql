@@ -135,8 +135,8 @@ BEGIN
   IF to_regclass('public.alembic_version') IS NOT NULL THEN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
-  IF NOT found = ANY (ARRAY['base', '0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009']) THEN
-    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', 'base or 0001 or 0002 or 0003 or 0004 or 0005 or 0006 or 0007 or 0008 or 0009', found;
+  IF NOT found = ANY (ARRAY['base', '0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009', '0010']) THEN
+    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'this file', 'base or 0001 or 0002 or 0003 or 0004 or 0005 or 0006 or 0007 or 0008 or 0009 or 0010', found;
   END IF;
 END $$;
 
@@ -184,7 +184,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -398,7 +398,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -562,7 +562,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0003', '0004', '0005', '0006', '0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0003', '0004', '0005', '0006', '0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -850,7 +850,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0004', '0005', '0006', '0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0004', '0005', '0006', '0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -1117,7 +1117,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0005', '0006', '0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0005', '0006', '0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -1272,7 +1272,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0006', '0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0006', '0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -1600,7 +1600,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0007', '0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0007', '0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -1756,7 +1756,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0008', '0009'])
+    CASE WHEN found = ANY (ARRAY['0008', '0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -2115,7 +2115,7 @@ BEGIN
     SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
   END IF;
   PERFORM set_config('schema_pkg.applied',
-    CASE WHEN found = ANY (ARRAY['0009'])
+    CASE WHEN found = ANY (ARRAY['0009', '0010'])
          THEN 'true' ELSE 'false' END, false);
 END
 $applied$;
@@ -2563,6 +2563,302 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
+    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+
+COMMIT;
+\endif
+
+DO $applied$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  PERFORM set_config('schema_pkg.applied',
+    CASE WHEN found = ANY (ARRAY['0010'])
+         THEN 'true' ELSE 'false' END, false);
+END
+$applied$;
+SELECT current_setting('schema_pkg.applied') AS schema_pkg_applied \gset
+\if :schema_pkg_applied
+\echo 'schema_pkg: 0010 is already applied; skipped'
+\else
+
+BEGIN;
+
+-- Running upgrade 0009 -> 0010
+
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF NOT found = ANY (ARRAY['0009']) THEN
+    RAISE EXCEPTION 'schema_pkg: % expects the database at % but it is at %; nothing was changed', 'upgrade 0010', '0009', found;
+  END IF;
+END $$;
+
+SELECT set_config('schema_pkg.started_at', clock_timestamp()::text, false);
+
+DO $unfinished$
+DECLARE
+  earlier record;
+  state text;
+BEGIN
+  FOR earlier IN
+    SELECT id, mode, started_at FROM schema_pkg.history
+     WHERE revision = '0010' AND direction = 'upgrade'
+       AND status = 'started' ORDER BY id
+  LOOP
+    UPDATE schema_pkg.history
+       SET status = 'failed',
+           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
+           duration = coalesce(duration, clock_timestamp() - started_at)
+     WHERE id = earlier.id;
+    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
+      'upgrade 0010', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
+  END LOOP;
+END
+$unfinished$;
+
+DO $start$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num)
+  VALUES ('0010', 'upgrade', 'cc4f8164e783cc0756385131b870e43ea935b1d78214594ca2045236eee5dc32', current_setting('schema_pkg.started_at')::timestamptz, 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint)
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.attempt', attempt::text, false);
+END
+$start$;
+
+COMMIT;
+
+
+BEGIN;
+
+
+-- The API roles must exist; nothing is applied otherwise ---------------------
+
+DO $roles$
+DECLARE
+  missing text;
+BEGIN
+  SELECT string_agg(r, ', ') INTO missing
+  FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) AS r
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r);
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'API role % does not exist: revision 0010 grants the Data API roles anon, authenticated and service_role; create it as Supabase has it, then rerun (nothing was applied)', missing;
+  END IF;
+END
+$roles$;
+
+-- Nothing for the API roles or PUBLIC but what follows ------------------------
+
+REVOKE ALL ON TABLE
+  public.profiles, public.projects, public.project_features, public.project_tech_stack,
+  public.user_project_preferences, public.simcore_simulations, public.mezan_workflows,
+  public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
+  public.soc_teams, public.soc_user_roles, public.alembic_version
+FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON FUNCTION
+  public.get_user_team_id(uuid), public.has_soc_role(public.soc_role, uuid),
+  public.current_user_team_id(), public.current_user_has_soc_role(public.soc_role),
+  private.is_soc_team_member(uuid), private.has_soc_team_role(uuid, public.soc_role[]),
+  private.soc_user_roles_keep_an_owner()
+FROM PUBLIC, anon, authenticated, service_role;
+
+REVOKE ALL ON SCHEMA private FROM PUBLIC, anon, authenticated, service_role;
+
+-- anon: the public projects and what belongs to them --------------------------
+
+GRANT SELECT ON public.projects, public.project_features, public.project_tech_stack TO anon;
+
+-- authenticated: each command a signed-in user has a case for -----------------
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+  public.simcore_simulations, public.mezan_workflows, public.talai_experiments,
+  public.optilibria_runs, public.qmlab_experiments,
+  public.projects, public.project_features, public.project_tech_stack,
+  public.user_project_preferences
+TO authenticated;
+GRANT SELECT, INSERT, UPDATE ON public.profiles TO authenticated;
+GRANT SELECT, UPDATE ON public.soc_teams TO authenticated;
+-- Roles: created_at (which orders current_user_team_id()) is the server's; an
+-- admin changes a member's role, never whose or which team's row it is.
+GRANT SELECT, DELETE ON public.soc_user_roles TO authenticated;
+GRANT INSERT (id, user_id, team_id, role) ON public.soc_user_roles TO authenticated;
+GRANT UPDATE (role) ON public.soc_user_roles TO authenticated;
+
+-- service_role: every row of every table, nothing RLS would not see ------------
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+  public.profiles, public.projects, public.project_features, public.project_tech_stack,
+  public.user_project_preferences, public.simcore_simulations, public.mezan_workflows,
+  public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
+  public.soc_teams, public.soc_user_roles
+TO service_role;
+
+-- Functions ------------------------------------------------------------------
+
+GRANT EXECUTE ON FUNCTION public.get_user_team_id(uuid) TO service_role;
+GRANT EXECUTE ON FUNCTION public.has_soc_role(public.soc_role, uuid) TO service_role;
+GRANT EXECUTE ON FUNCTION public.current_user_team_id() TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) TO authenticated, service_role;
+-- The policies on soc_teams and soc_user_roles (TO authenticated) call these.  A
+-- policy refers to a function by reference: EXECUTE is checked, schema USAGE is not.
+GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated;
+GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated;
+
+-- Vanilla only: stop exposing future objects in public, as Supabase now does ---
+
+DO $defaults$
+DECLARE
+  setter text;
+  kind text;
+BEGIN
+  IF (SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'auth')
+     IS DISTINCT FROM 'Created by the schema_pkg auth bootstrap; dropped by its downgrade.' THEN
+    RAISE NOTICE 'schema auth is Supabase''s: its default privileges and roles stay as they are';
+    RETURN;
+  END IF;
+  -- Default privileges belong to the role that set them (0001's migrating role).
+  FOR setter IN
+    SELECT DISTINCT pg_get_userbyid(d.defaclrole)
+    FROM pg_default_acl d CROSS JOIN LATERAL aclexplode(d.defaclacl) a
+    WHERE d.defaclnamespace = 'public'::regnamespace
+      AND a.grantee IN (SELECT oid FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role'))
+  LOOP
+    FOREACH kind IN ARRAY ARRAY['TABLES', 'FUNCTIONS', 'SEQUENCES'] LOOP
+      EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public '
+                     'REVOKE ALL ON %s FROM anon, authenticated, service_role', setter, kind);
+    END LOOP;
+  END LOOP;
+END
+$defaults$;
+
+-- SECURITY DEFINER functions: pg_catalog first, pg_temp explicitly last ---------
+
+ALTER FUNCTION public.get_user_team_id(uuid) SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION public.has_soc_role(public.soc_role, uuid) SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION private.is_soc_team_member(uuid) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) SET search_path = pg_catalog, pg_temp;
+
+-- The last owner: a write to the team row, so concurrent leavers serialize at
+-- every isolation level (under REPEATABLE READ and SERIALIZABLE the second gets
+-- 40001; under READ COMMITTED it waits, then sees the first one gone).
+CREATE OR REPLACE FUNCTION private.soc_user_roles_keep_an_owner()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  UPDATE public.soc_teams t SET name = t.name WHERE t.id = OLD.team_id;
+  IF FOUND AND NOT EXISTS (
+    SELECT 1 FROM public.soc_user_roles r WHERE r.team_id = OLD.team_id AND r.role = 'owner'
+  ) THEN
+    RAISE EXCEPTION 'team % would be left without an owner', OLD.team_id
+      USING ERRCODE = 'restrict_violation',
+            HINT = 'Make another member owner first; the service deletes whole teams.';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+REVOKE ALL ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon, authenticated, service_role;
+
+UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0009';
+
+DO $$
+DECLARE
+  found text := 'base';
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  IF NOT found = ANY (ARRAY['0010']) THEN
+    RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0010', '0010', found;
+  END IF;
+END $$;
+
+UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+      SELECT 'table ' || n.nspname || '.' || c.relname AS k,
+             concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
+               (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                  || ' ' || a.attnotnull || ' '
+                                  || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ', '
+                                  ORDER BY a.attnum)
+                  FROM pg_attribute a LEFT JOIN pg_attrdef d
+                    ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT string_agg(x.conname || ' ' || pg_get_constraintdef(x.oid), ', '
+                                  ORDER BY x.conname)
+                  FROM pg_constraint x WHERE x.conrelid = c.oid AND x.contype <> 'n')) AS v
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['alembic_version', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'language', 'left', 'make', 'member', 'mezan_workflows', 'name', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'pg_catalog', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'user_id', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'index ' || n.nspname || '.' || c.relname,
+             pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_index i ON i.indexrelid = c.oid
+       WHERE c.relkind = 'i' AND n.nspname IN ('public', 'private')
+         AND c.relname = ANY (ARRAY['alembic_version', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'language', 'left', 'make', 'member', 'mezan_workflows', 'name', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'pg_catalog', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'user_id', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'policy ' || n.nspname || '.' || c.relname || '.' || p.polname,
+             concat_ws(' | ', p.polcmd, p.polpermissive,
+               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ','
+                                  ORDER BY 1) FROM unnest(p.polroles) AS r),
+               pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'private') AND p.polname = ANY (ARRAY['alembic_version', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'language', 'left', 'make', 'member', 'mezan_workflows', 'name', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'pg_catalog', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'user_id', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'type ' || n.nspname || '.' || t.typname,
+             (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                FROM pg_enum e WHERE e.enumtypid = t.oid)
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE t.typtype = 'e' AND n.nspname IN ('public', 'private')
+         AND t.typname = ANY (ARRAY['alembic_version', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'language', 'left', 'make', 'member', 'mezan_workflows', 'name', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'pg_catalog', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'user_id', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL
+      SELECT 'function ' || n.nspname || '.' || p.proname || '('
+               || pg_get_function_identity_arguments(p.oid) || ')', pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
+         AND p.proname = ANY (ARRAY['alembic_version', 'all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'language', 'left', 'make', 'member', 'mezan_workflows', 'name', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'pg_catalog', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'user_id', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.soc_user_roles_keep_an_owner()') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_has_soc_role(public.soc_role)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.current_user_team_id()') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(public.soc_role, uuid)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' public CREATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'CREATE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' public USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND 0 IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' anon CREATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'CREATE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' anon USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' authenticated CREATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'CREATE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' authenticated USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' service_role CREATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'CREATE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege schema ' || n.nspname || ' service_role USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated INSERT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'INSERT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.profiles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated SELECT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.profiles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.profiles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated SELECT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_teams') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_teams') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated DELETE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'DELETE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated SELECT', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;

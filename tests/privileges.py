@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schema_pkg.catalog import API_PRIVILEGES
 from schema_pkg.testing import execute
 
 UNGOVERNED = ("TRUNCATE", "TRIGGER", "REFERENCES")
@@ -32,3 +33,10 @@ def public_tables(conn) -> set[str]:
     return {row[0] for row in execute(conn, (
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')")).fetchall()}
+
+
+
+def effective_privileges(conn) -> set[tuple[str, str, str]]:
+    """(grantee, object, privilege) for anon, authenticated, service_role and PUBLIC on every
+    table, column, sequence, function and schema of ours (schema_pkg.catalog)."""
+    return set(map(tuple, execute(conn, API_PRIVILEGES).fetchall()))

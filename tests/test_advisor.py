@@ -84,6 +84,66 @@ def test_our_invalid_index_is_an_error_and_an_applications_a_warning(schema_pkg_
         schema_pkg_scratch.drop(clone)
 
 
+# Revision 0010: definer search_path, privileges beside policies, locks, statement_timeout.
+
+def rules_at(url, rule):
+    return {(f.level, f.object) for f in findings_at(url) if f.rule == rule}
+
+
+def test_at_0009_the_definer_functions_without_pg_temp_last_are_errors(schema_pkg_database_at):
+    found = rules_at(schema_pkg_database_at("0009"), "definer_search_path_unsafe")
+    empty = "(search_path '\"\"')"
+    assert found == {("ERROR", f"private.has_soc_team_role(_team_id uuid, _roles soc_role[]) {empty}"),
+                     ("ERROR", f"private.is_soc_team_member(_team_id uuid) {empty}"),
+                     ("ERROR", f"private.soc_user_roles_keep_an_owner() {empty}")}
+
+
+@pytest.mark.parametrize("setting, shown", [
+    ("RESET search_path", "none"), ("SET search_path = ''", "'\"\"'"),
+    ("SET search_path = pg_temp, pg_catalog", "'pg_temp, pg_catalog'")])
+def test_a_definer_search_path_missing_empty_or_not_ending_in_pg_temp_is_an_error(head, setting, shown):
+    head.execute(text(f"ALTER FUNCTION private.is_soc_team_member(uuid) {setting}"))
+    found = {(f.level, f.object) for f in advise(head) if f.rule == "definer_search_path_unsafe"}
+    assert found == {("ERROR", f"private.is_soc_team_member(_team_id uuid) (search_path {shown})")}
+
+
+def test_a_policy_whose_role_lacks_the_privilege_is_an_error(head):
+    head.execute(text("REVOKE SELECT ON soc_teams FROM authenticated"))
+    found = {(f.level, f.object) for f in advise(head) if f.rule == "policy_without_privilege"}
+    assert found == {("ERROR", 'public.soc_teams "Team members can view their teams" SELECT '
+                               'for authenticated')}
+
+
+def test_the_verbatim_to_public_policies_are_info_for_anon_only(schema_pkg_database):
+    found = {f for f in findings_at(schema_pkg_database) if f.rule == "policy_role_without_privilege"}
+    assert found and {f.level for f in found} == {"INFO"}
+    assert all(f.object.endswith(" for anon") for f in found)
+
+
+def test_a_privilege_no_policy_can_use_is_a_warning(head):
+    head.execute(text("GRANT DELETE ON soc_teams TO authenticated"))
+    found = {(f.level, f.object) for f in advise(head) if f.rule == "privilege_without_policy"}
+    assert found == {("WARN", "public.soc_teams DELETE to authenticated")}
+
+
+def test_at_0009_anon_could_lock_every_table(schema_pkg_database_at):
+    found = rules_at(schema_pkg_database_at("0009"), "api_role_can_lock_table")
+    assert ("WARN", "public.profiles UPDATE to anon") in found
+    assert {obj.split()[0] for _, obj in found if obj.endswith(" to anon")} >= {
+        "public.projects", "public.simcore_simulations", "public.soc_teams"}
+
+
+def test_a_missing_statement_timeout_is_info_and_a_set_one_is_not(head):
+    """ALTER ROLE is transactional: the head fixture rolls both back."""
+    for role in ("anon", "authenticated"):
+        head.execute(text(f"ALTER ROLE {role} RESET statement_timeout"))
+    found = {(f.level, f.object) for f in advise(head) if f.rule == "api_role_statement_timeout_unset"}
+    assert found == {("INFO", "anon"), ("INFO", "authenticated")}
+    head.execute(text("ALTER ROLE anon SET statement_timeout = '3s'"))
+    head.execute(text("ALTER ROLE authenticated SET statement_timeout = '8s'"))
+    assert [f for f in advise(head) if f.rule == "api_role_statement_timeout_unset"] == []
+
+
 def findings_with_index(scratch, head, index_sql):
     """Findings on a clone of head whose simcore_simulations index is replaced by ``index_sql``."""
     clone = scratch.create(template=head)

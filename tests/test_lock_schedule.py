@@ -118,7 +118,7 @@ def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url
     migrate(scratch_url, "0007")
     # Released once the migration polls for old transactions: it lists it, then waits for it.
     holder = hold_old_snapshot(scratch_url, release_when=lambda conn: conn.execute(PRE_WAITING).fetchone()[0])
-    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "head")
+    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")  # the revision under test
     holder.release()
     assert result.returncode == 0, result.stderr
     assert "0008 builds indexes CONCURRENTLY; waiting up to 120 s for 1 open transaction(s): pid" \
@@ -129,7 +129,7 @@ def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url
 def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
     migrate(scratch_url, "0007")
     holder = hold_old_snapshot(scratch_url)
-    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0008",
                         SCHEMA_PKG_CONCURRENT_PREWAIT="1.5")
     holder.release()
     assert_one_line_error(result, 1, "0008 not started: transactions still open after 1.5 s")

@@ -15,7 +15,7 @@ def test_fixtures_act_on_a_migrated_database(schema_pkg_connection, as_user, as_
     with as_user(USERS["bob"]) as db:
         assert db.execute("SELECT count(*) FROM simcore_simulations").fetchone()[0] == 0
     with as_anon() as db:
-        assert db.execute("SELECT count(*) FROM simcore_simulations").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM projects").fetchone()[0] == 0
 
 
 def test_helper_is_importable_as_documented():

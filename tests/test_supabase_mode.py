@@ -1,5 +1,10 @@
 """On a Supabase-like database (auth exists, migrations run as a non-superuser `postgres`),
-the migrations apply, use the existing auth, and never alter or drop it."""
+the migrations apply, use the existing auth, and never alter or drop it.
+
+Both of Supabase's privilege models are reproduced: legacy projects, whose default
+privileges grant ALL on new tables and functions in public to the API roles, and
+today's (since 30 October 2026), whose default privileges grant them nothing.  From
+revision 0010 on, both end with the same privileges as our vanilla bootstrap."""
 
 from __future__ import annotations
 
@@ -9,13 +14,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot
+from schema_pkg.config import script_directory
 from schema_pkg.scratch import migrate, url_as_role
 from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_user
-from tests.privileges import held, ungoverned
+from tests.privileges import effective_privileges, held, ungoverned
 from tests.rls import pgtap
-from tests.rls.cases import cases
+from tests.rls.cases import cases, observe
 from tests.rls.pgprove import pg_prove
+from tests.rls.world import seed_statements
 
 # Hosted Supabase's migrating role: not a superuser, but CREATEDB CREATEROLE BYPASSRLS,
 # owner of the database and a member of the API roles.  It is named for the run, dropped
@@ -55,6 +62,10 @@ ALTER DEFAULT PRIVILEGES FOR ROLE "{migrator}" IN SCHEMA public
 """
 
 
+# Today's Supabase: USAGE on public, and no default privileges for the API roles.
+SUPABASE_TODAY_GRANTS = "GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;"
+
+
 def admin(url):
     return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
 
@@ -70,17 +81,31 @@ def migrator(schema_pkg_scratch, schema_pkg_database):
     return role
 
 
-@pytest.fixture
-def supabase_database(schema_pkg_scratch, migrator):
-    """A database owned by a Supabase-like migrator, with Supabase's auth already there."""
-    url = schema_pkg_scratch.create()
+def supabase_like(scratch, migrator: str, grants: str):
+    """A database owned by a Supabase-like migrator, with Supabase's auth and ``grants``."""
+    url = scratch.create()
     engine = admin(url)
     with engine.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{url.database}" OWNER TO "{migrator}"'))
         conn.exec_driver_sql(SUPABASE_AUTH)
-        conn.exec_driver_sql(SUPABASE_PUBLIC_GRANTS.format(migrator=migrator))
+        conn.exec_driver_sql(grants.format(migrator=migrator))
     engine.dispose()
-    yield url, url_as_role(url, migrator)
+    return url, url_as_role(url, migrator)
+
+
+@pytest.fixture
+def supabase_database(schema_pkg_scratch, migrator):
+    """Legacy Supabase: default privileges grant the API roles ALL in public."""
+    url, as_migrator = supabase_like(schema_pkg_scratch, migrator, SUPABASE_PUBLIC_GRANTS)
+    yield url, as_migrator
+    schema_pkg_scratch.drop(url)
+
+
+@pytest.fixture
+def supabase_today(schema_pkg_scratch, migrator):
+    """Today's Supabase: auth exists, default privileges grant the API roles nothing."""
+    url, as_migrator = supabase_like(schema_pkg_scratch, migrator, SUPABASE_TODAY_GRANTS)
+    yield url, as_migrator
     schema_pkg_scratch.drop(url)
 
 
@@ -140,9 +165,9 @@ def test_supabase_grants_give_api_roles_ungoverned_privileges_before_0009(supaba
                                  "'public.has_soc_role(soc_role, uuid)', 'EXECUTE')")).scalar()
 
 
-def test_at_head_api_roles_hold_no_ungoverned_privilege_in_supabase_mode(supabase_database):
+def test_at_0009_api_roles_hold_no_ungoverned_privilege_in_supabase_mode(supabase_database):
     superuser_url, as_migrator = supabase_database
-    migrate(as_migrator, "head")
+    migrate(as_migrator, "0009")
     with superuser_connection(superuser_url) as conn:
         for role in ("anon", "authenticated"):
             assert held(conn, role, ungoverned(conn)) == set()
@@ -177,6 +202,77 @@ def test_supabase_mode_records_the_packaged_fingerprints(supabase_database):
             "SELECT revision, fingerprint FROM schema_pkg.history WHERE status = 'completed'"))}
     engine.dispose()
     assert recorded == {k: v for k, v in fingerprint.packaged().items() if k.endswith(" upgrade")}
+
+
+def test_at_0009_today_s_supabase_answers_every_api_request_with_permission_denied(supabase_today):
+    """The reproduction is real: 0009 migrates cleanly there and the API is dead."""
+    superuser_url, as_migrator = supabase_today
+    migrate(as_migrator, "0009")
+    with psycopg.connect(libpq_url(superuser_url), autocommit=True) as conn, \
+            as_user(conn, "00000000-0000-0000-0000-00000000000a") as db:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied for table"):
+            db.execute("SELECT count(*) FROM simcore_simulations")
+
+
+def world_at_head(url, as_migrator=None):
+    """Migrate (as the migrator where there is one), seed as the superuser, and return the
+    effective privileges and the RLS cases whose outcome is not the expected one."""
+    migrate(as_migrator or url, "head")
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        for statement, params in seed_statements():
+            conn.execute(statement, params)
+        privileges = effective_privileges(conn)
+        wrong = [case.id for case in cases() if observe(conn, case) != case.expected]
+    return privileges, wrong
+
+
+def test_todays_and_legacy_supabase_and_vanilla_end_with_the_same_privileges_and_rls(
+        supabase_today, supabase_database, scratch_url):
+    worlds = {"today's Supabase": world_at_head(*supabase_today),
+              "legacy Supabase": world_at_head(*supabase_database),
+              "vanilla": world_at_head(scratch_url)}
+    vanilla, _ = worlds["vanilla"]
+    assert ("anon", "table public.projects", "SELECT") in vanilla  # not vacuous
+    for name, (privileges, wrong) in worlds.items():
+        assert wrong == [], f"{name}: RLS cases that fail"
+        assert privileges == vanilla, (f"{name}: only there {sorted(privileges - vanilla)}; "
+                                       f"only on vanilla {sorted(vanilla - privileges)}")
+
+
+def test_a_missing_api_role_stops_0010_before_anything_is_applied(schema_pkg_database_at):
+    """A custom project without anon, simulated by renaming anon inside a transaction that
+    is rolled back (other sessions never see it): 0010's first statement names the role."""
+    url = schema_pkg_database_at("0009")
+    upgrade = script_directory().get_revision("0010").module.UPGRADE
+    first_statement = upgrade.split("$roles$;")[0]
+    assert "GRANT" not in first_statement and "REVOKE" not in first_statement
+    with psycopg.connect(libpq_url(url)) as conn:
+        before = effective_privileges(conn)
+        conn.execute("ALTER ROLE anon RENAME TO anon_hidden_by_schema_pkg_test")
+        with pytest.raises(psycopg.errors.RaiseException) as raised:
+            conn.execute(upgrade)
+        conn.rollback()
+        message = str(raised.value).splitlines()[0]
+        assert message.startswith("API role anon does not exist"), message
+        assert "nothing was applied" in message
+        assert effective_privileges(conn) == before
+
+
+def default_privileges(url):
+    with psycopg.connect(libpq_url(url)) as conn:
+        return conn.execute("SELECT defaclrole::regrole::text, defaclnamespace::regnamespace::text, "
+                            "defaclobjtype, defaclacl::text[] FROM pg_default_acl "
+                            "ORDER BY 1, 2, 3").fetchall()
+
+
+def test_0010_never_alters_supabase_s_default_privileges(supabase_database):
+    """(0009, landed, revoked TRUNCATE, TRIGGER and REFERENCES there; 0010 touches nothing.)"""
+    superuser_url, as_migrator = supabase_database
+    migrate(as_migrator, "0009")
+    before = default_privileges(superuser_url)
+    assert before, "legacy Supabase's default privileges are there to keep"
+    migrate(as_migrator, "0010")
+    assert default_privileges(superuser_url) == before
 
 
 def test_pgtap_export_passes_as_supabase_postgres_with_pgtap_in_extensions(pgtap_server, supabase_database):

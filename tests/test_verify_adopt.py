@@ -41,11 +41,40 @@ def test_verify_reports_drift(head_url, change, reported):
     assert reported in result.stdout, result.stdout
 
 
-def test_verify_reports_grants_without_failing(head_url):
-    execute(head_url, "REVOKE SELECT ON projects FROM anon")
-    result = schema_pkg("--url", url_text(head_url), "verify")
-    assert result.returncode == 0
+def test_before_0010_api_privileges_are_notes_not_drift(schema_pkg_database_at):
+    """Until 0010 they depended on the world (default privileges), so they never fail."""
+    url = schema_pkg_database_at("0009")
+    execute(url, "REVOKE SELECT ON projects FROM anon")
+    result = schema_pkg("--url", url_text(url), "verify")
+    assert result.returncode == 0, result.stdout
     assert "note: grants public.table projects" in result.stdout
+
+
+@pytest.mark.parametrize("change, reported", [
+    ("GRANT INSERT ON projects TO anon", "privileges table public.projects to anon: INSERT: only in live"),
+    ("REVOKE SELECT ON soc_teams FROM authenticated",
+     "privileges table public.soc_teams to authenticated: SELECT: only in shadow@"),
+    ("GRANT UPDATE (created_at) ON soc_user_roles TO authenticated",
+     "privileges column public.soc_user_roles.created_at to authenticated: UPDATE: only in live"),
+    ("GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO anon",
+     "privileges function private.is_soc_team_member(_team_id uuid) to anon: EXECUTE: only in live"),
+    ("GRANT USAGE ON SCHEMA schema_pkg TO PUBLIC",
+     "privileges schema schema_pkg to public: USAGE: only in live"),
+])
+def test_from_0010_an_api_privilege_difference_is_drift_naming_object_role_and_privilege(
+        head_url, change, reported):
+    execute(head_url, change)
+    result = schema_pkg("--url", url_text(head_url), "verify")
+    assert result.returncode == 1, result.stdout
+    assert f"DRIFT: {reported}" in result.stdout, result.stdout
+
+
+def test_owners_stay_notes(head_url, schema_pkg_scratch):
+    role = schema_pkg_scratch.create_role("verify_owner", "NOLOGIN")
+    execute(head_url, f'ALTER TABLE projects OWNER TO "{role}"')
+    result = schema_pkg("--url", url_text(head_url), "verify")
+    assert "note: owners public.table projects" in result.stdout, result.stdout
+    assert "DRIFT: owners" not in result.stdout
 
 
 @pytest.fixture

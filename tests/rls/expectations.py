@@ -30,7 +30,7 @@ from tests.rls.outcomes import (
     fails,
     sees,
 )
-from tests.rls.world import ROWS, USER_OWNED_TABLES
+from tests.rls.world import ACTORS, ROWS, USER_OWNED_TABLES
 
 
 @dataclass(frozen=True)
@@ -350,11 +350,20 @@ SOC_USER_ROLES = [
     Scenario("update", "red_owner_to_viewer",
              SET_ROLE.format(role="viewer", where="id = %(red_owner)s"),
              team(FILTERED, FILTERED, service_role=changes(1))),
+    # Since 0010 a signed-in user may update only a role's role column (column privileges):
+    # moving a row to another user or team, or backdating it, is refused before any policy.
     Scenario("update", "all_roles_to_me", "UPDATE soc_user_roles SET user_id = %(me)s",
-             team(FILTERED, FILTERED, team_owner=RLS_DENIED, team_admin=RLS_DENIED)),
+             team(NO_GRANT, NO_GRANT)),
     Scenario("update", "all_roles_to_blue", "UPDATE soc_user_roles SET team_id = %(blue)s",
-             team(FILTERED, FILTERED, team_owner=RLS_DENIED, team_admin=RLS_DENIED,
-                  service_role=changes(5))),
+             team(NO_GRANT, NO_GRANT, service_role=changes(5))),
+    Scenario("update", "red_viewer_backdated",
+             "UPDATE soc_user_roles SET created_at = '1970-01-01' WHERE id = %(red_viewer)s",
+             team(NO_GRANT, NO_GRANT, service_role=changes(1))),
+    # Steering someone's current_user_team_id(): the oldest role decides, so created_at is the server's.
+    Scenario("insert", "backdated_viewer_in_red_for_bob",
+             "INSERT INTO soc_user_roles (user_id, team_id, role, created_at) "
+             "VALUES (%(bob)s, %(red)s, 'viewer', '1970-01-01')",
+             team(NO_GRANT, NO_GRANT, service_role=changes(1))),
     Scenario("insert", "upsert_red_viewer_as_analyst",
              "INSERT INTO soc_user_roles (id, user_id, team_id, role) "
              "VALUES (%(red_viewer)s, %(victor)s, %(red)s, 'viewer') "
@@ -389,15 +398,16 @@ SOC_USER_ROLES = [
 ]
 
 # Not for the API at all: no grants, so the denial is a privilege error, not a policy.
+# Since 0010 not for the service either: the API has no business with the schema's revision.
 ALEMBIC_VERSION = [
     scenario("select", "revision", "SELECT version_num FROM alembic_version",
-             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT, service_role=NO_GRANT),
     scenario("update", "revision", "UPDATE alembic_version SET version_num = 'x'",
-             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT, service_role=NO_GRANT),
     scenario("insert", "revision", "INSERT INTO alembic_version VALUES ('x')",
-             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT, service_role=NO_GRANT),
     scenario("delete", "revision", "DELETE FROM alembic_version",
-             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT),
+             anon=NO_GRANT, owner=NO_GRANT, other_user=NO_GRANT, service_role=NO_GRANT),
 ]
 
 # RPC: PostgREST's POST /rpc/<function> is ``SELECT <function>(...)`` as the caller.
@@ -439,20 +449,22 @@ CURRENT_USER_HAS_SOC_ROLE = [
         team_viewer=sees("true"), service_role=sees("false")),
 ]
 
-# Privileges RLS cannot govern (0009): no API role holds them on any table.  The
-# trigger calls a function of the caller's own pg_temp, as the attack did.
-# (service_role keeps them; MAINTAIN, 17+ only, is in tests/test_table_privileges.py.)
+# Privileges RLS cannot govern: no API role holds them on any table (anon and
+# authenticated since 0009, service_role since 0010).  The trigger calls a function of
+# the caller's own pg_temp, as the attack did.  (MAINTAIN, 17+ only, is in
+# tests/test_table_privileges.py.)
 UNGOVERNED = [
-    scenario("truncate", "whole_table", "TRUNCATE {table}", anon=NO_GRANT, owner=NO_GRANT),
+    scenario("truncate", "whole_table", "TRUNCATE {table}",
+             anon=NO_GRANT, owner=NO_GRANT, service_role=NO_GRANT),
     scenario("trigger", "pg_temp_function",
              "DO $$ BEGIN "
              "CREATE FUNCTION pg_temp.spy() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'; "
              "CREATE TRIGGER spy AFTER INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION pg_temp.spy(); "
              "END $$",
-             anon=NO_GRANT, owner=NO_GRANT),
+             anon=NO_GRANT, owner=NO_GRANT, service_role=NO_GRANT),
 ]
 
-EXPECTATIONS: dict[str, list[Scenario]] = {
+WRITTEN: dict[str, list[Scenario]] = {
     **{table: USER_OWNED + UNGOVERNED for table in USER_OWNED_TABLES},
     "projects": PROJECTS + UNGOVERNED,
     "project_features": PROJECT_CHILDREN + UNGOVERNED,
@@ -467,3 +479,54 @@ EXPECTATIONS: dict[str, list[Scenario]] = {
     "current_user_team_id()": CURRENT_USER_TEAM_ID,
     "current_user_has_soc_role()": CURRENT_USER_HAS_SOC_ROLE,
 }
+
+# Least privilege (revision 0010, docs/additions.md): an API role holds a command on a
+# table only where some case above allows one of its actors that command.  Every other
+# case of that role and command is refused for want of the privilege, before any policy
+# is asked; this rule writes those outcomes, and revision 0010's literal GRANT list must
+# match the privileges it implies (tests/test_api_grants.py).
+ROW_COMMANDS = ("select", "insert", "update", "delete")
+
+
+def allowed_commands(expectations: dict[str, list[Scenario]]) -> set[tuple[str, str, str]]:
+    """(role, table or function, command) for every command some case allows."""
+    return {(ACTORS[actor].role, table, scenario.command)
+            for table, scenarios in expectations.items() for scenario in scenarios
+            for actor, outcome in scenario.outcomes.items() if outcome.allowed}
+
+
+def least_privilege(expectations: dict[str, list[Scenario]]) -> dict[str, list[Scenario]]:
+    allowed = allowed_commands(expectations)
+
+    def outcome(table: str, scenario: Scenario, actor: str, written: Outcome) -> Outcome:
+        granted = (ACTORS[actor].role, table, scenario.command) in allowed
+        return written if granted or scenario.command not in ROW_COMMANDS else NO_GRANT
+
+    return {table: [Scenario(s.command, s.name, s.sql,
+                             {actor: outcome(table, s, actor, o) for actor, o in s.outcomes.items()})
+                    for s in scenarios]
+            for table, scenarios in expectations.items()}
+
+
+EXPECTATIONS = least_privilege(WRITTEN)
+
+# Where a role may write only some columns of a table (0010): the others are set by the
+# server.  soc_user_roles.created_at orders current_user_team_id(), so no admin may set it,
+# and an admin changes a member's role but never whose or which team's row it is.
+COLUMN_GRANTS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
+    ("authenticated", "soc_user_roles"): {"INSERT": ("id", "user_id", "team_id", "role"),
+                                          "UPDATE": ("role",)},
+}
+PRIVILEGE_OF = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE",
+                "rpc": "EXECUTE"}
+
+
+def required_privileges() -> dict[tuple[str, str], dict[str, tuple[str, ...] | None]]:
+    """(role, table or ``function()``) -> privilege -> the columns it is limited to, or None
+    for all of them: exactly what the expectations need, and what revision 0010 grants."""
+    required: dict[tuple[str, str], dict[str, tuple[str, ...] | None]] = {}
+    for role, table, command in allowed_commands(EXPECTATIONS):
+        if command in PRIVILEGE_OF:
+            columns = COLUMN_GRANTS.get((role, table), {})
+            required.setdefault((role, table), {})[PRIVILEGE_OF[command]] = columns.get(PRIVILEGE_OF[command])
+    return required

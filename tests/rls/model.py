@@ -5,7 +5,8 @@ platform tables, the public pattern on projects, the foreign keys) and
 docs/additions.md (the policies of revision 0006, EXECUTE of revision 0007,
 and 0009: preferences need a visible project, project children cascade,
 unique preferences per user and project, members may leave a team unless
-they are its last owner, caller-only membership functions), never from the
+they are its last owner, caller-only membership functions; 0010: each API
+role holds only the privileges listed there), never from the
 catalog.  The state machine (tests/rls/machine.py) runs the
 same statements against the database and compares.
 
@@ -25,7 +26,9 @@ nothing.  How PostgreSQL combines policies (docs of CREATE POLICY):
   on conflict, the existing row must pass the UPDATE USING and SELECT
   policies (else 42501 "... (USING expression)") and the new row the UPDATE
   check and SELECT policies, or the statement is rejected;
-* service_role bypasses RLS (and the last-owner rule); keys apply to all.
+* service_role bypasses RLS (and the last-owner rule); keys apply to all;
+* privileges come first: a statement needing a privilege its role lacks
+  (SELECT too when it reads columns) is refused whole (42501), before any policy.
 """
 
 from __future__ import annotations
@@ -54,6 +57,22 @@ PARENTS = {**{table: ("project_id", "projects") for table in (*CHILDREN, "user_p
            "soc_user_roles": ("team_id", "soc_teams")}
 CASCADES = {"projects"}
 UNIQUE = {"user_project_preferences": ("user_id", "project_id")}
+# Revision 0010's grants (docs/additions.md): the commands each API role may run at all.
+ROW_COMMANDS = frozenset({"select", "insert", "update", "delete"})
+GRANTED: dict[str, dict[str, frozenset[str]]] = {
+    "anon": {table: frozenset({"select"}) for table in ("projects", *CHILDREN)},
+    "authenticated": {**{table: ROW_COMMANDS for table in (*USER_OWNED, "projects", *CHILDREN,
+                                                          "user_project_preferences", "soc_user_roles")},
+                      "profiles": frozenset({"select", "insert", "update"}),
+                      "soc_teams": frozenset({"select", "update"})},
+    "service_role": {table: ROW_COMMANDS for table in TABLES},
+}
+# Where a role may write only some columns: soc_user_roles.created_at is the server's, and
+# an admin changes a member's role, never whose or which team's row it is.
+WRITABLE: dict[tuple[str, str], dict[str, frozenset[str]]] = {
+    ("authenticated", "soc_user_roles"): {"insert": frozenset({"id", "user_id", "team_id", "role"}),
+                                          "update": frozenset({"role"})},
+}
 FK_VIOLATION = Outcome("error", reason="23503")
 UNIQUE_VIOLATION = Outcome("error", reason="23505")
 LAST_OWNER = Outcome("error", reason="23001")
@@ -65,6 +84,18 @@ Row = dict[str, str | None]
 class Who:
     role: str  # anon, authenticated, service_role
     uid: str | None = None
+
+
+def granted(who: Who, table: str, command: str, columns=()) -> bool:
+    """Does the role hold ``command`` on the table (on each of ``columns`` for a write)?"""
+    if command not in GRANTED[who.role].get(table, ()):
+        return False
+    writable = WRITABLE.get((who.role, table), {}).get(command)
+    return writable is None or set(columns) <= writable
+
+
+def readable_tables(who: Who) -> tuple[str, ...]:
+    return tuple(table for table in TABLES if granted(who, table, "select"))
 
 
 class Model:
@@ -168,15 +199,19 @@ class Model:
 
     # --- statements ---------------------------------------------------------
 
-    def select(self, who: Who, table: str, target: str | None = None) -> set[str]:
+    def select(self, who: Who, table: str, target: str | None = None) -> set[str] | Outcome:
+        if not granted(who, table, "select"):
+            return NO_GRANT
         return {row_id for row_id, row in self.rows[table].items()
                 if (target is None or row_id == target) and self.can_see(who, table, row)}
 
     def visible(self, who: Who) -> set[tuple[str, str, str]]:
-        return {(table, row_id, key_text(table, row)) for table in TABLES
+        return {(table, row_id, key_text(table, row)) for table in readable_tables(who)
                 for row_id, row in self.rows[table].items() if self.can_see(who, table, row)}
 
-    def insert(self, who: Who, table: str, row: Row, returning: bool = False) -> Outcome:
+    def insert(self, who: Who, table: str, row: Row, returning: bool = False, columns=()) -> Outcome:
+        if not granted(who, table, "insert", columns) or (returning and not granted(who, table, "select")):
+            return NO_GRANT
         if not self.can_write(who, table, row, "insert") or (returning and not self.can_see(who, table, row)):
             return RLS_DENIED
         broken = self.broken_constraint(table, [row])
@@ -186,8 +221,10 @@ class Model:
         return changes(1)
 
     def update(self, who: Who, table: str, target: str | None, new_values: Row,
-               returning: bool = False) -> Outcome:
+               returning: bool = False, columns=()) -> Outcome:
         reads = target is not None or returning
+        if not granted(who, table, "update", columns) or (reads and not granted(who, table, "select")):
+            return NO_GRANT
         old = [row for row_id, row in self.rows[table].items()
                if (target is None or row_id == target) and self.can_write(who, table, row, "update")
                and (not reads or self.can_see(who, table, row))]
@@ -213,6 +250,8 @@ class Model:
 
     def delete(self, who: Who, table: str, target: str | None, returning: bool = False) -> Outcome:
         reads = target is not None or returning
+        if not granted(who, table, "delete") or (reads and not granted(who, table, "select")):
+            return NO_GRANT
         doomed = {row_id for row_id, row in self.rows[table].items()
                   if (target is None or row_id == target) and self.can_write(who, table, row, "delete")
                   and (not reads or self.can_see(who, table, row))}
@@ -224,11 +263,14 @@ class Model:
             return changes(len(doomed))
         return outcome
 
-    def upsert(self, who: Who, table: str, row: Row) -> Outcome:
+    def upsert(self, who: Who, table: str, row: Row, columns=()) -> Outcome:
         """INSERT ... ON CONFLICT (id) DO UPDATE SET <the KEYS columns> = EXCLUDED.<column>."""
+        if not (granted(who, table, "insert", columns)
+                and granted(who, table, "update", KEYS[table] or ("id",))):
+            return NO_GRANT
         existing = self.rows[table].get(row["id"])
         if existing is None:
-            return self.insert(who, table, row)
+            return self.insert(who, table, row, columns=columns)
         new = {**existing, **{column: row[column] for column in KEYS[table]}}
         # PostgreSQL's order: the new row's INSERT check, then the existing row against the
         # UPDATE and SELECT policies' USING, then the updated row's checks.

@@ -2,8 +2,9 @@
 
 Each mutant is one realistic mistake, as DDL: a policy dropped, opened,
 closed, widened or with its expressions swapped; a helper function that
-returns a constant or ignores its caller; a revoked privilege granted back;
-RLS disabled or forced on a table.  ``tests/rls/mutation.py`` applies each in
+returns a constant or ignores its caller; a privilege an API role lacks granted
+(anon given INSERT, UPDATE or DELETE among them); a privilege a policy needs
+revoked; RLS disabled or forced on a table.  ``tests/rls/mutation.py`` applies each in
 a rolled-back transaction and runs the expectation cases that touch it.
 
 Only valid mutants are generated: WITH CHECK only on INSERT, UPDATE and ALL
@@ -14,6 +15,7 @@ original (a swap of identical USING and WITH CHECK).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import psycopg
@@ -21,6 +23,8 @@ import psycopg
 from schema_pkg.catalog import ours
 
 API_ROLES = ("anon", "authenticated")
+GRANT_ROLES = (*API_ROLES, "service_role")  # since 0010 the service lacks some privileges too
+ROW_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 HELPER_SCHEMAS = ("public", "private")
 
@@ -152,12 +156,12 @@ def function_mutants(conn: psycopg.Connection) -> list[Mutant]:
 # --- privileges --------------------------------------------------------------
 
 def grant_mutants(conn: psycopg.Connection) -> list[Mutant]:
-    """Every API privilege Supabase's defaults would give and a revision has taken away."""
+    """Every API privilege Supabase's legacy defaults would give and a revision has taken away."""
     mutants = []
     tables = [row[0] for row in conn.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").fetchall()]
     for table in tables:
-        for role in API_ROLES:
+        for role in GRANT_ROLES:
             for privilege in TABLE_PRIVILEGES:
                 held = conn.execute("SELECT has_table_privilege(%s, %s, %s)",
                                     (role, f"public.{table}", privilege)).fetchone()[0]
@@ -190,6 +194,37 @@ def executable(conn: psycopg.Connection, signature: str, role: str) -> bool:
         (signature,)).fetchone()[0]
 
 
+def holds(conn: psycopg.Connection, role: str, table: str, privilege: str) -> bool:
+    """On the table or (SELECT, INSERT, UPDATE) on any of its columns."""
+    check = "has_table_privilege" if privilege == "DELETE" else "has_any_column_privilege"
+    return conn.execute(f"SELECT {check}(%s, %s, %s)", (role, f"public.{table}", privilege)).fetchone()[0]
+
+
+def revoke_mutants(conn: psycopg.Connection) -> list[Mutant]:
+    """Every privilege a policy needs, revoked: its command on its table for each API role it
+    applies to, EXECUTE on each helper its expressions call, and USAGE on the helpers' schema."""
+    rows = conn.execute(
+        "SELECT tablename, cmd, roles::text[], coalesce(qual, '') || ' ' || coalesce(with_check, '') "
+        "FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2").fetchall()
+    reached: dict[tuple[str, str], set[str]] = defaultdict(set)  # (id, ddl) -> tables
+    for table, cmd, roles, expressions in rows:
+        for role in [role for role in API_ROLES if role in roles or "public" in roles]:
+            for privilege in ROW_PRIVILEGES if cmd == "ALL" else (cmd,):
+                if holds(conn, role, table, privilege):
+                    reached[(f"revoke {privilege} on {table} from {role}",
+                             f"REVOKE {privilege} ON public.{table} FROM {role}")].add(table)
+            for helper in set(re.findall(r"\b(private\.\w+)\(", expressions)):
+                signature = conn.execute("SELECT %s::regproc::regprocedure::text", (helper,)).fetchone()[0]
+                if executable(conn, signature, role):
+                    reached[(f"revoke EXECUTE on {signature} from {role}",
+                             f"REVOKE EXECUTE ON FUNCTION {signature} FROM {role}")].add(table)
+                    if conn.execute("SELECT has_schema_privilege(%s, 'private', 'USAGE')",
+                                    (role,)).fetchone()[0]:
+                        reached[(f"revoke USAGE on schema private from {role}",
+                                 f"REVOKE USAGE ON SCHEMA private FROM {role}")].add(table)
+    return [Mutant(mutant_id, ddl, frozenset(tables)) for (mutant_id, ddl), tables in sorted(reached.items())]
+
+
 # --- RLS switches -------------------------------------------------------------
 
 def rls_mutants(conn: psycopg.Connection) -> list[Mutant]:
@@ -211,4 +246,5 @@ def rls_mutants(conn: psycopg.Connection) -> list[Mutant]:
 
 
 def generate(conn: psycopg.Connection) -> list[Mutant]:
-    return policy_mutants(conn) + function_mutants(conn) + grant_mutants(conn) + rls_mutants(conn)
+    return (policy_mutants(conn) + function_mutants(conn) + grant_mutants(conn) + revoke_mutants(conn)
+            + rls_mutants(conn))

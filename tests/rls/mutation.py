@@ -26,7 +26,7 @@ import psycopg
 
 from tests.rls.cases import Case, cases, observe
 from tests.rls.database import standalone_rls_database
-from tests.rls.mutants import API_ROLES, Mutant, executable, generate
+from tests.rls.mutants import API_ROLES, Mutant, executable, generate, holds
 
 REPORT = Path(__file__).resolve().parents[2] / "docs" / "rls-mutants.md"
 
@@ -123,6 +123,25 @@ def no_api_privilege(conn: psycopg.Connection, table: str) -> bool:
                    for role in API_ROLES for privilege in ("SELECT", "INSERT", "UPDATE"))
 
 
+def lacks_command(conn: psycopg.Connection, role: str, subject: str) -> bool:
+    """``role`` holds no privilege for the command of 'policy "name" on table'."""
+    name, _, table = subject.removeprefix("policy ").rpartition(" on ")
+    cmd = conn.execute("SELECT cmd FROM pg_policies WHERE schemaname = 'public' AND tablename = %s "
+                       "AND policyname = %s", (table, name[1:-1].replace('""', '"'))).fetchone()[0]
+    commands = ("SELECT", "INSERT", "UPDATE", "DELETE") if cmd == "ALL" else (cmd,)
+    return not any(holds(conn, role, table, command) for command in commands)
+
+
+def invoker_reading_only_unreadable_tables(conn: psycopg.Connection, signature: str,
+                                           roles: tuple[str, ...]) -> bool:
+    """A SECURITY INVOKER function whose body reads tables none of ``roles`` may SELECT."""
+    definer, body = conn.execute("SELECT prosecdef, prosrc FROM pg_proc WHERE oid = %s::regprocedure",
+                                 (signature,)).fetchone()
+    tables = set(re.findall(r"\bpublic\.(\w+)", body))
+    return not definer and bool(tables) and not any(
+        holds(conn, role, table, "SELECT") for role in roles for table in tables)
+
+
 def catalog_reason(conn: psycopg.Connection, mutant: Mutant) -> str | None:
     """Equivalences the catalog proves, read afresh (before the mutant is applied) on every run."""
     subject, _, change = mutant.id.partition(": ")
@@ -133,6 +152,10 @@ def catalog_reason(conn: psycopg.Connection, mutant: Mutant) -> str | None:
     if change == "TO public" and set(API_ROLES) <= set(policy_roles(conn, subject)):
         return ("the policy already applies to anon and authenticated; PUBLIC adds only "
                 "service_role, which bypasses RLS, and roles that are never API callers")
+    if change == "TO public" and lacks_command(conn, "anon", subject) and "authenticated" in policy_roles(
+            conn, subject):
+        return ("PUBLIC adds anon, which holds no privilege for the policy's command on the table, "
+                "so its statements are refused before any policy runs; service_role bypasses RLS")
     if change == "RLS disabled" and no_api_privilege(conn, subject.split()[1]):
         return "anon and authenticated hold no privilege on the table, so no API query reaches its rows"
     if words[:2] == ["grant", "REFERENCES"] and creates_nothing(conn, words[-1]):
@@ -147,6 +170,10 @@ def catalog_reason(conn: psycopg.Connection, mutant: Mutant) -> str | None:
         if roles_without_usage(conn, words[3], gaining) and not policies_calling(conn, words[3], gaining):
             return (f"only {', '.join(gaining)} gains EXECUTE, has no USAGE on the function's schema "
                     "and is named by no policy that calls it, so cannot reach it")
+        if gaining and invoker_reading_only_unreadable_tables(conn, words[3], gaining):
+            return (f"only {', '.join(gaining)} gains EXECUTE; the function runs as its caller and "
+                    f"reads only tables {', '.join(gaining)} may not SELECT, so the call is still "
+                    "refused for want of a privilege")
     return None
 
 
@@ -198,9 +225,11 @@ Each mutant is one mistake applied as DDL inside a transaction: every policy
 dropped, its USING made `true` and `false`, its WITH CHECK made (or added as)
 `true`, its `TO` widened to PUBLIC, and for UPDATE/ALL policies with distinct
 expressions, USING and WITH CHECK swapped or WITH CHECK removed; every helper
-function returning a constant and ignoring its caller; every API privilege
-a revision revoked granted back; RLS disabled and FORCE ROW LEVEL SECURITY on
-each table.  The expectation cases of the tables and functions it touches
+function returning a constant and ignoring its caller; every privilege an API
+role lacks granted (anon given INSERT, UPDATE or DELETE among them); every
+privilege a policy needs revoked (its command on its table for each API role
+it applies to, EXECUTE on the helpers it calls); RLS disabled and FORCE ROW
+LEVEL SECURITY on each table.  The expectation cases of the tables and functions it touches
 (`tests/rls/expectations.py`) then run against it as their actors, and it all
 rolls back.  **killed**: the first case that ended differently.
 **equivalent**: it survived, and the reason shows that no API caller could

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.rls.expectations import EXPECTATIONS
+from tests.rls.expectations import EXPECTATIONS, required_privileges
 from tests.rls.world import ACTORS
+
+API_ROLES = ("anon", "authenticated", "service_role")
+ORDER = ("SELECT", "INSERT", "UPDATE", "DELETE", "EXECUTE")
 
 REPORT = Path(__file__).resolve().parents[2] / "docs" / "rls-matrix.md"
 
@@ -37,15 +40,33 @@ cell: the actor does not apply.
 Besides SELECT, INSERT (upserts included), UPDATE and DELETE, every table has
 a `truncate` and a `trigger` row (CREATE TRIGGER calling a function in the
 caller's `pg_temp`): privileges RLS cannot govern, which no API role holds
-since revision 0009. MAINTAIN (PostgreSQL 17+) is tested in
-`tests/test_table_privileges.py`.
+(anon and authenticated since revision 0009, service_role since 0010).
+MAINTAIN (PostgreSQL 17+) is tested in `tests/test_table_privileges.py`.
+
+**Privileges** under each heading are what revision 0010 grants each API role
+(columns in brackets where only those may be written): exactly the commands
+some case in the section allows that role, and nothing else, whatever the
+database's default privileges were. A role with no privilege for a command
+is refused before any policy is asked ("rejected: no privilege").
 """
+
+
+def privileges_line(table: str) -> str:
+    required = required_privileges()
+    held = []
+    for role in API_ROLES:
+        privileges = required.get((role, table), {})
+        names = [name + (f" ({', '.join(privileges[name])})" if privileges[name] else "")
+                 for name in ORDER if name in privileges]
+        held.append(f"{role}: {', '.join(names) if names else 'none'}")
+    return "**Privileges**: " + "; ".join(held) + "."
 
 
 def table_section(table: str) -> str:
     scenarios = EXPECTATIONS[table]
     actors = [a for a in ACTORS if any(a in s.outcomes for s in scenarios)]
-    lines = [f"## {table}", "", "| command | target | " + " | ".join(actors) + " |",
+    lines = [f"## {table}", "", privileges_line(table), "",
+             "| command | target | " + " | ".join(actors) + " |",
              "|---|---|" + "---|" * len(actors)]
     for s in scenarios:
         cells = [s.outcomes[a].describe() if a in s.outcomes else "" for a in actors]

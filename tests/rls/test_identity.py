@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
-from schema_pkg.testing import StaleLegacyClaimError, as_anon, as_role, as_service_role, as_user
+from schema_pkg.testing import (
+    BlockTransactionError,
+    StaleLegacyClaimError,
+    as_anon,
+    as_role,
+    as_service_role,
+    as_user,
+)
 from tests.rls.world import USERS
 
 ALICE, BOB = USERS["alice"], USERS["bob"]
@@ -56,6 +64,56 @@ def test_stale_legacy_claim_cannot_impersonate_through_the_helpers(rls_conn):
         rls_conn.execute("RESET \"request.jwt.claim.sub\"")
     with as_user(rls_conn, BOB) as db:
         assert scalar(db, "SELECT auth.uid()") == BOB
+
+
+# Every legacy setting auth.uid(), auth.role() and auth.jwt() read before request.jwt.claims.
+STALE_LEGACY = {"request.jwt.claim.sub": str(ALICE), "request.jwt.claim.role": "service_role",
+                "request.jwt.claim": f'{{"role": "service_role", "sub": "{ALICE}"}}'}
+
+
+@pytest.mark.parametrize("setting", sorted(STALE_LEGACY))
+def test_every_stale_legacy_setting_the_auth_functions_read_is_refused(rls_conn, setting):
+    reads = scalar(rls_conn, "SELECT string_agg(prosrc, ' ') FROM pg_proc "
+                             "WHERE pronamespace = 'auth'::regnamespace")
+    assert f"'{setting}'" in reads, "the auth functions read it: the guard must cover it"
+    rls_conn.execute("SELECT set_config(%s, %s, false)", [setting, STALE_LEGACY[setting]])
+    try:
+        with pytest.raises(StaleLegacyClaimError, match=setting.replace(".", r"\.") + " is set"):
+            with as_user(rls_conn, BOB):
+                pass
+    finally:
+        rls_conn.execute(f'RESET "{setting}"')
+
+
+COMMITS = {"commit()": lambda db: db.commit(), "rollback()": lambda db: db.rollback(),
+           "COMMIT": lambda db: db.execute("COMMIT"), "rollback": lambda db: db.execute("rollback"),
+           "END": lambda db: db.execute("END")}
+
+
+@pytest.mark.parametrize("end", sorted(COMMITS))
+def test_a_commit_or_rollback_inside_a_block_is_refused_and_nothing_runs_as_the_connection(
+        schema_pkg_connection, end):
+    conn = schema_pkg_connection  # in an open transaction, as the plugin gives it
+    with pytest.raises(BlockTransactionError, match="inside an as_\\* block"):
+        with as_user(conn, ALICE) as db:
+            db.execute("DELETE FROM simcore_simulations")
+            COMMITS[end](db)
+            db.execute("SELECT 1")  # never reached as the connection's role
+    assert scalar(conn, "SELECT current_user = session_user")
+    assert not {"commit", "rollback", "execute"} & set(vars(conn)), "the block left its guard behind"
+
+
+def test_sqlalchemy_commit_and_commit_text_inside_a_block_are_refused(head):
+    for end in (lambda db: db.commit(), lambda db: db.execute(text("COMMIT")),
+                lambda db: db.exec_driver_sql("ROLLBACK")):
+        with pytest.raises(BlockTransactionError):
+            with as_user(head, ALICE) as db:
+                end(db)
+        assert head.execute(text("SELECT current_user = session_user")).scalar()
+    with as_user(head, ALICE) as db:  # savepoints are still the block's own business
+        db.exec_driver_sql("SAVEPOINT mine")
+        db.exec_driver_sql("ROLLBACK TO SAVEPOINT mine")
+        assert db.execute(text("SELECT current_user")).scalar() == "authenticated"
 
 
 def test_local_claims_and_role_do_not_leak_into_the_next_transaction(rls_conn):

@@ -64,6 +64,21 @@ def waiting_for_a_lock(conn, pid) -> bool:
                         (pid,)).fetchone()[0]
 
 
+def started_and_blocked(leaves, waiter, observer) -> threading.Thread:
+    """Run ``leaves`` in a thread and return once ``waiter``'s session waits for a lock."""
+    thread = threading.Thread(target=leaves)
+    thread.start()
+    while thread.is_alive() and not waiting_for_a_lock(observer, waiter.info.backend_pid):
+        thread.join(0.05)
+    assert thread.is_alive(), "the second owner did not wait for the first"
+    return thread
+
+
+def owners(observer, team) -> int:
+    return observer.execute("SELECT count(*) FROM soc_user_roles WHERE team_id = %s AND role = 'owner'",
+                            (team,)).fetchone()[0]
+
+
 def test_two_owners_leaving_at_once_leave_one_owner(team_of_two_owners):
     url, team = team_of_two_owners
     with psycopg.connect(url) as first, psycopg.connect(url) as second, \
@@ -82,13 +97,51 @@ def test_two_owners_leaving_at_once_leave_one_owner(team_of_two_owners):
             first.execute("SELECT set_config('request.jwt.claims', %s, true)",
                           (f'{{"sub": "{USERS["alice"]}", "role": "authenticated"}}',))
             assert first.execute(LEAVE, (USERS["alice"], team)).rowcount == 1
-            thread = threading.Thread(target=second_leaves)
-            thread.start()
-            while thread.is_alive() and not waiting_for_a_lock(observer, second.info.backend_pid):
-                thread.join(0.05)
-            assert thread.is_alive(), "the second owner did not wait for the first"
+            thread = started_and_blocked(second_leaves, second, observer)
         thread.join(30)
         assert isinstance(outcome.get("error"), psycopg.errors.RestrictViolation)
-        owners = observer.execute("SELECT count(*) FROM soc_user_roles WHERE team_id = %s "
-                                  "AND role = 'owner'", (team,)).fetchone()[0]
-        assert owners == 1
+        assert owners(observer, team) == 1
+
+
+# Both transactions take their snapshot before either deletes: under REPEATABLE READ and
+# SERIALIZABLE the trigger's query would still see the other owner (0009's lock alone let
+# both commit); 0010's write to the team row makes the second fail instead.
+SECOND_LEAVER_FAILS_WITH = {
+    "READ COMMITTED": psycopg.errors.RestrictViolation,
+    "REPEATABLE READ": psycopg.errors.SerializationFailure,
+    "SERIALIZABLE": psycopg.errors.SerializationFailure,
+}
+
+
+def begin_as_owner(conn, isolation: str, user: str) -> None:
+    conn.execute(f"BEGIN ISOLATION LEVEL {isolation}")
+    conn.execute("SET LOCAL ROLE authenticated")
+    conn.execute("SELECT set_config('request.jwt.claims', %s, true)",
+                 (f'{{"sub": "{USERS[user]}", "role": "authenticated"}}',))
+    conn.execute("SELECT count(*) FROM soc_user_roles").fetchone()  # the snapshot, taken now
+
+
+@pytest.mark.parametrize("isolation", sorted(SECOND_LEAVER_FAILS_WITH))
+def test_two_owners_leaving_at_once_keep_an_owner_at_every_isolation_level(team_of_two_owners, isolation):
+    url, team = team_of_two_owners
+    with psycopg.connect(url, autocommit=True) as first, psycopg.connect(url, autocommit=True) as second, \
+            psycopg.connect(url, autocommit=True) as observer:
+        begin_as_owner(first, isolation, "alice")
+        begin_as_owner(second, isolation, "bob")
+        outcome = {}
+
+        def second_leaves():
+            try:
+                second.execute(LEAVE, (USERS["bob"], team))
+                second.execute("COMMIT")
+                outcome["committed"] = True
+            except psycopg.Error as error:
+                outcome["error"] = error
+                second.execute("ROLLBACK")
+
+        assert first.execute(LEAVE, (USERS["alice"], team)).rowcount == 1
+        thread = started_and_blocked(second_leaves, second, observer)
+        first.execute("COMMIT")
+        thread.join(30)
+        assert isinstance(outcome.get("error"), SECOND_LEAVER_FAILS_WITH[isolation]), outcome
+        assert owners(observer, team) == 1

@@ -63,3 +63,21 @@ def test_every_version_gives_the_committed_verdicts(mutation_results, rls_conn):
     here = mutation.verdict_rows(mutation.render(mutation_results, mutation.server_major(rls_conn)))
     assert here == committed, {"here, not committed": here - committed,
                                "committed, not here": committed - here}
+
+
+def test_anon_given_insert_update_or_delete_on_any_table_is_killed(mutation_results):
+    """Since 0010 anon writes nothing: each such grant changes a case (a refusal for want of a
+    privilege becomes a policy's refusal or a filtered statement)."""
+    tables = {case.table for case in mutation.cases() if case.scenario.command != "rpc"}
+    wanted = {f"grant {privilege} on {table} to anon" for table in tables
+              for privilege in ("INSERT", "UPDATE", "DELETE")}
+    found = {r.mutant.id: r.verdict for r in mutation_results if r.mutant.id in wanted}
+    assert set(found) == wanted
+    assert set(found.values()) == {"killed"}
+
+
+def test_every_privilege_a_policy_needs_revoked_is_killed(mutation_results):
+    revoked = [r for r in mutation_results if r.mutant.id.startswith("revoke ")]
+    assert any(" on soc_user_roles from authenticated" in r.mutant.id for r in revoked)
+    assert any(r.mutant.id.startswith("revoke EXECUTE on private.") for r in revoked)
+    assert {r.verdict for r in revoked} == {"killed"}
