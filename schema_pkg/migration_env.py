@@ -55,7 +55,9 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 
 def target_metadata():
-    if command_name() in COMMANDS_WITHOUT_MODELS:
+    # Offline runs (the SQL files, and the render behind the packaged checksums that every
+    # online upgrade computes) never compare: no models.
+    if context.is_offline_mode() or command_name() in COMMANDS_WITHOUT_MODELS:
         return None
     from schema_pkg.models import Base
 
