@@ -9,8 +9,14 @@ BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
+# make test runs the suite on JOBS pytest-xdist workers (default: one per core), each test
+# file on one worker; JOBS=0 runs it serially in one process (the fallback).  make test-fast
+# is serial unless JOBS is given: its databases are built once, and a second worker would
+# build them again for a few seconds of tests.
+JOBS   ?= auto
+PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
-.PHONY: install migrate downgrade sql check verify adopt advise test test-matrix lint rls-report pgtap prove lock-report fingerprints mutants fuzz mutants-python bench clean revision regen manifest
+.PHONY: install migrate downgrade sql check verify adopt advise test test-fast test-matrix lint rls-report pgtap prove lock-report fingerprints mutants fuzz mutants-python bench clean revision regen manifest
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +54,11 @@ adopt:                ## stamp the baseline on a matching database built outside
 advise:               ## lint the live catalog (RLS, functions, indexes, policies)
 	$(CLI) advise
 
-test:
-	$(BIN)/pytest
+test:                 ## the whole suite, in parallel (JOBS=0: serially)
+	$(BIN)/pytest $(PARALLEL)
+
+test-fast:            ## the edit-run loop (<= 20 s): tests marked fast (see "Tests" in README.md); serial by default
+	$(BIN)/pytest $(if $(filter command line,$(origin JOBS)),$(PARALLEL),-p no:xdist) -q -m fast
 
 SQUAWK      = $(BIN)/squawk --config .squawk.toml --pg-version=15.0
 LINT_SQL    = build/lint-sql

@@ -1,26 +1,58 @@
-"""Suite time: wall-clock of the RLS part (migrations included) and of the whole suite.
-Prints figures; asserts nothing; never in CI."""
+"""Suite time, phase by phase: `make test`, `make test-fast` and the matrix on each other
+PostgreSQL version (`.ci/matrix 17`, `.ci/matrix 18`: their server's start included).
+Each phase runs --runs times; prints every run, the median and the load average, so a
+figure measured on a busy machine says so.  Asserts nothing; never in CI.
+
+    python -m benchmarks.suite [--runs 3] [--phases test test-fast 17 18]
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+import statistics
 import subprocess
-import sys
 import time
+from pathlib import Path
 
 from benchmarks.common import machine
 
+CHECKOUT = Path(__file__).resolve().parent.parent
+TARGETS = {"test": 100.0, "test-fast": 20.0}  # seconds, the issue's goals on this machine alone
 
-def timed(*args: str) -> float:
+
+def command(phase: str) -> list[str]:
+    if phase in TARGETS:
+        return ["make", "-s", phase]
+    return [str(CHECKOUT / ".ci" / "matrix"), phase]
+
+
+def timed(phase: str) -> tuple[float, bool]:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", *args],
-                   check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    result = subprocess.run(command(phase), cwd=CHECKOUT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started, result.returncode == 0
 
 
 def main() -> int:
-    print(f"suite on {machine()}")
-    print(f"  RLS suite (tests/rls, migrations included)  {timed('tests/rls'):6.1f} s")
-    print(f"  whole suite                                 {timed():6.1f} s")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--phases", nargs="+", default=["test", "test-fast", "17", "18"])
+    args = parser.parse_args()
+    print(f"suite on {machine()}; server: {os.environ.get('DATABASE_URL', 'the local default')}")
+    for phase in args.phases:
+        runs, loads, passed = [], [], True
+        for _ in range(args.runs):
+            seconds, ok = timed(phase)
+            runs.append(seconds)
+            loads.append(os.getloadavg()[0])
+            passed &= ok
+        name = f"make {phase}" if phase in TARGETS else f"matrix on PostgreSQL {phase}"
+        target = f"   (target <= {TARGETS[phase]:.0f} s)" if phase in TARGETS else ""
+        each = ", ".join(f"{s:.1f}" for s in runs)
+        print(f"  {name:26} median {statistics.median(runs):6.1f} s{target}   runs: {each} s; "
+              f"load average after each: {', '.join(f'{load:.1f}' for load in loads)}"
+              f"{'' if passed else '   FAILED'}", flush=True)
     return 0
 
 

@@ -29,14 +29,16 @@ SESSION_COLUMNS = """
       AS locks
 """
 
-BLOCKERS_SQL = f"""
-    SELECT {SESSION_COLUMNS} FROM pg_stat_activity a
-    WHERE a.pid = ANY (pg_blocking_pids(:pid)) ORDER BY a.pid"""
+WAITING_ON = """
+    (SELECT n.nspname || '.' || c.relname FROM pg_locks l
+     JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE l.pid = :pid AND NOT l.granted LIMIT 1)"""
 
-WAITING_ON_SQL = """
-    SELECT n.nspname || '.' || c.relname FROM pg_locks l
-    JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE l.pid = :pid AND NOT l.granted LIMIT 1"""
+# The blockers and the relation our backend waits on, read in one statement: a 50 ms try
+# can end between two.
+BLOCKERS_SQL = f"""
+    SELECT {SESSION_COLUMNS}, {WAITING_ON} AS waiting_on FROM pg_stat_activity a
+    WHERE a.pid = ANY (pg_blocking_pids(:pid)) ORDER BY a.pid"""
 
 LOCK_HOLDERS_SQL = f"""
     SELECT {SESSION_COLUMNS} FROM pg_stat_activity a
@@ -79,18 +81,19 @@ class BlockerWatch:
         self.waiting_on: str | None = None
         self.blocker: str | None = None
         self.stopped = threading.Event()
+        self.connected = threading.Event()
         self.thread = threading.Thread(target=self.poll, daemon=True)
 
     def poll(self) -> None:
         try:
             with self.engine.connect() as conn:
+                self.connected.set()
                 while not self.stopped.is_set():
                     rows = conn.execute(text(BLOCKERS_SQL), {"pid": self.pid}).all()
                     if rows:
                         self.seen = describe(rows)
                         self.blocker = f"pid {rows[0].pid} ({rows[0].application})"
-                        self.waiting_on = conn.execute(text(WAITING_ON_SQL),
-                                                       {"pid": self.pid}).scalar()
+                        self.waiting_on = rows[0].waiting_on
                     conn.rollback()
                     self.stopped.wait(self.interval)
         except Exception:  # a watch that cannot connect just sees nothing
@@ -100,7 +103,10 @@ class BlockerWatch:
         self.waiting_on = self.blocker = None
 
     def __enter__(self) -> BlockerWatch:
+        """Start watching; the first try (50 ms) starts once the watch is connected, so
+        even its retry line can name the blocker."""
         self.thread.start()
+        self.connected.wait(timeout=2)  # a watch that cannot connect just sees nothing
         return self
 
     def __exit__(self, *exc) -> None:

@@ -14,18 +14,15 @@ import re
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psycopg
-from alembic import command
-from alembic.util import CommandError
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from schema_pkg import __version__
 
-from schema_pkg import __version__, settings
-from schema_pkg.config import CHECKOUT_DIR, make_config, revisions_in_order, script_directory
-from schema_pkg.db import connection
-from schema_pkg.deploy import current_revision, first_line
-from schema_pkg.testserver import NoServerError
+if TYPE_CHECKING:
+    from schema_pkg.settings import Target
+
+# Only the standard library at import: `--version` and `--help` never load alembic,
+# SQLAlchemy or psycopg, and each command imports what it uses (see "imports" below).
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -125,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def position(revision: str) -> int | None:
     """Where a revision sits from base (-1) to head; None for relative ones (+1, -2)."""
+    from schema_pkg.config import revisions_in_order, script_directory
+
     if RELATIVE.match(revision) and revision not in ("base", "head", "heads"):
         return None
     if revision == "base":
@@ -141,7 +140,8 @@ def validate_revision(spec: str, *, upgrade: bool = True, sql: bool = False) -> 
     """Unknown revisions and impossible ranges are bad input; say so before touching
     the database.  A ``start:end`` range is for --sql only and must go the command's way."""
     if ":" not in spec:
-        position(spec)
+        if spec not in ("head", "heads", "base"):  # always valid: no need to load the revisions
+            position(spec)
         if sql and not upgrade:
             raise BadInput(f"downgrade --sql needs a range, e.g. {spec_example()}")
         return
@@ -154,6 +154,8 @@ def validate_revision(spec: str, *, upgrade: bool = True, sql: bool = False) -> 
 
 
 def spec_example() -> str:
+    from schema_pkg.config import revisions_in_order
+
     order = [s.revision for s in revisions_in_order()]
     return f"{order[-1]}:{order[-2]}"
 
@@ -163,10 +165,14 @@ def announce(args, message: str) -> None:
         print(f"schema-pkg: {message}", file=sys.stderr)
 
 
-def ensure_local_default_database(target: settings.Target) -> None:
+def ensure_local_default_database(target: Target) -> None:
     """Create the documented local default database when missing (never any other)."""
     if not target.is_local_default:
         return
+    from sqlalchemy import text
+
+    from schema_pkg.db import connection
+
     with connection(target.url.set(database="postgres"), isolation_level="AUTOCOMMIT") as conn:
         name = target.url.database
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
@@ -175,6 +181,10 @@ def ensure_local_default_database(target: settings.Target) -> None:
 
 
 def cmd_upgrade(args, target) -> int:
+    from alembic import command
+
+    from schema_pkg.config import make_config
+
     validate_revision(args.revision, sql=args.sql)
     if target is not None:
         ensure_local_default_database(target)
@@ -187,6 +197,10 @@ def cmd_upgrade(args, target) -> int:
 
 
 def cmd_downgrade(args, target) -> int:
+    from alembic import command
+
+    from schema_pkg.config import make_config
+
     validate_revision(args.revision, upgrade=False, sql=args.sql)
     if target is not None:
         announce(args, f"downgrading {target} to {args.revision}")
@@ -197,21 +211,30 @@ def cmd_downgrade(args, target) -> int:
 
 
 def cmd_current(args, target) -> int:
+    from alembic import command
+
+    from schema_pkg.config import make_config
+
     announce(args, f"current revision of {target}:")
     command.current(make_config(target, command="current", quiet=args.quiet))
     return 0
 
 
 def cmd_check(args, target) -> int:
+    from alembic import command
+
+    from schema_pkg.config import make_config
+
     if not args.scratch:
         announce(args, f"checking the models against the migrations, using {target}")
         command.check(make_config(target, command="check", quiet=args.quiet))
         return 0
     from schema_pkg.scratch import standalone_database_at
+    from schema_pkg.settings import Target
 
     announce(args, "checking the models against a scratch database at head")
     with standalone_database_at("head") as url:
-        command.check(make_config(settings.Target(url, "scratch database at head"), command="check",
+        command.check(make_config(Target(url, "scratch database at head"), command="check",
                                   quiet=args.quiet))
     return 0
 
@@ -240,9 +263,14 @@ def cmd_manifest(args, target) -> int:
 
 
 def cmd_history(args, target) -> int:
+    from alembic import command
+
+    from schema_pkg.config import make_config
+
     if not args.applied:
         command.history(make_config())
         return 0
+    from schema_pkg.db import connection
     from schema_pkg.history import applied
 
     announce(args, f"deployment record of {target}:")
@@ -257,6 +285,7 @@ def cmd_history(args, target) -> int:
 
 
 def cmd_sql(args, target) -> int:
+    from schema_pkg.config import CHECKOUT_DIR
     from schema_pkg.sqlrender import render_all
 
     in_checkout = (CHECKOUT_DIR / "versions").is_dir()
@@ -270,6 +299,8 @@ def cmd_sql(args, target) -> int:
 def cmd_rls(args, target) -> int:
     """``rls export --pgtap DIR``: the exporter is test code next to the expectations table
     (tests/rls/pgtap.py), so it runs from a checkout only."""
+    from schema_pkg.config import CHECKOUT_DIR
+
     if not (CHECKOUT_DIR / "tests" / "rls" / "expectations.py").is_file():
         raise BadInput("rls export needs a checkout of schema_pkg: the expectations table "
                        "(tests/rls/expectations.py) is not part of the installed package")
@@ -327,11 +358,13 @@ def is_offline(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from schema_pkg import settings
+
     target = None if is_offline(args) else settings.resolve_target(args.url)
     return COMMANDS[args.command](args, target)
 
 
-def classify(exc: CommandError) -> int:
+def classify(exc: Exception) -> int:
     """alembic reports some bad input as CommandError too."""
     message = str(exc)
     return EXIT_BAD_INPUT if any(m in message for m in BAD_TARGET_MESSAGES) else EXIT_FAILURE
@@ -345,13 +378,34 @@ def interrupted(args: argparse.Namespace | None) -> int:
         where = "no database was touched"
     else:
         try:
-            url = settings.resolve_target(args.url).url
-            with connection(url, connect_args={"connect_timeout": 3}) as conn:
-                where = f"database left at {current_revision(conn)}"
+            where = f"database left at {revision_after_interrupt(args)}"
         except Exception:  # cannot reconnect: say so rather than guess
             where = "database left at an unknown revision (cannot reconnect)"
     print(f"schema-pkg: interrupted; {where}", file=sys.stderr)
     return EXIT_INTERRUPTED
+
+
+def revision_after_interrupt(args: argparse.Namespace) -> str:
+    """The recorded revision, read over a fresh connection through SQLAlchemy; through
+    psycopg alone when the Ctrl-C cut an import of SQLAlchemy's short (a half-imported
+    package cannot load its dialect again)."""
+    from schema_pkg import settings
+
+    url = settings.resolve_target(args.url).url
+    try:
+        from schema_pkg.db import connection
+        from schema_pkg.deploy import current_revision
+
+        with connection(url, connect_args={"connect_timeout": 3}) as conn:
+            return current_revision(conn)
+    except (ImportError, AttributeError):
+        import psycopg
+
+        with psycopg.connect(settings.libpq_url(url), connect_timeout=3) as conn:
+            if conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()[0] is None:
+                return "base (no alembic_version table)"
+            found = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+            return ", ".join(found) or "base"
 
 
 def parse_quietly(argv: list[str] | None) -> argparse.Namespace | None:
@@ -375,25 +429,53 @@ def main(argv: list[str] | None = None) -> int:
         code = run(args)
         sys.stdout.flush()
         return code
-    except KeyboardInterrupt:
-        return interrupted(args)
+    except KeyboardInterrupt:  # even while parsing: name the database the command targets
+        return interrupted(args if args is not None else parse_quietly(argv))
     except BrokenPipeError:
         return closed_pipe()
-    except (BadInput, settings.TargetError) as exc:
+    except Exception as exc:
+        code = failure(exc)
+        if code is None:
+            raise
+        return code
+
+
+def failure(exc: Exception) -> int | None:
+    """One line on stderr and the exit code for the errors we expect; None for a bug.
+    (A command that raised them has already imported alembic and SQLAlchemy.)"""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from schema_pkg.deploy import first_line
+    from schema_pkg.settings import TargetError
+
+    if isinstance(exc, (BadInput, TargetError)):
         print(f"schema-pkg: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (NoServerError, FileNotFoundError) as exc:
-        print(f"schema-pkg: error: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except psycopg.Error as exc:  # the tests' server, for scratch work
-        print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
-        return EXIT_FAILURE
-    except CommandError as exc:
+    if isinstance(exc, CommandError):
         print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
         return classify(exc)
-    except SQLAlchemyError as exc:
+    if isinstance(exc, SQLAlchemyError):
         print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
         return EXIT_FAILURE
+    return scratch_failure(exc)
+
+
+def scratch_failure(exc: Exception) -> int | None:
+    """revision --autogenerate and check --scratch: no server for scratch work, or one that
+    refuses it; revision and manifest outside a checkout."""
+    import psycopg
+
+    from schema_pkg.deploy import first_line
+    from schema_pkg.testserver import NoServerError
+
+    if isinstance(exc, (NoServerError, FileNotFoundError)):
+        print(f"schema-pkg: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    if isinstance(exc, psycopg.Error):
+        print(f"schema-pkg: error: {first_line(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+    return None
 
 
 if __name__ == "__main__":

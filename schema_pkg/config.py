@@ -8,6 +8,7 @@ level.  The packaged copy wins when present.
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from alembic.config import Config
@@ -60,7 +61,9 @@ def make_config(
     return config
 
 
+@lru_cache(maxsize=1)
 def script_directory() -> ScriptDirectory:
+    """The packaged revisions, loaded once per process (the files never change under a run)."""
     return ScriptDirectory.from_config(make_config())
 
 

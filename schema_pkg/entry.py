@@ -1,7 +1,9 @@
 """The schema-pkg entry point: nothing but the standard library until the CLI loads.
 
-Loading the CLI imports alembic and SQLAlchemy (a few tenths of a second); a
-Ctrl-C in that window must end like any other: one line and exit 130.
+The CLI itself imports only the standard library; each command then imports what it
+uses (alembic and SQLAlchemy take a few tenths of a second), so `--version` and
+`--help` answer at once.  A Ctrl-C in any of these windows must end like any other:
+one line and exit 130.
 """
 
 from __future__ import annotations

@@ -40,8 +40,7 @@ API_ROLES = ("anon", "authenticated", "service_role")
 NAME = re.compile(r"[A-Za-z_][\w$]*")
 
 GRANT_OR_REVOKE = re.compile(
-    r"^\s*(?:GRANT|REVOKE)\s+(?P<privs>[\w ,]+?)\s+ON\s+(?P<object>FUNCTION\s+[\w.]+\([^)]*\)"
-    r"|ALL\s+TABLES\s+IN\s+SCHEMA\s+\w+|SCHEMA\s+\w+|(?:TABLE\s+)?[\w.\"]+)\s+"
+    r"^\s*(?:GRANT|REVOKE)\s+(?P<privs>[\w ,]+?)\s+ON\s+(?P<objects>[^;]+?)\s+"
     r"(?:TO|FROM)\s+(?P<roles>[\w ,]+?)\s*;", re.IGNORECASE | re.MULTILINE)
 DO_BLOCK = re.compile(r"^DO\s+(\$\w*\$).*?\1", re.MULTILINE | re.DOTALL)
 ALL_PRIVILEGES = {"function": ["EXECUTE"], "schema": ["USAGE", "CREATE"],
@@ -54,25 +53,44 @@ def plain_statements(statements: str) -> str:
     return DO_BLOCK.sub("", guards.without_comments(statements))
 
 
+def split_list(objects: str) -> list[str]:
+    """'f(uuid, text), g()' -> ['f(uuid, text)', 'g()']: commas outside parentheses."""
+    items, depth, current = [], 0, ""
+    for char in objects:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return items + [current.strip()]
+
+
+def objects_named(objects: str) -> list[tuple[str, str]]:
+    """(kind, name) of each object an ON clause lists: FUNCTION f(..), g(..); SCHEMA s;
+    ALL TABLES IN SCHEMA s; [TABLE] t, u."""
+    target = " ".join(objects.split())
+    upper = target.upper()
+    if upper.startswith("ALL TABLES IN SCHEMA "):
+        return [("tables", target.split()[-1])]
+    for kind, keyword in (("function", "FUNCTION "), ("schema", "SCHEMA "), ("table", "TABLE ")):
+        if upper.startswith(keyword):
+            return [(kind, name) for name in split_list(target[len(keyword):])]
+    return [("table", name) for name in split_list(target)]
+
+
 def privileges_set(statements: str) -> list[tuple[str, str, str, str]]:
-    """(kind, object, grantee, privilege) for each privilege a plain GRANT/REVOKE sets."""
+    """(kind, object, grantee, privilege) for each privilege a plain GRANT/REVOKE sets
+    (column privileges are not among them: see the README's fingerprint notes)."""
     triples = []
     for match in GRANT_OR_REVOKE.finditer(plain_statements(statements)):
-        target = " ".join(match["object"].split())
-        upper = target.upper()
-        if upper.startswith("FUNCTION "):
-            kind, name = "function", target[len("FUNCTION "):]
-        elif upper.startswith("ALL TABLES IN SCHEMA "):
-            kind, name = "tables", target.split()[-1]
-        elif upper.startswith("SCHEMA "):
-            kind, name = "schema", target.split()[-1]
-        else:
-            kind, name = "table", target.split()[-1]
         privileges = [p.strip().upper() for p in match["privs"].split(",")]
-        if privileges == ["ALL"] or privileges == ["ALL PRIVILEGES"]:
-            privileges = ALL_PRIVILEGES["table" if kind == "tables" else kind]
-        for role in (r.strip() for r in match["roles"].split(",")):
-            triples += [(kind, name, role, privilege) for privilege in privileges]
+        roles = [r.strip() for r in match["roles"].split(",")]
+        for kind, name in objects_named(match["objects"]):
+            granted = privileges
+            if privileges in (["ALL"], ["ALL PRIVILEGES"]):
+                granted = ALL_PRIVILEGES["table" if kind == "tables" else kind]
+            triples += [(kind, name, role, privilege) for role in roles for privilege in granted]
     return sorted(set(triples))
 
 

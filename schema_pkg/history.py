@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -182,10 +183,42 @@ def record_failure(conn: Connection, revision: str, direction: str, digest: str,
     conn.commit()
 
 
-@lru_cache(maxsize=1)
-def packaged_statements() -> dict[tuple[str, str], str]:
+class PackagedStatements(Mapping):
     """Each revision's own statements, keyed by (revision, direction), rendered offline
-    from the packaged revisions (two renders: base to head and head to base)."""
+    from the packaged revisions: one render per direction (base to head, head to base),
+    each done the first time a key of that direction is looked up, so an upgrade never
+    pays for rendering the downgrades."""
+
+    DIRECTIONS = ("upgrade", "downgrade")
+
+    def __init__(self):
+        self.rendered: dict[str, dict[tuple[str, str], str]] = {}
+
+    def of(self, direction: str) -> dict[tuple[str, str], str]:
+        if direction not in self.rendered:
+            self.rendered[direction] = render_statements(direction)
+        return self.rendered[direction]
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        if key[1] not in self.DIRECTIONS:
+            raise KeyError(key)
+        return self.of(key[1])[key]
+
+    def __iter__(self):
+        for direction in self.DIRECTIONS:
+            yield from self.of(direction)
+
+    def __len__(self) -> int:
+        return sum(len(self.of(direction)) for direction in self.DIRECTIONS)
+
+
+@lru_cache(maxsize=1)
+def packaged_statements() -> PackagedStatements:
+    return PackagedStatements()
+
+
+def render_statements(direction: str) -> dict[tuple[str, str], str]:
+    """The statements of every revision in one direction, rendered offline (quietly)."""
     from alembic import command
 
     from schema_pkg.config import make_config, script_directory
@@ -196,12 +229,13 @@ def packaged_statements() -> dict[tuple[str, str], str]:
     logger.setLevel(logging.WARNING)  # no "Running upgrade" lines from this render
     try:
         head = script_directory().get_current_head()
-        for fn, spec in ((command.upgrade, f"base:{head}"), (command.downgrade, f"{head}:base")):
-            config = make_config(stdout=io.StringIO())
-            config.output_buffer = io.StringIO()
-            config.attributes["statements"] = statements
-            with restored_alembic_proxies():
-                fn(config, spec, sql=True)
+        fn, spec = ((command.upgrade, f"base:{head}") if direction == "upgrade"
+                    else (command.downgrade, f"{head}:base"))
+        config = make_config(stdout=io.StringIO())
+        config.output_buffer = io.StringIO()
+        config.attributes["statements"] = statements
+        with restored_alembic_proxies():
+            fn(config, spec, sql=True)
     finally:
         logger.setLevel(level)
     return statements

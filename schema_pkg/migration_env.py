@@ -65,7 +65,9 @@ def process_revision_directives(migration_context, revision, directives) -> None
 
 
 def target_metadata():
-    if command_name() in COMMANDS_WITHOUT_MODELS:
+    # Offline runs (the SQL files, and the render behind the packaged checksums that every
+    # online upgrade computes) never compare: no models.
+    if context.is_offline_mode() or command_name() in COMMANDS_WITHOUT_MODELS:
         return None
     from schema_pkg.models import Base
 

@@ -35,16 +35,42 @@ from schema_pkg.settings import libpq_url, redact
 from schema_pkg.testserver import NoServerError, answers, installed, start_server
 
 SERVER_USED = pytest.StashKey[str]()
+SUMMARY = pytest.StashKey[list[str]]()
+WORKER_SUMMARY = "schema_pkg_summary"  # the key in pytest-xdist's workeroutput
 
 
 def stop_session(message: str) -> None:
     pytest.exit(f"schema_pkg: {message}", returncode=4)
 
 
+def summary_line(config: pytest.Config, line: str) -> None:
+    """A line printed at the end of the run (the server used, a measured figure).
+
+    Under pytest-xdist the fixtures that measure run in worker processes, whose
+    terminal summary nobody sees: each worker hands its lines to the controller
+    (:func:`pytest_sessionfinish`, :func:`pytest_testnodedown`), which prints them."""
+    lines = config.stash.setdefault(SUMMARY, [])
+    if line not in lines:  # every worker reports the same server
+        lines.append(line)
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)  # set on xdist workers only
+    if workeroutput is not None:
+        workeroutput[WORKER_SUMMARY] = session.config.stash.get(SUMMARY, [])
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: the controller hears a worker end
+def pytest_testnodedown(node, error):
+    for line in getattr(node, "workeroutput", {}).get(WORKER_SUMMARY, []):
+        summary_line(node.config, line)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Say which server the run used (make test-matrix relies on it to show the versions)."""
-    if SERVER_USED in config.stash:
-        terminalreporter.write_line(f"schema_pkg: {config.stash[SERVER_USED]}")
+    """Say which server the run used (make test-matrix relies on it to show the versions)
+    and the figures fixtures measured."""
+    for line in config.stash.get(SUMMARY, []):
+        terminalreporter.write_line(line)
 
 
 def describe_server(server) -> str:
@@ -67,6 +93,7 @@ def schema_pkg_server(request):
         stop_session(f"the test server {redact(server.url)} (from {server.provider}) "
                      f"does not answer: {refused}")
     request.config.stash[SERVER_USED] = describe_server(server)
+    summary_line(request.config, f"schema_pkg: {request.config.stash[SERVER_USED]}")
     yield server
     server.stop()
 
@@ -81,6 +108,10 @@ def schema_pkg_scratch(schema_pkg_server):
     except psycopg.Error as exc:
         stop_session(f"cannot manage scratch databases on {redact(schema_pkg_server.url)}: "
                      f"{str(exc).strip().splitlines()[0]}")
+    # Built first, under the server-wide template lock: once revision 0001 has run on a
+    # server its API roles exist, so tests that migrate empty databases in parallel
+    # (pytest-xdist workers) never race on creating and granting them.
+    scratch.template("head")
     yield scratch
     scratch.close()
 

@@ -11,11 +11,20 @@ database the server URL names.
 Migrated states are built once per session as template databases
 (:meth:`ScratchDatabases.template`) and cloned in milliseconds
 (:meth:`ScratchDatabases.clone`), instead of re-running the migrations.
+
+Under pytest-xdist each worker is a session of its own: its own ``<run>``
+(random, followed by the worker id, e.g. ``schema_pkg_test_1a2b3c4dgw1``), its
+own lock and templates.  What workers share on the server is serialized by
+server-wide advisory locks: template builds (revision 0001 creates and grants
+the cluster-wide API roles, and two first runs racing on a fresh server fail
+with "tuple concurrently updated") and the dropping of dead runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -33,6 +42,10 @@ NAME_PREFIX = "schema_pkg_test_"
 RUN_OF_NAME = re.compile(r"^(schema_pkg_test_[^_]+)_")
 CONNECT_TIMEOUT = 5  # DatabaseJanitor retries for 60 s by default
 
+# Server-wide advisory locks (taken in the maintenance database, shared by every run).
+TEMPLATE_BUILD_LOCK = "schema_pkg_test template build"
+CLEANUP_LOCK = "schema_pkg_test cleanup"
+
 LIVE_RUN = """
 SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted
                AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(%s, 0))
@@ -48,7 +61,8 @@ def run_of(name: str) -> str | None:
 class ScratchDatabases:
     def __init__(self, server_url: URL):
         self.server_url = server_url
-        self.prefix = f"{NAME_PREFIX}{secrets.token_hex(4)}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ... under pytest-xdist
+        self.prefix = f"{NAME_PREFIX}{secrets.token_hex(4)}{worker}"
         self.counter = itertools.count(1)
         self.created: dict = {}  # name -> its DatabaseJanitor
         self.templates: dict[str, URL] = {}
@@ -58,6 +72,13 @@ class ScratchDatabases:
 
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(libpq_url(self.server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+
+    @contextlib.contextmanager
+    def server_lock(self, key: str):
+        """Hold a server-wide advisory lock (concurrent runs and xdist workers wait)."""
+        with self.admin() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
+            yield conn  # closing the session releases the lock
 
     def janitor(self, name: str, template: str | None = None, as_template: bool = False):
         from pytest_postgresql.janitor import DatabaseJanitor  # the [testing] extra; deployers lack it
@@ -85,7 +106,8 @@ class ScratchDatabases:
         """A template database migrated to ``revision``, built once per session."""
         if revision not in self.templates:
             url = self.create(name=f"{self.prefix}_tpl_{revision}", as_template=True)
-            migrate(url, revision)
+            with self.server_lock(TEMPLATE_BUILD_LOCK):
+                migrate(url, revision)
             self.templates[revision] = url
         return self.templates[revision]
 
@@ -113,7 +135,7 @@ class ScratchDatabases:
     def drop_dead_runs(self) -> list[str]:
         """Drop the databases and roles of runs whose lock nobody holds; returns their names."""
         dropped = []
-        with self.admin() as conn:
+        with self.server_lock(CLEANUP_LOCK) as conn:  # two runs starting together drop each once
             names = [row[0] for row in conn.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'schema\\_pkg\\_test\\_%'")]
             roles = [row[0] for row in conn.execute(

@@ -114,11 +114,13 @@ def kept_in_transaction(conn) -> Iterator[None]:
 @contextmanager
 def settings_restored(conn, names: tuple[str, ...]) -> Iterator[None]:
     """Put the transaction-local settings ``names`` back as they were after the block."""
-    before = [execute(conn, "SELECT current_setting(%s, true)", (name,)).fetchone()[0] for name in names]
+    reads = ", ".join(["current_setting(%s, true)"] * len(names))  # one round trip each way
+    before = execute(conn, f"SELECT {reads}", names).fetchone()
     yield
     if driver_connection(conn).info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
-        for name, value in zip(names, before, strict=True):
-            execute(conn, "SELECT set_config(%s, %s, true)", (name, value or ""))
+        writes = ", ".join(["set_config(%s, %s, true)"] * len(names))
+        pairs = zip(names, before, strict=True)
+        execute(conn, f"SELECT {writes}", tuple(x for name, value in pairs for x in (name, value or "")))
 
 
 @contextmanager
@@ -138,9 +140,19 @@ def legacy_settings(conn) -> tuple[str, ...]:
     return tuple(sorted(read | set(LEGACY_SETTINGS)))
 
 
-def refuse_stale_legacy_claims(conn) -> None:
-    for name in legacy_settings(conn):
-        value = execute(conn, "SELECT current_setting(%s, true)", (name,)).fetchone()[0]
+# Acting as an API caller in one round trip, as PostgREST's own: SET LOCAL ROLE (the role
+# setting), the claims, and every legacy claim setting (read by the auth functions, or ours)
+# that holds a value, as [name, value] pairs.
+ACT_AS = f"""
+SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),
+       (SELECT array_agg(ARRAY[name, current_setting(name, true)] ORDER BY name)
+          FROM ({LEGACY_SETTINGS_READ} UNION SELECT unnest(%s::text[])) AS legacy(name)
+         WHERE coalesce(current_setting(name, true), '') <> '')"""
+
+
+def refuse_stale_legacy_claims(stale) -> None:
+    """``stale``: [name, value] of each legacy claim setting holding a value (ACT_AS)."""
+    for name, value in stale or []:
         if value:
             raise StaleLegacyClaimError(
                 f"{name} is set on this connection ({value!r}); auth.uid(), auth.role() or auth.jwt() "
@@ -196,9 +208,8 @@ def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
     if role not in API_ROLES:
         raise ValueError(f"unknown API role {role!r}; expected one of {API_ROLES}")
     with api_block(conn):
-        execute(conn, f"SET LOCAL ROLE {role}")  # role is one of API_ROLES
-        refuse_stale_legacy_claims(conn)
-        execute(conn, "SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+        row = execute(conn, ACT_AS, (role, json.dumps(claims), list(LEGACY_SETTINGS))).fetchone()
+        refuse_stale_legacy_claims(row[2])  # a refusal rolls the block back
         with transaction_end_refused(conn):
             yield conn
 

@@ -113,7 +113,8 @@ def differences_from_shadow(target: Target, revision: str | None) -> list[Differ
     return found
 
 
-def report(differences: list[Difference], out=sys.stdout) -> None:
+def report(differences: list[Difference], out=None) -> None:
+    out = out or sys.stdout  # looked up per call: a caller may have redirected it
     for difference in differences:
         print(difference_line(difference), file=out)
 

@@ -3,6 +3,8 @@ from schema_pkg's own pytest plugin (schema_pkg/pytest_plugin.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import subprocess
 import sys
@@ -14,6 +16,37 @@ from sqlalchemy.pool import NullPool
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
 from tests import spec
 from tests.rls import pgprove
+
+# make test-fast, the edit-run loop.  A test is marked `fast` unless it is marked `slow` or
+# uses a fixture built per test (function scope: a fresh database, a process) other than the
+# cheap ones below, or one of the costly once-per-run fixtures below.  So the unit tests, the
+# RLS matrix, conformance and the plan checks (on databases built once per run or module)
+# are in it, and a new test joins the loop, or stays out of it, by what it uses.
+CHEAP_PER_TEST = {
+    "tmp_path", "monkeypatch", "capsys", "capfd", "caplog", "recwarn",  # pytest's own
+    # a rolled-back transaction on the database at head
+    "schema_pkg_connection", "as_anon", "as_user", "as_service_role", "rls", "head",
+}
+COSTLY_ONCE = {"wheel", "app_venv", "mutation_results", "sample", "pgtap_head", "pgtap_server", "outputs"}
+
+
+def is_fast(item: pytest.Item) -> bool:
+    if item.get_closest_marker("slow") is not None:
+        return False
+    parameters = set(getattr(getattr(item, "callspec", None), "params", {}))
+    definitions = item._fixtureinfo.name2fixturedefs
+    for name in set(item.fixturenames) - parameters - CHEAP_PER_TEST:
+        if name in COSTLY_ONCE:
+            return False
+        if name in definitions and definitions[name][-1].scope == "function":
+            return False
+    return True
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_fast(item):
+            item.add_marker(pytest.mark.fast)
 
 
 @pytest.fixture(scope="session")
@@ -64,14 +97,30 @@ def head_url(schema_pkg_database_at):
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory):
-    """The package built as a wheel from this checkout (once per session)."""
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(CHECKOUT_DIR)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return next(out.glob("schema_pkg-*.whl"))
+    """The package built as a wheel from this checkout (once per run, shared by xdist workers)."""
+    with shared_by_workers(tmp_path_factory, "wheel") as out:
+        if not list(out.glob("schema_pkg-*.whl")):
+            subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                 "-w", str(out), str(CHECKOUT_DIR)],
+                check=True, capture_output=True, timeout=300,
+            )
+        return next(out.glob("schema_pkg-*.whl"))
+
+
+@contextlib.contextmanager
+def shared_by_workers(tmp_path_factory, name: str):
+    """A folder for something built once per run: under pytest-xdist it lies in the run's
+    temporary folder that every worker shares, and workers take turns (a file lock), so the
+    first builds it and the others find it built."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        yield tmp_path_factory.mktemp(name)
+        return
+    folder = tmp_path_factory.getbasetemp().parent / name  # <basetemp>/popen-gwN's parent
+    folder.mkdir(exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ def test_bad_urls_exit_2(url, fragment):
     assert_one_line_error(schema_pkg("-q", "--url", url, "upgrade", "head"), 2, fragment)
 
 
+@pytest.mark.slow  # a process of its own
 def test_bare_alembic_reports_a_bad_url_without_traceback():
     result = bare_alembic("-x", "url=sqlite:///tmp/x.db", "upgrade", "head")
     assert result.returncode != 0
@@ -27,11 +28,14 @@ def test_bare_alembic_reports_a_bad_url_without_traceback():
     assert "not a PostgreSQL URL" in result.stderr
 
 
+@pytest.mark.slow  # a process of its own
 def test_closed_port_exits_1_quickly():
-    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head")
+    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head",
+                        process=True)  # the exit code of a real process
     assert_one_line_error(result, 1, "cannot connect to postgresql+psycopg://postgres@127.0.0.1:1/x")
 
 
+@pytest.mark.slow  # a process of its own
 def test_bare_alembic_reports_a_closed_port_without_traceback():
     result = bare_alembic("-x", "url=postgresql://postgres@127.0.0.1:1/x", "upgrade", "head")
     assert result.returncode != 0 and "Traceback" not in result.stderr

@@ -44,30 +44,46 @@ def test_ctrl_c_while_starting_names_the_revision(scratch_url):
     assert_interrupted_at(code, stderr, "0005")
 
 
-def hold(url, statement: str, seconds: float) -> threading.Thread:
-    """A session that runs ``statement`` in a transaction and keeps it open for a while."""
-    ready = threading.Event()
+class Holder:
+    """A session that runs ``statement`` in a transaction and keeps it open until
+    :meth:`release`, or until ``release_when(conn)`` (polled on a second connection to the
+    server) turns true; ``seconds`` bounds the hold in case neither happens."""
 
-    def run():
-        with psycopg.connect(libpq_url(url)) as conn:
-            conn.execute(statement)
-            ready.set()
-            time.sleep(seconds)
+    def __init__(self, url, statement: str, seconds: float = 30, release_when=None):
+        self.url, self.statement, self.seconds, self.release_when = url, statement, seconds, release_when
+        self.ready, self.done = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+        self.ready.wait(10)
+
+    def run(self) -> None:
+        deadline = time.monotonic() + self.seconds
+        with psycopg.connect(libpq_url(self.url)) as conn, \
+                psycopg.connect(libpq_url(self.url), autocommit=True) as watch:
+            conn.execute(self.statement)
+            self.ready.set()
+            while not self.done.wait(0.02) and time.monotonic() < deadline:
+                if self.release_when is not None and self.release_when(watch):
+                    break
             conn.rollback()
 
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait(10)
-    return thread
+    def release(self) -> None:
+        """End the transaction now (if it is still open) and wait for the session to end."""
+        self.done.set()
+        self.thread.join()
+
+
+def hold(url, statement: str, seconds: float = 30, release_when=None) -> Holder:
+    return Holder(url, statement, seconds, release_when)
 
 
 def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(scratch_url):
     migrate(scratch_url, "0005")
-    holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE", 5)
+    holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
     code, stderr = interrupt(scratch_url, lambda: wait_for_lock_wait(scratch_url),
                              SCHEMA_PKG_LOCK_TIMEOUT="60s")
+    holder.release()
     assert_interrupted_at(code, stderr, "0005")
-    holder.join()
     assert recorded_revision(scratch_url) == "0005"
 
 
@@ -75,10 +91,10 @@ def test_ctrl_c_during_a_concurrent_index_build_names_the_revision(scratch_url):
     migrate(scratch_url, "0007")
     # SHARE UPDATE EXCLUSIVE holds no snapshot (the pre-wait lets it be) but
     # stalls the build on its last table, where the Ctrl-C arrives.
-    holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE", 5)
+    holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE")
     code, stderr = interrupt(scratch_url, lambda: wait_for_lock_wait(scratch_url))
+    holder.release()
     assert_interrupted_at(code, stderr, "0007")
-    holder.join()
     assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head").returncode == 0
 
 
@@ -123,7 +139,7 @@ def test_every_command_names_its_target(scratch_url, args, announced):
 
 
 def test_version_is_printed():
-    result = schema_pkg("--version")
+    result = schema_pkg("--version", process=True)  # argparse exits the process itself
     assert result.returncode == 0 and result.stdout.startswith("schema-pkg ")
 
 

@@ -4,6 +4,8 @@ hand-made change; upgrade refuses a mismatched record unless told otherwise."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from schema_pkg import fingerprint
@@ -76,7 +78,26 @@ def test_verify_names_a_hand_made_change(head_url):
     sql(head_url, "GRANT EXECUTE ON FUNCTION get_user_team_id(uuid) TO anon")
     result = schema_pkg("--url", url_text(head_url), "verify")
     assert result.returncode == 1
-    assert f"hand-made change: {ANON_EXECUTE} (last set by revision 0007) differs" in result.stdout
+    assert re.search(rf"hand-made change: {re.escape(ANON_EXECUTE)} \(last set by revision "
+                     rf"\d{{4}}\) differs", result.stdout), result.stdout
+
+
+def test_a_grant_or_revoke_on_a_list_sets_every_object_it_names():
+    statements = ("REVOKE ALL ON FUNCTION private.f(uuid, public.r[]), g()\n  FROM PUBLIC, anon;\n"
+                  "GRANT SELECT ON public.t, public.u TO anon;")
+    assert set(fingerprint.privileges_set(statements)) == {
+        ("function", "private.f(uuid, public.r[])", "PUBLIC", "EXECUTE"),
+        ("function", "private.f(uuid, public.r[])", "anon", "EXECUTE"),
+        ("function", "g()", "PUBLIC", "EXECUTE"), ("function", "g()", "anon", "EXECUTE"),
+        ("table", "public.t", "anon", "SELECT"), ("table", "public.u", "anon", "SELECT")}
+
+
+def test_verify_names_a_hand_grant_that_a_later_list_revoke_took_away(head_url):
+    """0010 revokes the private helpers from service_role in one statement listing them all."""
+    sql(head_url, "GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO service_role")
+    result = schema_pkg("--url", url_text(head_url), "verify")
+    assert result.returncode == 1
+    assert "private.is_soc_team_member(uuid) service_role EXECUTE" in result.stdout, result.stdout
 
 
 def test_rows_recorded_before_fingerprints_are_noted_never_refused(baseline_url):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 
+import psycopg
 import pytest
 
 from schema_pkg.config import script_directory
 from schema_pkg.deploy import lock_schedule, pause_seconds
 from schema_pkg.scratch import migrate
-from schema_pkg.settings import Timeouts
+from schema_pkg.settings import Timeouts, libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
 from tests.test_deployer_polish import hold
@@ -40,11 +41,29 @@ def test_pauses_are_jittered_and_short():
     assert pause_seconds(1000) <= 1.0
 
 
+WAITING_ON_A_LOCK = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                     "AND application_name = 'schema_pkg' AND wait_event_type = 'Lock'")
+
+
+def after_a_retry():
+    """A release_when for :func:`hold`: true once the migration has waited on the lock,
+    given up (its lock_timeout) and waits again, i.e. a retry is under way."""
+    seen = []
+
+    def retried(conn) -> bool:
+        waiting = conn.execute(WAITING_ON_A_LOCK).fetchone()[0] > 0
+        if not seen or seen[-1] != waiting:
+            seen.append(waiting)
+        return seen[-3:] == [True, False, True] or seen[-4:] == [False, True, False, True]
+
+    return retried
+
+
 def test_every_retry_is_printed_and_the_upgrade_completes_once_the_blocker_ends(scratch_url):
     migrate(scratch_url, "0005")
-    holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS SHARE MODE", 1.5)
+    holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS SHARE MODE", release_when=after_a_retry())
     result = schema_pkg("--url", url_text(scratch_url), "upgrade", "head")
-    holder.join()
+    holder.release()
     assert result.returncode == 0, result.stderr
     retries = [line.strip() for line in result.stderr.splitlines() if "retry" in line]
     assert retries and retries[0].startswith("retry 0006: lock on public.profiles not granted in 50 ms")
@@ -54,10 +73,12 @@ def test_every_retry_is_printed_and_the_upgrade_completes_once_the_blocker_ends(
 
 def test_concurrent_builds_ignore_lock_timeout(scratch_url):
     migrate(scratch_url, "0007")
-    holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE", 1.5)
+    # Held until the build has waited on it for longer than the 50 ms lock_timeout it ignores.
+    holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE",
+                  release_when=waited_on_for(0.3))
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head",
                         SCHEMA_PKG_LOCK_TIMEOUT="50ms", SCHEMA_PKG_LOCK_RETRIES="0")
-    holder.join()
+    holder.release()
     assert result.returncode == 0, result.stderr
     assert recorded_revision(scratch_url) == HEAD
 
@@ -65,18 +86,40 @@ def test_concurrent_builds_ignore_lock_timeout(scratch_url):
 OLD_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM soc_teams"
 
 
-def hold_old_snapshot(url, seconds: float):
-    """A transaction holding a snapshot, already older than the pre-wait's 1 s threshold."""
-    holder = hold(url, OLD_SNAPSHOT, seconds)
-    time.sleep(1.1)
+OLDER_THAN_THE_THRESHOLD = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND backend_xmin IS NOT NULL "
+                            "AND xact_start < clock_timestamp() - interval '1.05 s'")
+# The migration has run its query for old transactions and is pausing before the next poll:
+# it found ours (finding none, it would go straight on to the builds).
+PRE_WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+               "AND application_name = 'schema_pkg' AND state <> 'active' "
+               "AND query LIKE '%holds a snapshot or an xid%'")
+
+
+def waited_on_for(seconds: float):
+    """A release_when for :func:`hold`: true once the migration has waited on a lock that long."""
+    return lambda conn: conn.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND application_name = 'schema_pkg' AND wait_event_type = 'Lock' "
+        "AND state_change < clock_timestamp() - make_interval(secs => %s)", [seconds]).fetchone()[0] > 0
+
+
+def hold_old_snapshot(url, release_when=None):
+    """A transaction holding a snapshot, already older than the pre-wait's 1 s threshold
+    (polled on the server)."""
+    holder = hold(url, OLD_SNAPSHOT, release_when=release_when)
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        while not conn.execute(OLDER_THAN_THE_THRESHOLD).fetchone()[0]:
+            time.sleep(0.02)
     return holder
 
 
 def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url):
     migrate(scratch_url, "0007")
-    holder = hold_old_snapshot(scratch_url, 3.5)
+    # Released once the migration polls for old transactions: it lists it, then waits for it.
+    holder = hold_old_snapshot(scratch_url, release_when=lambda conn: conn.execute(PRE_WAITING).fetchone()[0])
     result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")  # the revision under test
-    holder.join()
+    holder.release()
     assert result.returncode == 0, result.stderr
     assert "0008 builds indexes CONCURRENTLY; waiting up to 120 s for 1 open transaction(s): pid" \
         in result.stderr
@@ -85,10 +128,10 @@ def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url
 
 def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
     migrate(scratch_url, "0007")
-    holder = hold_old_snapshot(scratch_url, 5)
+    holder = hold_old_snapshot(scratch_url)
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0008",
                         SCHEMA_PKG_CONCURRENT_PREWAIT="1.5")
-    holder.join()
+    holder.release()
     assert_one_line_error(result, 1, "0008 not started: transactions still open after 1.5 s")
     assert "database left at 0007" in result.stderr
     assert recorded_revision(scratch_url) == "0007"

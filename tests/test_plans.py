@@ -279,6 +279,7 @@ def kill_table(scratch, seeded) -> list[tuple[str, list[str], list[str]]]:
     return rows
 
 
+@pytest.mark.slow  # a clone per index
 def test_removing_any_index_of_ours_fails_a_plan_check_or_advise(schema_pkg_scratch, seeded):
     rows = kill_table(schema_pkg_scratch, seeded)
     assert len(rows) >= 13

@@ -16,6 +16,10 @@ from schema_pkg.db import connection
 from schema_pkg.reports import FORMATS
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
 
+# How findings are written out (SARIF, JSON, GitHub); the findings themselves are the server's,
+# checked on every version by tests/test_advisor.py and tests/test_verify_adopt.py.
+pytestmark = pytest.mark.same_on_every_version
+
 SCHEMAS = CHECKOUT_DIR / "tests" / "schemas"
 SARIF_SCHEMA = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
 FINDINGS_SCHEMA = json.loads((CHECKOUT_DIR / "schema_pkg" / "findings.schema.json").read_text())

@@ -58,6 +58,7 @@ def test_a_dead_runs_databases_and_roles_are_dropped_and_live_runs_are_kept(
     assert f"{DEAD}_supabase_postgres" not in names(other_run.server_url, "pg_roles")
 
 
+@pytest.mark.slow  # builds a template of its own
 def test_a_run_drops_its_databases_and_roles_when_it_ends(schema_pkg_server):
     run = ScratchDatabases(schema_pkg_server.url)
     made = {run.clone("0002").database, run.template("0002").database, run.create_role("reader")}
@@ -66,6 +67,7 @@ def test_a_run_drops_its_databases_and_roles_when_it_ends(schema_pkg_server):
     assert not made & remaining
 
 
+@pytest.mark.slow  # a process of its own
 def test_an_unreachable_database_url_ends_the_run_with_one_line_within_seconds(tmp_path):
     (tmp_path / "test_x.py").write_text("def test_x(schema_pkg_database):\n    pass\n")
     started = time.monotonic()

@@ -16,7 +16,8 @@ from schema_pkg.sqlrender import file_stem
 from schema_pkg.verify import recorded_revision
 from tests.test_migration_health import full_snapshot
 
-pytestmark = pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed")
+pytestmark = [pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed"),
+              pytest.mark.slow]  # a psql process per test
 
 SQL_DIR = CHECKOUT_DIR / "sql"
 HEAD = script_directory().get_current_head()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from schema_pkg.pytest_plugin import summary_line
 from schema_pkg.settings import libpq_url
 from tests.rls.database import build_rls_database
 
@@ -21,14 +22,7 @@ def rls_conn(rls_database):
         yield conn
 
 
-FIGURES = pytest.StashKey[list[str]]()
-
-
 def record_figure(config: pytest.Config, line: str) -> None:
-    """A measured figure (mutation score, steps run, time) printed at the end of the run."""
-    config.stash.setdefault(FIGURES, []).append(line)
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    for line in config.stash.get(FIGURES, []):
-        terminalreporter.write_line(line)
+    """A measured figure (mutation score, steps run, time) printed at the end of the run,
+    by the controller too when pytest-xdist runs the fixture in a worker."""
+    summary_line(config, line)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 
 import psycopg
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from schema_pkg.settings import libpq_url
 from tests.rls.conftest import record_figure
 from tests.rls.machine import STEPS, RLSMachine, api_tables, missing_from_the_model
+
+pytestmark = pytest.mark.slow  # 1,000+ steps: make test, not make test-fast
 
 # Fixed and derandomized: CI runs the same 1,000+ steps every time.  Shrinking a failure replays
 # the machine thousands of times (minutes), so CI prints the failing run as found; `make fuzz
