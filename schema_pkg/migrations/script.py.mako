@@ -48,7 +48,8 @@ DOWNGRADE_DROPS_COLUMNS: tuple[str, ...] = (${columns_text})
 #
 # A new table, with revision 0010's convention (the API gets nothing from
 # default privileges: grant each API role exactly the commands an expectation
-# row in tests/rls/expectations.py allows it, and nothing else):
+# row in tests/rls/expectations.py allows it, and nothing else, revoking the rest, so
+# the privileges are the same whatever the default privileges grant):
 #
 #   CREATE TABLE notes (
 #     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -66,6 +67,7 @@ DOWNGRADE_DROPS_COLUMNS: tuple[str, ...] = (${columns_text})
 #   USING ((select auth.uid()) = user_id) WITH CHECK ((select auth.uid()) = user_id);
 #   CREATE POLICY "Users can delete own notes" ON notes FOR DELETE TO authenticated
 #   USING ((select auth.uid()) = user_id);
+#   REVOKE ALL ON notes FROM anon, authenticated, service_role;
 #   GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO authenticated, service_role;
 #   CREATE INDEX notes_user_id_created_at_idx ON notes (user_id, created_at DESC);
 #
