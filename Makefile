@@ -80,7 +80,7 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 rls-report:           ## regenerate docs/rls-matrix.md from tests/rls/expectations.py
 	$(BIN)/python -m tests.rls.report
 
-fingerprints:         ## regenerate versions/fingerprints.json (each step's expected fingerprint) on a scratch database
+fingerprints:         ## regenerate each revision's expected fingerprint in versions/manifest.json (on a scratch database)
 	$(BIN)/python -m schema_pkg.fingerprint
 
 pgtap:                ## regenerate tests/pgtap/ (the expectations table as pgTAP) from tests/rls/expectations.py

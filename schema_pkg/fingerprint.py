@@ -21,9 +21,10 @@ statement (inside DO blocks: 0001's bootstrap, 0009's MAINTAIN and downgrade
 restores), objects outside public and private (auth), comments, ownership,
 statistics and data.  Each row also records server_version_num.
 
-The packaged expected maps (:func:`expected`) live beside the revisions; the
-maintainer's revision manifest is meant to carry them (one integrity design):
-only :func:`expected` reads the file.
+The packaged expected maps (:func:`expected`) are each revision's ``fingerprint`` in
+versions/manifest.json, beside its checksums: one manifest, one integrity design
+(:mod:`schema_pkg.manifest`).  ``make fingerprints`` (part of ``make regen``) writes
+them; a released revision's fingerprint, once written, never changes.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from functools import lru_cache
 from schema_pkg import guards
 
 SCHEMAS = ("public", "private")
-FILE = "fingerprints.json"
 API_ROLES = ("anon", "authenticated", "service_role")
 NAME = re.compile(r"[A-Za-z_][\w$]*")
 
@@ -210,11 +210,14 @@ def record(statements: str) -> str:
 
 @lru_cache(maxsize=1)
 def packaged() -> dict:
-    """The expected maps shipped with the revisions: {"0007 upgrade": {object: md5}}."""
-    from schema_pkg.config import resource_dir
+    """The expected maps shipped with the revisions, read from each revision's entry in
+    versions/manifest.json (one manifest for checksums and fingerprints):
+    {"0007 upgrade": {object: md5}}."""
+    from schema_pkg import manifest
 
-    path = resource_dir("versions") / FILE
-    return json.loads(path.read_text()) if path.is_file() else {}
+    return {f"{revision} {direction}": fingerprint
+            for revision, entry in manifest.load()["revisions"].items()
+            for direction, fingerprint in entry.get("fingerprint", {}).items()}
 
 
 def expected(revision: str, direction: str) -> dict | None:
@@ -344,14 +347,28 @@ def refuse_mismatched_record(conn, chain: list[str]) -> None:
                            f"anyway with --accept-record ({ACCEPT_ENV}=1)")
 
 
+def with_fingerprints(current: dict, maps: dict) -> dict:
+    """The manifest with each revision's recorded maps as its ``fingerprint``: unreleased
+    entries are rewritten, a released entry only gains one it lacks (never changes it)."""
+    from schema_pkg import manifest
+
+    released = set(manifest.released(current))
+    revisions = {}
+    for revision, entry in current["revisions"].items():
+        found = {d: maps[f"{revision} {d}"] for d in manifest.DIRECTIONS if f"{revision} {d}" in maps}
+        if found and (revision not in released or "fingerprint" not in entry):
+            entry = {**entry, "fingerprint": found}
+        revisions[revision] = entry
+    return {**current, "revisions": revisions}
+
+
 def regenerate(scratch) -> tuple[str, bool]:
-    """Migrate a scratch database base -> head -> base and write each step's recorded map to
-    versions/fingerprints.json; (what happened, whether the file changed)."""
+    """Migrate a scratch database base -> head -> base and write each step's recorded map
+    into versions/manifest.json; (what happened, whether the file changed)."""
     from sqlalchemy import text
 
-    from schema_pkg.config import CHECKOUT_DIR
+    from schema_pkg import manifest
     from schema_pkg.db import connection
-    from schema_pkg.generated import write_if_changed
     from schema_pkg.scratch import migrate
 
     url = scratch.create()
@@ -359,9 +376,10 @@ def regenerate(scratch) -> tuple[str, bool]:
         maps = recorded_maps(url, migrate, connection, text)
     finally:
         scratch.drop(url)
-    changed = write_if_changed(CHECKOUT_DIR / "versions" / FILE,
-                               json.dumps(maps, indent=1, sort_keys=True) + "\n")
-    return f"{FILE}: {'rewritten' if changed else 'unchanged'}", changed
+    current = manifest.refreshed(manifest.load(), manifest.compute())
+    changed = manifest.write(with_fingerprints(current, maps))
+    packaged.cache_clear()
+    return f"{manifest.FILE_NAME} fingerprints: {'rewritten' if changed else 'unchanged'}", changed
 
 
 def main() -> int:

@@ -2,8 +2,8 @@
 
 1. docs/locks.md       locks observed walking the revisions (needs a server; pinned to one version)
 2. sql/                the files DBAs run (their headers quote docs/locks.md); stale files removed
-3. versions/fingerprints.json  each step's expected catalog fingerprint (needs a server)
-4. versions/manifest.json   checksums of the unreleased revisions (released ones never change)
+3. versions/manifest.json   each step's expected catalog fingerprint (needs a server), then
+4. versions/manifest.json   checksums of the unreleased revisions (released entries never change)
 5. docs/rls-matrix.md  from tests/rls/expectations.py
 6. docs/rls-mutants.md every RLS mutant's verdict (needs a server; pinned to one version)
 7. tests/pgtap/        `schema-pkg rls export --pgtap tests/pgtap`, once that command exists

@@ -27,7 +27,7 @@ def recorded(url, direction: str = "upgrade") -> dict:
 
 
 def test_an_online_run_records_the_packaged_fingerprints_both_ways(scratch_url):
-    """Fails when versions/fingerprints.json is stale: run `make fingerprints`."""
+    """Fails when the manifest's fingerprints are stale: run `make regen`."""
     migrate(scratch_url, "head")
     migrate(scratch_url, "base", downgrade=True)
     assert recorded(scratch_url) | recorded(scratch_url, "downgrade") == fingerprint.packaged()

@@ -84,3 +84,27 @@ def test_a_release_moves_the_marker_to_the_last_revision():
 def test_a_marker_naming_no_revision_is_an_error():
     with pytest.raises(ValueError, match="released_through '0042' is not a revision"):
         manifest.released({**RELEASED_THROUGH_0002, "released_through": "0042"})
+
+
+def test_fingerprints_live_in_the_manifest_and_a_released_one_is_never_rewritten():
+    from schema_pkg import fingerprint
+
+    entry = {"checksum": {"upgrade": "u", "downgrade": "d"}}
+    current = {"format": manifest.FORMAT, "released_through": "0001",
+               "revisions": {"0001": {**entry, "fingerprint": {"upgrade": {"table t": "old"}}},
+                             "0002": dict(entry), "0003": {**entry, "fingerprint": {"upgrade": {}}}}}
+    maps = {"0001 upgrade": {"table t": "new"}, "0002 upgrade": {"table u": "x"},
+            "0003 upgrade": {"table v": "y"}}
+    written = fingerprint.with_fingerprints(current, maps)["revisions"]
+    assert written["0001"]["fingerprint"] == {"upgrade": {"table t": "old"}}  # released: kept
+    assert written["0002"]["fingerprint"] == {"upgrade": {"table u": "x"}}
+    assert written["0003"]["fingerprint"] == {"upgrade": {"table v": "y"}}
+    assert written["0002"]["checksum"] == entry["checksum"]
+
+
+def test_every_revision_in_the_manifest_carries_its_expected_fingerprints(current):
+    from schema_pkg import fingerprint
+
+    missing = [f"{rev} {d}" for rev in current for d in manifest.DIRECTIONS
+               if fingerprint.expected(rev, d) is None]
+    assert not missing, f"no packaged fingerprint for {missing}: run `make regen`"
