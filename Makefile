@@ -87,7 +87,7 @@ pgtap:                ## regenerate tests/pgtap/ (the expectations table as pgTA
 	$(CLI) --quiet rls export --pgtap tests/pgtap
 
 prove:                ## pg_prove over tests/pgtap/ on the target database at head (as `supabase test db` would)
-	pg_prove --dbname "$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/alawein}" tests/pgtap/*.test.sql
+	pg_prove --dbname "$$($(BIN)/python -c 'from schema_pkg.settings import libpq_url, resolve_target; print(libpq_url(resolve_target().url))')" tests/pgtap/*.test.sql
 
 lock-report:          ## regenerate docs/locks.md from locks observed on a scratch database (then sql/, whose headers quote it); only on the version it is pinned to
 	$(BIN)/python -m schema_pkg.lockreport
