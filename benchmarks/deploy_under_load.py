@@ -115,9 +115,13 @@ class ApiLoad:
             thread.join()
 
 
-def blocker(url: str, seconds: float, ready: threading.Event) -> None:
-    """A reader holding ACCESS SHARE on profiles, idle in its transaction."""
-    with psycopg.connect(url, application_name="slow report") as conn:
+def blocker(url: str, seconds: float, ready: threading.Event, *,
+            name: str = "slow report", repeatable_read: bool = False) -> None:
+    """A reader of profiles idle in its transaction for ``seconds``: it holds ACCESS SHARE,
+    and with ``repeatable_read`` its snapshot too, as pg_dump does."""
+    with psycopg.connect(url, application_name=name) as conn:
+        if repeatable_read:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         conn.execute("SELECT count(*) FROM profiles")
         ready.set()
         time.sleep(seconds)
@@ -180,16 +184,6 @@ def run(scratch, template, with_blocker: bool) -> None:
         scratch.drop(url)
 
 
-def snapshot_holder(url: str, seconds: float, ready: threading.Event) -> None:
-    """A REPEATABLE READ reader of profiles keeping its snapshot, as pg_dump does."""
-    with psycopg.connect(url, application_name="pg_dump-like reader") as conn:
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        conn.execute("SELECT count(*) FROM profiles")
-        ready.set()
-        time.sleep(seconds)
-        conn.rollback()
-
-
 def apply_files(url: str, first: str) -> tuple[float, float, list[str]]:
     """psql -f each upgrade file from ``first`` on, as a DBA runs them."""
     from schema_pkg.config import CHECKOUT_DIR, revisions_in_order
@@ -220,7 +214,8 @@ def run_by_file(scratch, template) -> None:
         with ApiLoad(libpq) as load:
             time.sleep(3)
             ready = threading.Event()
-            reader = threading.Thread(target=snapshot_holder, args=(libpq, 20, ready), daemon=True)
+            reader = threading.Thread(target=blocker, args=(libpq, 20, ready), daemon=True,
+                                      kwargs={"name": "pg_dump-like reader", "repeatable_read": True})
             reader.start()
             ready.wait()
             time.sleep(2)  # a dump well under way: the pre-wait sees it

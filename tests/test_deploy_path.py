@@ -54,13 +54,18 @@ def test_verify_exits_1_when_rls_is_weakened(head_url, change):
 
 # --- timeouts -----------------------------------------------------------------
 
-# Every DDL statement in this database takes 3 s: longer than the statement_timeout below,
-# far shorter than its lock_timeout, and with no lock wait at all.
-SLOW_DDL = """
+def slow_ddl(seconds: float) -> str:
+    """An event trigger that makes every DDL statement of the database take ``seconds``."""
+    return f"""
 CREATE FUNCTION slow_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM pg_sleep(3); END $$;
+BEGIN PERFORM pg_sleep({seconds}); END $$;
 CREATE EVENT TRIGGER slow_ddl ON ddl_command_start EXECUTE FUNCTION slow_ddl();
 """
+
+
+# Every DDL statement in this database takes 3 s: longer than the statement_timeout below,
+# far shorter than its lock_timeout, and with no lock wait at all.
+SLOW_DDL = slow_ddl(3)
 
 
 def test_online_statement_timeout_cancels_a_statement_that_runs_too_long(baseline_url):

@@ -10,6 +10,7 @@ import pytest
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
+from tests.test_deploy_path import slow_ddl
 from tests.test_migration_lock import run_file_in_background, wait_until
 from tests.test_sql_guards import invalid_indexes, psql, sql, upgrade_files_from
 
@@ -79,11 +80,7 @@ def test_a_concurrently_build_outwaits_the_files_lock_timeout(at_0007):
     assert invalid_indexes(at_0007) == []
 
 
-SLOW_DDL = """
-CREATE FUNCTION slow_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM pg_sleep(0.5); END $$;
-CREATE EVENT TRIGGER slow_ddl ON ddl_command_start EXECUTE FUNCTION slow_ddl();
-"""
+SLOW_DDL = slow_ddl(0.5)
 
 
 def test_psql_v_statement_timeout_overrides_the_files_default(at_0007):
