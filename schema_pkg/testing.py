@@ -143,11 +143,16 @@ def legacy_settings(conn) -> tuple[str, ...]:
 # Acting as an API caller in one round trip, as PostgREST's own: SET LOCAL ROLE (the role
 # setting), the claims, and every legacy claim setting (read by the auth functions, or ours)
 # that holds a value, as [name, value] pairs.
-ACT_AS = f"""
-SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),
+SET_ROLE_AND_CLAIMS = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
+HOLDING_A_VALUE = """
        (SELECT array_agg(ARRAY[name, current_setting(name, true)] ORDER BY name)
-          FROM ({LEGACY_SETTINGS_READ} UNION SELECT unnest(%s::text[])) AS legacy(name)
+          FROM ({names}) AS legacy(name)
          WHERE coalesce(current_setting(name, true), '') <> '')"""
+ACT_AS = SET_ROLE_AND_CLAIMS + HOLDING_A_VALUE.format(
+    names=f"{LEGACY_SETTINGS_READ} UNION SELECT unnest(%s::text[])")
+# The same with the names already read (legacy_settings()): no catalog read per block, for a
+# caller that acts many times on a database whose auth functions it does not change.
+ACT_AS_NAMED = SET_ROLE_AND_CLAIMS + HOLDING_A_VALUE.format(names="SELECT unnest(%s::text[])")
 
 
 def refuse_stale_legacy_claims(stale) -> None:
@@ -198,6 +203,22 @@ def transaction_end_refused(conn) -> Iterator[None]:
         conn.__dict__.update(before)
 
 
+def act_as(role: str, claims: dict[str, Any], legacy: tuple[str, ...] | None = None) -> tuple[str, tuple]:
+    """The one statement (:data:`ACT_AS`) and its parameters that make a transaction act as
+    ``role`` with ``claims``; its third column goes to :func:`refuse_stale_legacy_claims`.
+    ``legacy``: the names :func:`legacy_settings` read, to check without reading them again."""
+    if role not in API_ROLES:
+        raise ValueError(f"unknown API role {role!r}; expected one of {API_ROLES}")
+    if legacy is not None:
+        return ACT_AS_NAMED, (role, json.dumps(claims), list(legacy))
+    return ACT_AS, (role, json.dumps(claims), list(LEGACY_SETTINGS))
+
+
+def claims_of(role: str, user_id: UUID | str | None = None, **extra_claims: Any) -> dict[str, Any]:
+    """The JWT claims PostgREST sets for ``role``: a signed-in user's carry ``sub``."""
+    return {"sub": str(user_id), "role": role, **extra_claims} if user_id is not None else {"role": role}
+
+
 @contextmanager
 def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
     """Run the block as ``role`` with ``claims``; never committed (see the module docstring).
@@ -205,10 +226,9 @@ def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
     ``conn`` is a psycopg 3 connection or a SQLAlchemy 2 ``Connection``; the
     block gets the same object back.
     """
-    if role not in API_ROLES:
-        raise ValueError(f"unknown API role {role!r}; expected one of {API_ROLES}")
+    statement, params = act_as(role, claims)
     with api_block(conn):
-        row = execute(conn, ACT_AS, (role, json.dumps(claims), list(LEGACY_SETTINGS))).fetchone()
+        row = execute(conn, statement, params).fetchone()
         refuse_stale_legacy_claims(row[2])  # a refusal rolls the block back
         with transaction_end_refused(conn):
             yield conn
@@ -216,15 +236,14 @@ def as_role(conn, role: str, claims: dict[str, Any]) -> Iterator[Any]:
 
 def as_anon(conn) -> Any:
     """A caller with the anon key: no ``sub``."""
-    return as_role(conn, "anon", {"role": "anon"})
+    return as_role(conn, "anon", claims_of("anon"))
 
 
 def as_user(conn, user_id: UUID | str, **extra_claims: Any) -> Any:
     """A signed-in user: ``authenticated`` with ``sub`` = user_id plus any extra claims."""
-    claims = {"sub": str(user_id), "role": "authenticated", **extra_claims}
-    return as_role(conn, "authenticated", claims)
+    return as_role(conn, "authenticated", claims_of("authenticated", user_id, **extra_claims))
 
 
 def as_service_role(conn) -> Any:
     """The service key: ``service_role``, which bypasses RLS."""
-    return as_role(conn, "service_role", {"role": "service_role"})
+    return as_role(conn, "service_role", claims_of("service_role"))

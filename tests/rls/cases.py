@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import psycopg
 
-from schema_pkg.testing import as_anon, as_service_role, as_user
+from schema_pkg.testing import act_as, claims_of, legacy_settings, refuse_stale_legacy_claims
 from tests.rls.expectations import EXPECTATIONS, Scenario
 from tests.rls.outcomes import (
     NO_GRANT,
@@ -60,12 +60,22 @@ def cases() -> Iterator[Case]:
                 yield Case(table, scenario, ACTORS[actor_name])
 
 
-def acting_as(conn: psycopg.Connection, actor: Actor) -> AbstractContextManager:
-    if actor.role == "anon":
-        return as_anon(conn)
-    if actor.role == "service_role":
-        return as_service_role(conn)
-    return as_user(conn, actor.user_id)
+# The legacy claim settings each connection's auth functions read (schema_pkg.testing), read
+# once per connection: cases and mutants never change an auth function's settings.
+LEGACY: weakref.WeakKeyDictionary[psycopg.Connection, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def read_legacy_settings(conn: psycopg.Connection) -> None:
+    """Read them now (before any mutant changes a function), for every case on ``conn``."""
+    LEGACY[conn] = legacy_settings(conn)
+
+
+def identity(conn: psycopg.Connection, actor: Actor) -> tuple[str, tuple]:
+    """The statement and parameters that act as ``actor``, as PostgREST does (schema_pkg.testing)."""
+    if conn not in LEGACY:
+        read_legacy_settings(conn)
+    user_id = actor.user_id if actor.role == "authenticated" else None
+    return act_as(actor.role, claims_of(actor.role, user_id), LEGACY[conn])
 
 
 def classify_error(error: psycopg.Error) -> Outcome:
@@ -82,14 +92,25 @@ def classify_error(error: psycopg.Error) -> Outcome:
 
 def observe(conn: psycopg.Connection, case: Case) -> Outcome:
     """Run the case's statement as its actor in a rolled-back transaction (a savepoint
-    rolled back, when a transaction is open, e.g. the one holding a mutant)."""
-    with conn.transaction(force_rollback=True), acting_as(conn, case.actor):
-        try:
+    rolled back, when a transaction is open, e.g. the one holding a mutant).
+
+    One round trip (a pipeline): the savepoint, the actor's role and claims (schema_pkg.testing's
+    ACT_AS, as PostgREST sets them), the statement, the rollback.  Rolling back the savepoint
+    ends the role and the claims too, so nothing of the case outlives it."""
+    statement, params = identity(conn, case.actor)
+    acted = None
+    try:
+        with conn.pipeline(), conn.transaction(force_rollback=True):
+            acted = conn.execute(statement, params)
             cursor = conn.execute(case.sql(), parameters(case.table, case.actor))
-        except psycopg.Error as error:
-            return classify_error(error)
-        if case.scenario.command == "select":
-            return sees(*(label_of(case.table, row[0]) for row in cursor.fetchall()))
-        if case.scenario.command == "rpc":
-            return sees(*(label_of_value(row[0]) for row in cursor.fetchall()))
-        return changes(cursor.rowcount)
+    except psycopg.Error as error:
+        if acted is None or acted.pgresult is None:  # the case never ran as its actor
+            raise
+        refuse_stale_legacy_claims(acted.fetchone()[2])
+        return classify_error(error)
+    refuse_stale_legacy_claims(acted.fetchone()[2])
+    if case.scenario.command == "select":
+        return sees(*(label_of(case.table, row[0]) for row in cursor.fetchall()))
+    if case.scenario.command == "rpc":
+        return sees(*(label_of_value(row[0]) for row in cursor.fetchall()))
+    return changes(cursor.rowcount)

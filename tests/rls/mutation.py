@@ -29,7 +29,7 @@ import psycopg
 from schema_pkg import generated
 from schema_pkg.scratch import ScratchDatabases, standalone_scratch
 from schema_pkg.settings import libpq_url
-from tests.rls.cases import Case, cases, observe
+from tests.rls.cases import Case, cases, observe, read_legacy_settings
 from tests.rls.database import build_rls_database
 from tests.rls.mutants import API_ROLES, Mutant, executable, generate, holds
 
@@ -242,6 +242,7 @@ def run_mutant(conn: psycopg.Connection, mutant: Mutant, grouped: dict[str, list
 
 def run_all(conn: psycopg.Connection) -> list[Result]:
     grouped = cases_by_key()
+    read_legacy_settings(conn)
     return [run_mutant(conn, mutant, grouped) for mutant in generate(conn)]
 
 
