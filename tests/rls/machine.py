@@ -113,34 +113,44 @@ def visible_rows_query(tables) -> str:
 class Database:
     """Runs one statement as an actor inside the example's transaction, keeping its effects."""
 
+    ACT = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
+    KEEP = ("RESET ROLE", "SELECT set_config('request.jwt.claims', '', true)", "RELEASE SAVEPOINT step")
+    UNDO = ("ROLLBACK TO SAVEPOINT step", "RELEASE SAVEPOINT step")
+
     def __init__(self, conn: psycopg.Connection):
         self.conn = conn
 
-    def run(self, who: Who, sql: str, params: dict | None = None, keep: bool = True):
-        conn = self.conn
+    def queue(self, who: Who, sql: str, params: dict | None, end: tuple[str, ...]) -> psycopg.Cursor:
+        """In a pipeline: a savepoint, SET LOCAL ROLE and the claims as PostgREST sets them, the
+        statement, then ``end`` (keep its effects, or undo them); returns the statement's cursor."""
         claims = {"role": who.role, **({"sub": who.uid} if who.uid else {})}
-        # One round trip: a savepoint, then SET LOCAL ROLE and the claims, as PostgREST sets them.
-        conn.execute(psycopg.sql.SQL(
-            "SAVEPOINT step; SELECT set_config('role', {}, true), set_config('request.jwt.claims', {}, true)"
-        ).format(psycopg.sql.Literal(who.role), psycopg.sql.Literal(json.dumps(claims))))
+        self.conn.execute("SAVEPOINT step")
+        self.conn.execute(self.ACT, (who.role, json.dumps(claims)))
+        cursor = self.conn.execute(sql, params)
+        for statement in end:
+            self.conn.execute(statement)
+        return cursor
+
+    def run(self, who: Who, sql: str, params: dict | None = None, keep: bool = True):
+        """One round trip (two when the statement fails: the savepoint is then rolled back)."""
         try:
-            cursor = conn.execute(sql, params)
-            result = cursor.fetchall() if cursor.description and "RETURNING" not in sql else cursor.rowcount
+            with self.conn.pipeline():
+                cursor = self.queue(who, sql, params, self.KEEP if keep else self.UNDO)
         except psycopg.Error as error:
-            conn.execute("ROLLBACK TO SAVEPOINT step")
+            self.conn.execute("; ".join(self.UNDO))
             outcome = classify_error(error)
             return Outcome("error", reason=outcome.reason) if outcome.kind == "error" else outcome
-        if keep:
-            conn.execute("RESET ROLE; SELECT set_config('request.jwt.claims', '', true); "
-                         "RELEASE SAVEPOINT step")
-        else:
-            conn.execute("ROLLBACK TO SAVEPOINT step")
+        result = cursor.fetchall() if cursor.description and "RETURNING" not in sql else cursor.rowcount
         return changes(result) if isinstance(result, int) else result
 
-    def visible(self, who: Who, tables: list[str]) -> set[tuple[str, str, str]]:
-        """Rows of every table of ``tables`` the role may read (the others answer "permission denied")."""
-        readable = tuple(table for table in readable_tables(who) if table in tables)
-        return set(map(tuple, self.run(who, visible_rows_query(readable), keep=False)))
+    def visible(self, actors: dict[str, Who], tables: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+        """For each actor, the rows of every table of ``tables`` its role may read (the others
+        answer "permission denied"): every actor's read in one round trip, each undone."""
+        with self.conn.pipeline():
+            cursors = {name: self.queue(who, visible_rows_query(tuple(
+                table for table in readable_tables(who) if table in tables)), None, self.UNDO)
+                for name, who in actors.items()}
+        return {name: set(map(tuple, cursor.fetchall())) for name, cursor in cursors.items()}
 
 
 # Every function in public, called as PostgREST's /rpc would: the SQL and the model's answers.
@@ -305,8 +315,9 @@ class RLSMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_actor_sees_what_the_model_allows(self):
+        seen = self.db.visible(ACTORS, self.tables)
         for name, who in ACTORS.items():
-            observed, expected = self.db.visible(who, self.tables), self.model.visible(who, self.tables)
+            observed, expected = seen[name], self.model.visible(who, self.tables)
             assert observed == expected, (
                 f"{name} sees differently; only in the database: {sorted(observed - expected)}; "
                 f"only in the model: {sorted(expected - observed)}")
