@@ -87,17 +87,14 @@ class StepGuards:
             own = capture(original, kw) if self.mode == "sql" else history.packaged_statements()[key]
             self.checksums[key] = history.checksum(own)
             self.own[key] = own
-            context.execute(guards.expect_revision(start, f"{direction} {revision}"))
-            context.execute(guards.START_CLOCK)
-            if not step.is_upgrade:
-                for guard in guards.downgrade_guards(step.revision, own):
-                    context.execute(guard)
             progress = (fingerprint.progress_sql(revision, direction, own)
                         if len(guards.committed_parts(own)) > 1 else None)
-            context.execute(history.close_unfinished(revision, direction, left_applied(own),
-                                                     progress))
-            context.execute(history.start(revision, direction, self.checksums[key], self.mode,
-                                          self.file_name))
+            self.execute(
+                guards.expect_revision(start, f"{direction} {revision}"),
+                guards.START_CLOCK,
+                *([] if step.is_upgrade else guards.downgrade_guards(step.revision, own)),
+                history.close_unfinished(revision, direction, left_applied(own), progress),
+                history.start(revision, direction, self.checksums[key], self.mode, self.file_name))
             self.between_transactions(revision, own)
             if self.mode == "sql":
                 context.get_context().impl.static_output(guards.for_psql(own).strip())
@@ -131,8 +128,18 @@ class StepGuards:
         direction = "upgrade" if step.is_upgrade else "downgrade"
         key = (step.up_revision_id, direction)
         doing = f"{direction} {step.up_revision_id}"
-        context.execute(guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True))
-        if self.concurrent.get(key):
-            context.execute(guards.no_invalid_indexes(self.concurrent[key]))
-        context.execute(fingerprint.record(self.own[key]))
-        context.execute(history.COMPLETE)
+        self.execute(
+            guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True),
+            *([guards.no_invalid_indexes(self.concurrent[key])] if self.concurrent.get(key) else []),
+            fingerprint.record(self.own[key]),
+            history.COMPLETE)
+
+    def execute(self, *statements: str) -> None:
+        """Run the guard statements in order: online in one round trip (one string, sent
+        without parameters, so the server runs them one after the other and stops at the
+        first that fails), offline each as its own statement of the file."""
+        if self.mode == "sql":
+            for statement in statements:
+                context.execute(statement)
+        else:
+            context.execute(";\n".join(statements))
