@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -24,6 +25,7 @@ from tests.rls.mutants import Mutant, generate
 from tests.rls.pgprove import pg_prove
 
 MINIMUM_KILLED = 30
+PROVERS = 4  # pg_prove runs at once, each on its own clone
 TABLES = [key for key in EXPECTATIONS if not key.endswith("()")]
 
 
@@ -86,17 +88,20 @@ def pgtap_kills(scratch, template, mutant: Mutant) -> tuple[bool, str]:
 def sample(rls_conn, pgtap_head, schema_pkg_scratch, request):
     started = time.perf_counter()
     grouped = mutation.cases_by_key()
-    verdicts: list[Verdicts] = []
+    results: list[mutation.Result] = []
     covered: set[str] = set()
     for mutant in in_turn(generate(rls_conn)):
-        killed = [v for v in verdicts if v.pytest == "killed"]
-        if len(killed) >= MINIMUM_KILLED and covered >= set(TABLES):
+        if sum(r.verdict == "killed" for r in results) >= MINIMUM_KILLED and covered >= set(TABLES):
             break
-        result = mutation.run_mutant(rls_conn, mutant, grouped)
-        if result.verdict == "killed":
+        results.append(mutation.run_mutant(rls_conn, mutant, grouped))
+        if results[-1].verdict == "killed":
             covered |= mutant.tables
-        killed_by_pgtap, output = pgtap_kills(schema_pkg_scratch, pgtap_head, mutant)
-        verdicts.append(Verdicts(mutant, result.verdict, killed_by_pgtap, output))
+    # The sample depends on the pytest verdicts alone, and each mutant has a clone of its own,
+    # so pg_prove runs over several clones at once (it and the server mostly wait).
+    with ThreadPoolExecutor(max_workers=PROVERS) as pool:
+        proofs = list(pool.map(lambda r: pgtap_kills(schema_pkg_scratch, pgtap_head, r.mutant), results))
+    verdicts = [Verdicts(r.mutant, r.verdict, killed, output)
+                for r, (killed, output) in zip(results, proofs, strict=True)]
     both = sum(v.pytest == "killed" and v.pgtap_killed for v in verdicts)
     record_figure(request.config, f"pgTAP export vs RLS mutants: {len(verdicts)} sampled, {both} killed by "
                   f"both, {sum(not v.agree for v in verdicts)} disagreements, "
