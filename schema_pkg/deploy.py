@@ -93,6 +93,13 @@ def is_lock_timeout(exc: BaseException) -> bool:
     return sqlstate(exc) == "55P03"
 
 
+def ended_the_session(exc: BaseException) -> bool:
+    """The server ended the session (pg_terminate_backend: 57P01, a crash: 57P02).  The
+    driver may not have seen the socket close yet when the error arrives, so SQLAlchemy
+    does not always count it as a disconnect."""
+    return sqlstate(exc) in ("57P01", "57P02")
+
+
 def recorded_revisions(conn: Connection) -> list[str] | None:
     """The revisions alembic_version records, or None when there is no such table."""
     if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is None:

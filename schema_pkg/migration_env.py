@@ -223,6 +223,8 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                 exc = database_error(raised)
                 if exc is None:
                     raise
+                if deploy.ended_the_session(exc) and not connection.invalidated:
+                    connection.invalidate()
                 if connection.in_transaction() and not connection.invalidated:
                     connection.rollback()
                 if deploy.is_lock_timeout(exc) and attempt < len(schedule):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 
+from schema_pkg import deploy
 from schema_pkg.config import script_directory
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
@@ -152,3 +154,10 @@ def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
 def test_transaction_pooler_port_is_refused_with_advice():
     result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:6543/postgres", "upgrade", "head")
     assert_one_line_error(result, 1, "transaction pooler")
+
+
+@pytest.mark.parametrize("sqlstate, ended", [("57P01", True), ("57P02", True), ("55P03", False),
+                                             (None, False)])
+def test_a_terminated_session_is_a_lost_connection_whatever_the_driver_saw(sqlstate, ended):
+    error = SimpleNamespace(orig=SimpleNamespace(sqlstate=sqlstate))
+    assert deploy.ended_the_session(error) is ended
