@@ -10,7 +10,11 @@ from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, bare_alembic, schema_pkg, url_text
 
+# No server at all (a bad URL, a closed port, offline SQL): the same on every version.
+NO_SERVER = pytest.mark.same_on_every_version
 
+
+@NO_SERVER
 @pytest.mark.parametrize("url, fragment", [
     ("postgresql//nohost", "malformed database URL"),
     ("sqlite:///tmp/x.db", "not a PostgreSQL URL"),
@@ -20,6 +24,7 @@ def test_bad_urls_exit_2(url, fragment):
     assert_one_line_error(schema_pkg("-q", "--url", url, "upgrade", "head"), 2, fragment)
 
 
+@NO_SERVER
 @pytest.mark.slow  # a process of its own
 def test_bare_alembic_reports_a_bad_url_without_traceback():
     result = bare_alembic("-x", "url=sqlite:///tmp/x.db", "upgrade", "head")
@@ -28,6 +33,7 @@ def test_bare_alembic_reports_a_bad_url_without_traceback():
     assert "not a PostgreSQL URL" in result.stderr
 
 
+@NO_SERVER
 @pytest.mark.slow  # a process of its own
 def test_closed_port_exits_1_quickly():
     result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head",
@@ -35,6 +41,7 @@ def test_closed_port_exits_1_quickly():
     assert_one_line_error(result, 1, "cannot connect to postgresql+psycopg://postgres@127.0.0.1:1/x")
 
 
+@NO_SERVER
 @pytest.mark.slow  # a process of its own
 def test_bare_alembic_reports_a_closed_port_without_traceback():
     result = bare_alembic("-x", "url=postgresql://postgres@127.0.0.1:1/x", "upgrade", "head")
@@ -83,6 +90,7 @@ def test_role_without_create_privilege_fails_cleanly_and_changes_nothing(schema_
     assert tables == 0
 
 
+@NO_SERVER
 def test_password_never_appears_in_error_output():
     result = schema_pkg("--url", "postgresql://postgres:s3cret-pw@127.0.0.1:1/x", "upgrade", "head")
     assert result.returncode == 1
@@ -96,10 +104,12 @@ def test_options_may_follow_the_command(scratch_url):
     assert recorded_revision(scratch_url) == "0002"
 
 
+@NO_SERVER
 def test_unknown_revision_in_an_offline_range_exits_2():
     assert_one_line_error(schema_pkg("upgrade", "0005:bogus", "--sql"), 2, "unknown revision 'bogus'")
 
 
+@NO_SERVER
 def test_offline_range_renders_just_that_step():
     result = schema_pkg("downgrade", "0005:0004", "--sql")
     assert result.returncode == 0, result.stderr

@@ -117,6 +117,7 @@ def test_a_server_that_never_answers_fails_within_the_connect_timeout(silent_lis
 
 # --- unreachable databases and passwords ---------------------------------------
 
+@pytest.mark.same_on_every_version  # no server: port 1
 @pytest.mark.parametrize("command", ["upgrade", "current", "verify", "adopt", "advise"])
 def test_an_unreachable_database_exits_1_with_one_line(command):
     result = schema_pkg("-q", "--url", f"postgresql://postgres:{SECRET}@127.0.0.1:1/x", command)
@@ -139,6 +140,7 @@ def test_a_malformed_url_never_prints_its_password(url):
     assert SECRET not in result.stdout + result.stderr
 
 
+@pytest.mark.same_on_every_version  # no server: port 1
 @pytest.mark.parametrize("command", ["upgrade", "downgrade", "verify", "adopt", "advise"])
 def test_a_connection_option_libpq_rejects_never_prints_the_password(command):
     args = [command, "base"] if command == "downgrade" else [command]
