@@ -385,10 +385,16 @@ PSQL_VARIABLES = ("lock_timeout", "statement_timeout", "concurrent_prewait",
                   "migration_lock_wait")
 
 
+# psql -v accept_record=on: run an upgrade file even when the deployment record does not
+# match the package (schema_pkg.recordcheck; online: schema-pkg upgrade --accept-record).
+ACCEPT_RECORD = ("accept_record", "off")
+ACCEPT_RECORD_SETTING = "schema_pkg.accept_record"
+
+
 def psql_variables(timeouts) -> str:
     lines = ["-- Defaults; override any with psql -v NAME=VALUE (seconds for the waits)."]
-    for name in PSQL_VARIABLES:
-        value = getattr(timeouts, name)
+    values = [(name, getattr(timeouts, name)) for name in PSQL_VARIABLES] + [ACCEPT_RECORD]
+    for name, value in values:
         value = f"{value:g}" if isinstance(value, float) else value
         lines += [f"\\if :{{?{name}}}", "\\else", f"  \\set {name} {value}", "\\endif"]
     return "\n".join(lines)
@@ -399,6 +405,7 @@ def psql_session_settings() -> str:
                       "SET statement_timeout = :'statement_timeout';",
                       "SET schema_pkg.concurrent_prewait = :'concurrent_prewait';",
                       "SET schema_pkg.migration_lock_wait = :'migration_lock_wait';",
+                      f"SET {ACCEPT_RECORD_SETTING} = :'accept_record';",
                       ""])
 
 

@@ -69,6 +69,9 @@ BEGIN
   END IF;
 END
 $later_columns$""",
+    # The fingerprint format of the row's fingerprint (schema_pkg.fingerprint.FORMAT;
+    # NULL with a fingerprint: format 1, recorded before formats were numbered).
+    f"ALTER TABLE {SCHEMA}.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint",
     f"REVOKE ALL ON TABLE {SCHEMA}.history FROM PUBLIC",
 ]
 
@@ -280,6 +283,7 @@ class Applied:
     file_name: str | None = None
     server_version_num: int | None = None
     fingerprint: dict | None = None
+    fingerprint_format: int | None = None
 
     @property
     def matches_package(self) -> bool:

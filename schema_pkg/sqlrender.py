@@ -37,6 +37,7 @@ def render(command_fn, spec: str, file_name: str, resumable: bool = False) -> st
     config.output_buffer = buffer
     config.attributes["file_name"] = file_name
     config.attributes["resumable"] = resumable
+    config.attributes["command"] = command_fn.__name__  # upgrade files check the record
     command_fn(config, spec, sql=True)
     return buffer.getvalue().replace(ALEMBIC_TABLE, ALEMBIC_TABLE_ROBUST)
 
@@ -55,6 +56,11 @@ HOW_TO_RUN = """-- How to run: psql -X -f <this file>   (never with -1/--single-
 --   concurrent_prewait={concurrent_prewait}   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait={migration_lock_wait}   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 """
 
 IF_IT_STOPS = ("If it stops: {left}.  Run it again: the rerun says first what an earlier "

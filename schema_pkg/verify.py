@@ -237,7 +237,7 @@ def verify(target: Target, quiet: bool = False, output_format: str = "text") -> 
     revision = recorded_revision(target.url)
     changed = changed_since_applied(target, revision)
     with connection(target.url) as conn:
-        effect_problems, notes = fingerprint.record_problems(conn, applied_chain(revision))
+        effect_problems, notes = fingerprint.record_problems(conn, revision)
     differences = differences_from_shadow(target, revision)
     shown = drift(differences) if quiet and output_format == "text" else differences
     reports.emit(drift_report(target, revision, changed, shown, record_items(effect_problems, notes)),

@@ -42,6 +42,11 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 -- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Needs:
@@ -70,6 +75,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -95,6 +104,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -207,7 +217,74 @@ BEGIN
 END
 $later_columns$;
 
+ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $record$
+DECLARE
+  found text := 'base';
+  finding record;
+  problems text[] := '{}';
+BEGIN
+  IF to_regclass('schema_pkg.history') IS NULL THEN
+    RETURN;
+  END IF;
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  FOR finding IN WITH package (position, revision, want) AS (VALUES
+    (1, '0001', '{}'::jsonb),
+    (2, '0002', '{"type public.project_category":"1bc6d717ce15c8996d3fd92d9fd21dfc","type public.project_status":"e25b7ef82c33aabdcf032b2121c3380a","type public.soc_role":"3999282b791d53021846ef2e9fa33737"}'::jsonb)),
+  latest AS (
+    SELECT DISTINCT ON (h.revision) h.revision, to_jsonb(h) AS row
+      FROM schema_pkg.history AS h
+     WHERE h.direction = 'upgrade' AND coalesce(to_jsonb(h) ->> 'status', 'completed') = 'completed'
+     ORDER BY h.revision, h.id DESC),
+  applied AS (
+    SELECT p.position, p.revision, p.want, l.row ->> 'mode' AS mode,
+           nullif(l.row -> 'fingerprint', 'null'::jsonb) AS got,
+           coalesce((l.row ->> 'fingerprint_format')::int, 1) AS recorded_format
+      FROM package AS p JOIN latest AS l ON l.revision = p.revision
+     WHERE p.want IS NOT NULL
+       AND p.position <= (SELECT q.position FROM package AS q WHERE q.revision = found))
+SELECT got IS NOT NULL AND recorded_format = 2 AS problem,
+       CASE WHEN got IS NULL THEN format('revision %s: recorded without a fingerprint (%s, '
+                 'before fingerprints existed or stamped); not checked', revision, mode)
+            WHEN recorded_format <> 2 THEN format('revision %s: recorded in fingerprint '
+                 'format %s%s, this package computes format 2; accepted, not compared',
+                 revision, recorded_format, CASE WHEN recorded_format = 1
+                 THEN ' (before formats were numbered)' ELSE '' END)
+            ELSE format('revision %s ran with a different effect than the packaged one on: %s',
+                 revision, (SELECT string_agg(k, '; ' ORDER BY k COLLATE "C")
+                              FROM (SELECT jsonb_object_keys(got)
+                                    UNION SELECT jsonb_object_keys(want)) AS keys (k)
+                             WHERE got -> k IS DISTINCT FROM want -> k))
+       END AS line
+  FROM applied
+ WHERE got IS NULL OR recorded_format <> 2 OR got <> want
+ ORDER BY position
+  LOOP
+    IF finding.problem THEN
+      problems := problems || finding.line;
+    ELSE
+      RAISE NOTICE 'schema_pkg: note: %', finding.line;
+    END IF;
+  END LOOP;
+  IF cardinality(problems) = 0 THEN
+    RETURN;
+  END IF;
+  IF coalesce(current_setting('schema_pkg.accept_record', true), '') = 'on' THEN
+    RAISE NOTICE 'schema_pkg: the deployment record does not match the package (accepted: '
+      'schema_pkg.accept_record is on): %', array_to_string(problems, ' | ');
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '%', format('schema_pkg: the deployment record does not match the package: '
+    '%s%s; nothing was changed; see schema-pkg verify, or run anyway with schema-pkg upgrade --accept-record, or psql -v accept_record=on',
+    problems[1], CASE WHEN cardinality(problems) > 1
+                      THEN format(' (and %s more)', cardinality(problems) - 1) ELSE '' END);
+END
+$record$;
 
 BEGIN;
 
@@ -473,7 +550,7 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 

@@ -36,6 +36,11 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 -- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Needs:
@@ -64,6 +69,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -89,6 +98,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -201,7 +211,75 @@ BEGIN
 END
 $later_columns$;
 
+ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $record$
+DECLARE
+  found text := 'base';
+  finding record;
+  problems text[] := '{}';
+BEGIN
+  IF to_regclass('schema_pkg.history') IS NULL THEN
+    RETURN;
+  END IF;
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  FOR finding IN WITH package (position, revision, want) AS (VALUES
+    (1, '0001', '{}'::jsonb),
+    (2, '0002', '{"type public.project_category":"1bc6d717ce15c8996d3fd92d9fd21dfc","type public.project_status":"e25b7ef82c33aabdcf032b2121c3380a","type public.soc_role":"3999282b791d53021846ef2e9fa33737"}'::jsonb),
+    (3, '0003', '{"table public.mezan_workflows":"6072397d3a1a365425dc14b64bc6d8af","table public.optilibria_runs":"d9f4ec3fde97159fed0f71ff5bc89e17","table public.profiles":"da8faab04cd7ba24bb7b7bc643a98be1","table public.project_features":"7f10d4178535351eea6762e7e2f152a7","table public.project_tech_stack":"66ed6dd2d44893c898516bbe0eb3efd4","table public.projects":"1942d8ade0b9e2e1d3bd2dcb15fb6aa7","table public.qmlab_experiments":"36d0c70a134b6554ffbf85d9206970c5","table public.simcore_simulations":"f3fe20c585777b5aa25ab562593f6bb2","table public.soc_teams":"e6b67f3bf07c0980dfadf838ecd3b9c1","table public.soc_user_roles":"fb67652b67387236567546242e632436","table public.talai_experiments":"6f37494655389a3112d4557d2dfe4e54","table public.user_project_preferences":"7a072b36ccb28709a957d1906850f29c","type public.project_category":"1bc6d717ce15c8996d3fd92d9fd21dfc","type public.project_status":"e25b7ef82c33aabdcf032b2121c3380a","type public.soc_role":"3999282b791d53021846ef2e9fa33737"}'::jsonb)),
+  latest AS (
+    SELECT DISTINCT ON (h.revision) h.revision, to_jsonb(h) AS row
+      FROM schema_pkg.history AS h
+     WHERE h.direction = 'upgrade' AND coalesce(to_jsonb(h) ->> 'status', 'completed') = 'completed'
+     ORDER BY h.revision, h.id DESC),
+  applied AS (
+    SELECT p.position, p.revision, p.want, l.row ->> 'mode' AS mode,
+           nullif(l.row -> 'fingerprint', 'null'::jsonb) AS got,
+           coalesce((l.row ->> 'fingerprint_format')::int, 1) AS recorded_format
+      FROM package AS p JOIN latest AS l ON l.revision = p.revision
+     WHERE p.want IS NOT NULL
+       AND p.position <= (SELECT q.position FROM package AS q WHERE q.revision = found))
+SELECT got IS NOT NULL AND recorded_format = 2 AS problem,
+       CASE WHEN got IS NULL THEN format('revision %s: recorded without a fingerprint (%s, '
+                 'before fingerprints existed or stamped); not checked', revision, mode)
+            WHEN recorded_format <> 2 THEN format('revision %s: recorded in fingerprint '
+                 'format %s%s, this package computes format 2; accepted, not compared',
+                 revision, recorded_format, CASE WHEN recorded_format = 1
+                 THEN ' (before formats were numbered)' ELSE '' END)
+            ELSE format('revision %s ran with a different effect than the packaged one on: %s',
+                 revision, (SELECT string_agg(k, '; ' ORDER BY k COLLATE "C")
+                              FROM (SELECT jsonb_object_keys(got)
+                                    UNION SELECT jsonb_object_keys(want)) AS keys (k)
+                             WHERE got -> k IS DISTINCT FROM want -> k))
+       END AS line
+  FROM applied
+ WHERE got IS NULL OR recorded_format <> 2 OR got <> want
+ ORDER BY position
+  LOOP
+    IF finding.problem THEN
+      problems := problems || finding.line;
+    ELSE
+      RAISE NOTICE 'schema_pkg: note: %', finding.line;
+    END IF;
+  END LOOP;
+  IF cardinality(problems) = 0 THEN
+    RETURN;
+  END IF;
+  IF coalesce(current_setting('schema_pkg.accept_record', true), '') = 'on' THEN
+    RAISE NOTICE 'schema_pkg: the deployment record does not match the package (accepted: '
+      'schema_pkg.accept_record is on): %', array_to_string(problems, ' | ');
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '%', format('schema_pkg: the deployment record does not match the package: '
+    '%s%s; nothing was changed; see schema-pkg verify, or run anyway with schema-pkg upgrade --accept-record, or psql -v accept_record=on',
+    problems[1], CASE WHEN cardinality(problems) > 1
+                      THEN format(' (and %s more)', cardinality(problems) - 1) ELSE '' END);
+END
+$record$;
 
 BEGIN;
 
@@ -446,7 +524,7 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 

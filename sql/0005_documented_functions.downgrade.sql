@@ -30,6 +30,11 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 -- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Needs:
@@ -59,6 +64,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -84,6 +93,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -195,6 +205,8 @@ BEGIN
   END IF;
 END
 $later_columns$;
+
+ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
@@ -318,7 +330,7 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['drop', 'function', 'get_user_team_id', 'has_soc_role', 'soc_role', 'uuid']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 

@@ -54,6 +54,11 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 -- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Needs:
@@ -97,6 +102,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -122,6 +131,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -233,6 +243,8 @@ BEGIN
   END IF;
 END
 $later_columns$;
+
+ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
@@ -391,7 +403,7 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', 'add', 'admins', 'alembic_version', 'alter', 'can', 'change', 'create', 'delete', 'disable', 'drop', 'features', 'function', 'grant', 'has_soc_team_role', 'insert', 'is_soc_team_member', 'level', 'members', 'of', 'on', 'others', 'own', 'owners', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_tech_stack', 'public', 'revoke', 'roles', 'row', 'schema', 'security', 'soc_role', 'soc_teams', 'soc_user_roles', 'stack', 'table', 'team', 'teams', 'tech', 'the', 'their', 'to', 'update', 'user_project_preferences', 'users', 'uuid', 'view', 'visible', 'with']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 

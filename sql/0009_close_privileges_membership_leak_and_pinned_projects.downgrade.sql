@@ -57,6 +57,11 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 -- If it stops: the parts of it that commit on their own before the one that failed stay
 -- applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS
 -- user_project_preferences_user_id_project_id_idx O…; DROP INDEX CONCURRENTLY IF EXISTS
@@ -114,6 +119,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -139,6 +148,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -250,6 +260,8 @@ BEGIN
   END IF;
 END
 $later_columns$;
+
+ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
@@ -586,7 +598,7 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
          AND p.proname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 

@@ -64,6 +64,11 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 -- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Needs:
@@ -99,6 +104,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -124,6 +133,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -235,6 +245,8 @@ BEGIN
   END IF;
 END
 $later_columns$;
+
+ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
@@ -416,6 +428,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'key', 'language', 'left', 'make', 'member', 'mezan_workflows', 'no', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'perform', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'usage', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated INSERT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'INSERT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated SELECT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege schema ' || n.nspname || ' authenticated USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('authenticated') IS NOT NULL
@@ -603,7 +619,7 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
 
