@@ -14,6 +14,7 @@ and private, and stores it in the step's schema_pkg.history row:
   own GRANT/REVOKE statements set (``granted`` or ``absent`` in the object's ACL,
   whoever the grantor): privileges a step did not set differ by world (Supabase's
   default privileges, MAINTAIN on 17) and are not the step's to answer for;
+  ``ON ALL TABLES IN SCHEMA`` counts only our tables (:func:`our_tables`);
 * ``privilege columns s.t <grantee> <privilege>`` (format 2): the columns holding
   that privilege at column level, for each column list a GRANT/REVOKE names and
   each table-level REVOKE of a privilege columns can hold (it clears them too).
@@ -58,6 +59,8 @@ LEGACY_FORMAT = 1  # a row with a fingerprint but no fingerprint_format
 GRANT_OR_REVOKE = re.compile(
     r"^\s*(?P<verb>GRANT|REVOKE)\s+(?P<privs>[\w ,()]+?)\s+ON\s+(?P<objects>[^;]+?)\s+"
     r"(?:TO|FROM)\s+(?P<roles>[\w ,]+?)\s*;", re.IGNORECASE | re.MULTILINE)
+CREATE_TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)",
+                          re.IGNORECASE | re.MULTILINE)
 DO_BLOCK = re.compile(r"^DO\s+(\$\w*\$).*?\1", re.MULTILINE | re.DOTALL)
 ALL_PRIVILEGES = {"function": ["EXECUTE"], "schema": ["USAGE", "CREATE"],
                   "table": ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
@@ -68,6 +71,19 @@ COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "REFERENCES")
 def plain_statements(statements: str) -> str:
     """The statements without comments and DO blocks (whose effect no regex can see)."""
     return DO_BLOCK.sub("", guards.without_comments(statements))
+
+
+@lru_cache(maxsize=1)
+def our_tables() -> tuple[str, ...]:
+    """The names of the tables the revisions create, and alembic's alembic_version: a
+    GRANT/REVOKE ON ALL TABLES IN SCHEMA is fingerprinted on these only (an application's
+    own tables in public are not ours to answer for)."""
+    from schema_pkg.history import packaged_statements
+
+    names = {"alembic_version"}
+    for text in packaged_statements().of("upgrade").values():
+        names |= {name.split(".")[-1].strip('"') for name in CREATE_TABLE.findall(plain_statements(text))}
+    return tuple(sorted(names))
 
 
 def split_list(objects: str) -> list[str]:
@@ -211,7 +227,9 @@ def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
                 + holds.format(acl="coalesce(n.nspacl, acldefault('n', n.nspowner))")
                 + f" FROM pg_namespace n WHERE n.nspname = {guards.quote(name)}"
                 f" AND {grantee} IS NOT NULL")
-    where = (f"n.nspname = {guards.quote(name)} AND c.relkind IN ('r', 'p')"
+    ours = ", ".join(guards.quote(table) for table in our_tables())
+    where = (f"n.nspname = {guards.quote(name)} AND c.relkind IN ('r', 'p') "
+             f"AND c.relname = ANY (ARRAY[{ours}])"
              if kind in ("tables", "all columns")
              else f"c.oid = to_regclass({guards.quote(guards.qualified(name))})")
     tables = (" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
