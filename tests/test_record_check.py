@@ -11,13 +11,14 @@ import json
 import pytest
 
 from schema_pkg import fingerprint
-from schema_pkg.config import revisions_in_order
+from schema_pkg.config import BASELINE_REVISION, revisions_in_order
 from tests.clirun import schema_pkg, url_text
 from tests.test_sql_guards import SQL_DIR, psql, sql, state, upgrade_files_from
 
 ORDER = [script.revision for script in revisions_in_order()]
 TAMPERED = "0004"  # applied at the baseline; its map names policies
-NEXT_FILE = upgrade_files_from(ORDER[ORDER.index("0005") + 1])[0]  # the baseline's next file
+AFTER_BASELINE = ORDER[ORDER.index(BASELINE_REVISION) + 1]
+NEXT_FILE = upgrade_files_from(AFTER_BASELINE)[0]
 
 
 def error_lines(result) -> list[str]:
@@ -61,7 +62,7 @@ def test_accept_record_runs_an_upgrade_file_over_a_tampered_record(baseline_url)
     result = psql(baseline_url, NEXT_FILE, "-v", "accept_record=on")
     assert result.returncode == 0, result.stderr
     assert "accepted: schema_pkg.accept_record is on" in result.stderr
-    assert sql(baseline_url, "SELECT version_num FROM public.alembic_version") == [(ORDER[ORDER.index("0005") + 1],)]
+    assert sql(baseline_url, "SELECT version_num FROM public.alembic_version") == [(AFTER_BASELINE,)]
 
 
 def older_format(url) -> None:
