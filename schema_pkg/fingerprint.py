@@ -73,16 +73,18 @@ def plain_statements(statements: str) -> str:
     return DO_BLOCK.sub("", guards.without_comments(statements))
 
 
-@lru_cache(maxsize=1)
-def our_tables() -> tuple[str, ...]:
-    """The names of the tables the revisions create, and alembic's alembic_version: a
-    GRANT/REVOKE ON ALL TABLES IN SCHEMA is fingerprinted on these only (an application's
-    own tables in public are not ours to answer for)."""
+@lru_cache(maxsize=None)
+def our_tables(revision: str) -> tuple[str, ...]:
+    """The names of the tables the revisions up to ``revision`` create, and alembic's
+    alembic_version: a GRANT/REVOKE ON ALL TABLES IN SCHEMA is fingerprinted on these only
+    (an application's own tables in public are not ours to answer for)."""
     from schema_pkg.history import packaged_statements
 
     names = {"alembic_version"}
-    for text in packaged_statements().of("upgrade").values():
+    for (each, _), text in packaged_statements().of("upgrade").items():
         names |= {name.split(".")[-1].strip('"') for name in CREATE_TABLE.findall(plain_statements(text))}
+        if each == revision:
+            break
     return tuple(sorted(names))
 
 
@@ -153,11 +155,12 @@ def touched_names(statements: str) -> list[str]:
                   | {quoted for quoted in re.findall(r'"([^"]+)"', text)})
 
 
-def fingerprint_sql(statements: str) -> str:
-    """A query returning the step's map as jsonb (one text for both paths)."""
+def fingerprint_sql(statements: str, revision: str) -> str:
+    """A query returning the map of a step of ``revision`` as jsonb (one text for both
+    paths)."""
     names = ", ".join(guards.quote(n) for n in touched_names(statements)) or "NULL"
     schemas = ", ".join(guards.quote(s) for s in SCHEMAS)
-    privileges = "\n      UNION ALL ".join(privilege_rows(*triple)
+    privileges = "\n      UNION ALL ".join(privilege_rows(*triple, our_tables(revision))
                                           for triple in privileges_set(statements))
     privileges = f"\n      UNION ALL {privileges}" if privileges else ""
     return f"""SELECT coalesce(jsonb_object_agg(k, md5(v)), '{{}}'::jsonb) FROM (
@@ -208,7 +211,7 @@ def fingerprint_sql(statements: str) -> str:
     ) AS object"""
 
 
-def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
+def privilege_rows(kind: str, name: str, role: str, privilege: str, ours: tuple[str, ...]) -> str:
     """One row per object: 'privilege <object> <role> <privilege>' -> granted or absent
     ('privilege columns <table> <role> <privilege>' -> the columns holding it, or none)."""
     grantee = "0" if role.upper() == "PUBLIC" else f"to_regrole({guards.quote(role)})"
@@ -227,9 +230,8 @@ def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
                 + holds.format(acl="coalesce(n.nspacl, acldefault('n', n.nspowner))")
                 + f" FROM pg_namespace n WHERE n.nspname = {guards.quote(name)}"
                 f" AND {grantee} IS NOT NULL")
-    ours = ", ".join(guards.quote(table) for table in our_tables())
     where = (f"n.nspname = {guards.quote(name)} AND c.relkind IN ('r', 'p') "
-             f"AND c.relname = ANY (ARRAY[{ours}])"
+             f"AND c.relname = ANY (ARRAY[{', '.join(guards.quote(t) for t in ours)}])"
              if kind in ("tables", "all columns")
              else f"c.oid = to_regclass({guards.quote(guards.qualified(name))})")
     tables = (" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -249,7 +251,7 @@ def progress_sql(revision: str, direction: str, statements: str) -> str | None:
     wanted = expected(revision, direction)
     if wanted is None:
         return None
-    return f"""WITH m AS (SELECT ({fingerprint_sql(statements)}) AS live,
+    return f"""WITH m AS (SELECT ({fingerprint_sql(statements, revision)}) AS live,
                   {guards.quote(json.dumps(wanted, sort_keys=True))}::jsonb AS want),
          k AS (SELECT jsonb_object_keys(live) AS k FROM m
                UNION SELECT jsonb_object_keys(want) FROM m)
@@ -261,11 +263,11 @@ def progress_sql(revision: str, direction: str, statements: str) -> str | None:
       FROM m, k"""
 
 
-def record(statements: str) -> str:
+def record(statements: str, revision: str) -> str:
     """The update that stores the fingerprint in the attempt's history row."""
     from schema_pkg.history import ATTEMPT_SETTING, SCHEMA
 
-    return (f"UPDATE {SCHEMA}.history SET fingerprint = ({fingerprint_sql(statements)}), "
+    return (f"UPDATE {SCHEMA}.history SET fingerprint = ({fingerprint_sql(statements, revision)}), "
             f"fingerprint_format = {FORMAT} "
             f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
 
@@ -339,7 +341,8 @@ def live_differences(conn, chain: list[str], statements: dict) -> list[str]:
         mine = {key: value for key, (rev, value) in owner.items() if rev == revision}
         if not mine:
             continue
-        live = conn.execute(text(fingerprint_sql(statements[(revision, "upgrade")]))).scalar()
+        live = conn.execute(text(fingerprint_sql(statements[(revision, "upgrade")],
+                                                 revision))).scalar()
         problems += [f"{key} (last set by revision {revision}) "
                      + ("is gone" if live.get(key) is None else
                         "exists" if value is None else "differs")

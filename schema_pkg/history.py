@@ -71,7 +71,15 @@ END
 $later_columns$""",
     # The fingerprint format of the row's fingerprint (schema_pkg.fingerprint.FORMAT;
     # NULL with a fingerprint: format 1, recorded before formats were numbered).
-    f"ALTER TABLE {SCHEMA}.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint",
+    # Only when missing: no DDL (event triggers, ACCESS EXCLUSIVE) on every run.
+    f"""DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{SCHEMA}.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE {SCHEMA}.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$""",
     f"REVOKE ALL ON TABLE {SCHEMA}.history FROM PUBLIC",
 ]
 

@@ -134,5 +134,5 @@ class StepGuards:
         context.execute(guards.expect_revision(", ".join(sorted(heads)) or None, doing, after=True))
         if self.concurrent.get(key):
             context.execute(guards.no_invalid_indexes(self.concurrent[key]))
-        context.execute(fingerprint.record(self.own[key]))
+        context.execute(fingerprint.record(self.own[key], step.up_revision_id))
         context.execute(history.COMPLETE)

@@ -221,7 +221,14 @@ BEGIN
 END
 $later_columns$;
 
-ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
