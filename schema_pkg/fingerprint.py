@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from schema_pkg import guards
 
@@ -73,7 +73,7 @@ def plain_statements(statements: str) -> str:
     return DO_BLOCK.sub("", guards.without_comments(statements))
 
 
-@lru_cache(maxsize=None)
+@cache
 def our_tables(revision: str) -> tuple[str, ...]:
     """The names of the tables the revisions up to ``revision`` create, and alembic's
     alembic_version: a GRANT/REVOKE ON ALL TABLES IN SCHEMA is fingerprinted on these only
