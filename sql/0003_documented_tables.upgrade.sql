@@ -42,7 +42,7 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
+-- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
 -- again: the rerun says first what an earlier attempt left and completes the revision.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
@@ -209,6 +209,18 @@ $later_columns$;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
+
 BEGIN;
 
 -- Running upgrade 0002 -> 0003
@@ -232,20 +244,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0003' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0003' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0003' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -264,8 +277,11 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Core tables -------------------------------------------------------------
 
 CREATE TABLE profiles (
@@ -276,7 +292,9 @@ CREATE TABLE profiles (
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE projects (
   id          uuid             NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   name        text             NOT NULL,
@@ -291,7 +309,9 @@ CREATE TABLE projects (
   created_at  timestamptz      NOT NULL DEFAULT now(),
   updated_at  timestamptz      NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE project_features (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   project_id  uuid        NOT NULL REFERENCES projects (id),
@@ -301,7 +321,9 @@ CREATE TABLE project_features (
   order_index integer,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE project_tech_stack (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   project_id  uuid        NOT NULL REFERENCES projects (id),
@@ -309,7 +331,9 @@ CREATE TABLE project_tech_stack (
   category    text        NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE user_project_preferences (
   id                    uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id               uuid        NOT NULL,
@@ -322,7 +346,9 @@ CREATE TABLE user_project_preferences (
   created_at            timestamptz NOT NULL DEFAULT now(),
   updated_at            timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 -- Platform tables ---------------------------------------------------------
 
 CREATE TABLE simcore_simulations (
@@ -339,7 +365,9 @@ CREATE TABLE simcore_simulations (
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE mezan_workflows (
   id                  uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id             uuid        NOT NULL,
@@ -353,7 +381,9 @@ CREATE TABLE mezan_workflows (
   created_at          timestamptz NOT NULL DEFAULT now(),
   updated_at          timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE talai_experiments (
   id              uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id         uuid        NOT NULL,
@@ -368,7 +398,9 @@ CREATE TABLE talai_experiments (
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE optilibria_runs (
   id           uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id      uuid        NOT NULL,
@@ -384,7 +416,9 @@ CREATE TABLE optilibria_runs (
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE qmlab_experiments (
   id                  uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id             uuid        NOT NULL,
@@ -397,7 +431,9 @@ CREATE TABLE qmlab_experiments (
   created_at          timestamptz NOT NULL DEFAULT now(),
   updated_at          timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE soc_teams (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   name        text        NOT NULL,
@@ -405,7 +441,9 @@ CREATE TABLE soc_teams (
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE soc_user_roles (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id     uuid        NOT NULL,
@@ -413,9 +451,15 @@ CREATE TABLE soc_user_roles (
   role        soc_role    NOT NULL DEFAULT 'viewer',
   created_at  timestamptz NOT NULL DEFAULT now()
 );
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0002';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -427,7 +471,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0003', '0003', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -474,10 +521,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0003 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0002; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

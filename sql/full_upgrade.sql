@@ -176,6 +176,18 @@ $later_columns$;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
+
 DO $applied$
 DECLARE
   found text := 'base';
@@ -222,20 +234,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0001' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0001', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0001' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0001' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0001', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -254,8 +267,11 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 DO $bootstrap$
 DECLARE
   api_role text;
@@ -323,9 +339,15 @@ $fn$;
   ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
 END
 $bootstrap$;
+\endif
 
+\if :ERROR
+\else
 INSERT INTO alembic_version (version_num) VALUES ('0001') RETURNING alembic_version.version_num;
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -337,7 +359,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0001', '0001', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -384,10 +409,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY[NULL]::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0001 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at base; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -430,20 +481,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0002' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0002' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0002' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -462,8 +514,11 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 CREATE TYPE project_category AS ENUM (
   'scientific-computing',
   'enterprise-automation',
@@ -472,7 +527,9 @@ CREATE TYPE project_category AS ENUM (
   'quantum-mechanics',
   'portfolio'
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TYPE project_status AS ENUM (
   'active',
   'development',
@@ -480,16 +537,24 @@ CREATE TYPE project_status AS ENUM (
   'deprecated',
   'archived'
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TYPE soc_role AS ENUM (
   'viewer',
   'analyst',
   'admin',
   'owner'
 );
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -501,7 +566,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0002', '0002', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -548,10 +616,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0002 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0001; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -594,20 +688,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0003' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0003' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0003' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0003', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -626,8 +721,11 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Core tables -------------------------------------------------------------
 
 CREATE TABLE profiles (
@@ -638,7 +736,9 @@ CREATE TABLE profiles (
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE projects (
   id          uuid             NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   name        text             NOT NULL,
@@ -653,7 +753,9 @@ CREATE TABLE projects (
   created_at  timestamptz      NOT NULL DEFAULT now(),
   updated_at  timestamptz      NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE project_features (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   project_id  uuid        NOT NULL REFERENCES projects (id),
@@ -663,7 +765,9 @@ CREATE TABLE project_features (
   order_index integer,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE project_tech_stack (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   project_id  uuid        NOT NULL REFERENCES projects (id),
@@ -671,7 +775,9 @@ CREATE TABLE project_tech_stack (
   category    text        NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE user_project_preferences (
   id                    uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id               uuid        NOT NULL,
@@ -684,7 +790,9 @@ CREATE TABLE user_project_preferences (
   created_at            timestamptz NOT NULL DEFAULT now(),
   updated_at            timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 -- Platform tables ---------------------------------------------------------
 
 CREATE TABLE simcore_simulations (
@@ -701,7 +809,9 @@ CREATE TABLE simcore_simulations (
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE mezan_workflows (
   id                  uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id             uuid        NOT NULL,
@@ -715,7 +825,9 @@ CREATE TABLE mezan_workflows (
   created_at          timestamptz NOT NULL DEFAULT now(),
   updated_at          timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE talai_experiments (
   id              uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id         uuid        NOT NULL,
@@ -730,7 +842,9 @@ CREATE TABLE talai_experiments (
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE optilibria_runs (
   id           uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id      uuid        NOT NULL,
@@ -746,7 +860,9 @@ CREATE TABLE optilibria_runs (
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE qmlab_experiments (
   id                  uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id             uuid        NOT NULL,
@@ -759,7 +875,9 @@ CREATE TABLE qmlab_experiments (
   created_at          timestamptz NOT NULL DEFAULT now(),
   updated_at          timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE soc_teams (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   name        text        NOT NULL,
@@ -767,7 +885,9 @@ CREATE TABLE soc_teams (
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TABLE soc_user_roles (
   id          uuid        NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
   user_id     uuid        NOT NULL,
@@ -775,9 +895,15 @@ CREATE TABLE soc_user_roles (
   role        soc_role    NOT NULL DEFAULT 'viewer',
   created_at  timestamptz NOT NULL DEFAULT now()
 );
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0002';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -789,7 +915,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0003', '0003', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -836,10 +965,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['algorithm', 'avatar_url', 'best_score', 'boolean', 'category', 'completed_at', 'config', 'create', 'created_at', 'custom_settings', 'default', 'description', 'draft', 'email', 'execution_count', 'false', 'full_name', 'gen_random_uuid', 'hyperparameters', 'id', 'integer', 'is_enabled', 'is_public', 'iterations', 'jsonb', 'key', 'last_executed_at', 'last_visited_at', 'measurement_results', 'metrics', 'mezan_workflows', 'model_type', 'name', 'not', 'notifications_enabled', 'now', 'null', 'optilibria_runs', 'order_index', 'owner_id', 'particle_count', 'pending', 'primary', 'problem_name', 'profiles', 'progress', 'project_category', 'project_features', 'project_id', 'project_status', 'project_tech_stack', 'projects', 'qmlab_experiments', 'quantum_system', 'real', 'references', 'results', 'role', 'sidebar_collapsed', 'simcore_simulations', 'simulation_type', 'slug', 'soc_role', 'soc_teams', 'soc_user_roles', 'started_at', 'status', 'success_rate', 'table', 'tagline', 'talai_experiments', 'team_id', 'technology', 'text', 'theme_variant', 'timestamptz', 'true', 'unique', 'updated_at', 'user_id', 'user_project_preferences', 'uuid', 'version', 'viewer', 'wave_function_data', 'workflow_definition']::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0003 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0002; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -882,20 +1037,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0004' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0004' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0004' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -914,137 +1070,200 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Enable RLS
 ALTER TABLE simcore_simulations ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 -- Users can view their own data
 CREATE POLICY "Users can view own data"
 ON simcore_simulations FOR SELECT
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can insert their own data
 CREATE POLICY "Users can insert own data"
 ON simcore_simulations FOR INSERT
 WITH CHECK (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can update their own data
 CREATE POLICY "Users can update own data"
 ON simcore_simulations FOR UPDATE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can delete their own data
 CREATE POLICY "Users can delete own data"
 ON simcore_simulations FOR DELETE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Enable RLS
 ALTER TABLE mezan_workflows ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 -- Users can view their own data
 CREATE POLICY "Users can view own data"
 ON mezan_workflows FOR SELECT
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can insert their own data
 CREATE POLICY "Users can insert own data"
 ON mezan_workflows FOR INSERT
 WITH CHECK (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can update their own data
 CREATE POLICY "Users can update own data"
 ON mezan_workflows FOR UPDATE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can delete their own data
 CREATE POLICY "Users can delete own data"
 ON mezan_workflows FOR DELETE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Enable RLS
 ALTER TABLE talai_experiments ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 -- Users can view their own data
 CREATE POLICY "Users can view own data"
 ON talai_experiments FOR SELECT
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can insert their own data
 CREATE POLICY "Users can insert own data"
 ON talai_experiments FOR INSERT
 WITH CHECK (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can update their own data
 CREATE POLICY "Users can update own data"
 ON talai_experiments FOR UPDATE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can delete their own data
 CREATE POLICY "Users can delete own data"
 ON talai_experiments FOR DELETE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Enable RLS
 ALTER TABLE optilibria_runs ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 -- Users can view their own data
 CREATE POLICY "Users can view own data"
 ON optilibria_runs FOR SELECT
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can insert their own data
 CREATE POLICY "Users can insert own data"
 ON optilibria_runs FOR INSERT
 WITH CHECK (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can update their own data
 CREATE POLICY "Users can update own data"
 ON optilibria_runs FOR UPDATE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can delete their own data
 CREATE POLICY "Users can delete own data"
 ON optilibria_runs FOR DELETE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Enable RLS
 ALTER TABLE qmlab_experiments ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 -- Users can view their own data
 CREATE POLICY "Users can view own data"
 ON qmlab_experiments FOR SELECT
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can insert their own data
 CREATE POLICY "Users can insert own data"
 ON qmlab_experiments FOR INSERT
 WITH CHECK (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can update their own data
 CREATE POLICY "Users can update own data"
 ON qmlab_experiments FOR UPDATE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Users can delete their own data
 CREATE POLICY "Users can delete own data"
 ON qmlab_experiments FOR DELETE
 USING (auth.uid() = user_id);
-
+\endif
+\if :ERROR
+\else
 ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 -- Anyone can view public projects
 CREATE POLICY "Anyone can view public projects"
 ON projects FOR SELECT
 USING (is_public = true);
-
+\endif
+\if :ERROR
+\else
 -- Owners can manage their projects
 CREATE POLICY "Owners can manage projects"
 ON projects FOR ALL
 USING (auth.uid() = owner_id);
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0004' WHERE alembic_version.version_num = '0003';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -1056,7 +1275,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0004', '0004', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -1103,10 +1325,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'all', 'alter', 'anyone', 'auth', 'can', 'check', 'create', 'data', 'delete', 'enable', 'for', 'insert', 'is_public', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owner_id', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'select', 'simcore_simulations', 'table', 'talai_experiments', 'true', 'uid', 'update', 'user_id', 'users', 'using', 'view', 'with']::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0004 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0003; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -1149,20 +1397,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0005' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0005', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0005' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0005' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0005', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -1181,15 +1430,20 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 CREATE FUNCTION get_user_team_id(_user_id uuid)
 RETURNS uuid AS $$
   SELECT team_id FROM soc_user_roles
   WHERE user_id = _user_id
   LIMIT 1;
 $$ LANGUAGE sql SECURITY DEFINER;
-
+\endif
+\if :ERROR
+\else
 CREATE FUNCTION has_soc_role(_role soc_role, _user_id uuid)
 RETURNS boolean AS $$
   SELECT EXISTS (
@@ -1197,9 +1451,15 @@ RETURNS boolean AS $$
     WHERE user_id = _user_id AND role = _role
   );
 $$ LANGUAGE sql SECURITY DEFINER;
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0005' WHERE alembic_version.version_num = '0004';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -1211,7 +1471,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0005', '0005', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -1258,10 +1521,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['_role', '_user_id', 'and', 'as', 'boolean', 'create', 'definer', 'exists', 'from', 'function', 'get_user_team_id', 'has_soc_role', 'language', 'limit', 'returns', 'role', 'security', 'select', 'soc_role', 'soc_user_roles', 'sql', 'team_id', 'user_id', 'uuid', 'where']::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0005 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0004; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -1304,20 +1593,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0006' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0006' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0006' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -1336,13 +1626,21 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Team helpers ---------------------------------------------------------------
 
 CREATE SCHEMA private;
+\endif
+\if :ERROR
+\else
 GRANT USAGE ON SCHEMA private TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- Is the caller a member of the team, in any role?
 CREATE FUNCTION private.is_soc_team_member(_team_id uuid)
 RETURNS boolean
@@ -1353,7 +1651,9 @@ AS $$
     WHERE r.team_id = _team_id AND r.user_id = auth.uid()
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 -- Does the caller hold one of these roles in the team?
 CREATE FUNCTION private.has_soc_team_role(_team_id uuid, _roles public.soc_role[])
 RETURNS boolean
@@ -1364,79 +1664,121 @@ AS $$
     WHERE r.team_id = _team_id AND r.user_id = auth.uid() AND r.role = ANY (_roles)
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.is_soc_team_member(uuid) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- profiles: a user's own profile only ----------------------------------------
 
 ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can view own profile"
 ON profiles FOR SELECT TO authenticated
 USING ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can create own profile"
 ON profiles FOR INSERT TO authenticated
 WITH CHECK ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can update own profile"
 ON profiles FOR UPDATE TO authenticated
 USING ((select auth.uid()) = id)
 WITH CHECK ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 -- user_project_preferences: owned by user_id ---------------------------------
 
 ALTER TABLE user_project_preferences ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can view own preferences"
 ON user_project_preferences FOR SELECT TO authenticated
 USING ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can insert own preferences"
 ON user_project_preferences FOR INSERT TO authenticated
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can update own preferences"
 ON user_project_preferences FOR UPDATE TO authenticated
 USING ((select auth.uid()) = user_id)
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can delete own preferences"
 ON user_project_preferences FOR DELETE TO authenticated
 USING ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 -- soc_teams: members see, admins and owners edit; the service creates and deletes
 
 ALTER TABLE soc_teams ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team members can view their teams"
 ON soc_teams FOR SELECT TO authenticated
 USING (private.is_soc_team_member(id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can update their teams"
 ON soc_teams FOR UPDATE TO authenticated
 USING (private.has_soc_team_role(id, '{admin,owner}'))
 WITH CHECK (private.has_soc_team_role(id, '{admin,owner}'));
-
-
+\endif
+\if :ERROR
+\else
 -- soc_user_roles: members see; admins manage; only owners touch 'owner'; never your own role
 
 ALTER TABLE soc_user_roles ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team members can view team roles"
 ON soc_user_roles FOR SELECT TO authenticated
 USING (private.is_soc_team_member(team_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can grant roles to others"
 ON soc_user_roles FOR INSERT TO authenticated
 WITH CHECK (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can change roles of others"
 ON soc_user_roles FOR UPDATE TO authenticated
 USING (
@@ -1447,63 +1789,96 @@ WITH CHECK (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated
 USING (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 -- alembic_version: not for the API -------------------------------------------
 
 ALTER TABLE alembic_version ENABLE ROW LEVEL SECURITY;
+\endif
+\if :ERROR
+\else
 REVOKE ALL ON alembic_version FROM anon, authenticated;
-
+\endif
+\if :ERROR
+\else
 -- project_features: follow the parent project
 
 ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Features visible with the project"
 ON project_features FOR SELECT TO anon, authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can add features"
 ON project_features FOR INSERT TO authenticated
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can update features"
 ON project_features FOR UPDATE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can delete features"
 ON project_features FOR DELETE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 -- project_tech_stack: follow the parent project
 
 ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Tech stack visible with the project"
 ON project_tech_stack FOR SELECT TO anon, authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can add tech stack"
 ON project_tech_stack FOR INSERT TO authenticated
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can update tech stack"
 ON project_tech_stack FOR UPDATE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can delete tech stack"
 ON project_tech_stack FOR DELETE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -1515,7 +1890,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0006', '0006', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -1586,10 +1964,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0006 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0005; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -1632,20 +2036,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0007' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0007', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0007' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0007' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0007', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -1664,18 +2069,41 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 ALTER FUNCTION get_user_team_id(uuid) SET search_path = public, pg_temp;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION get_user_team_id(uuid) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION get_user_team_id(uuid) TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION has_soc_role(soc_role, uuid) SET search_path = public, pg_temp;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) TO authenticated, service_role;
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0006';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -1687,7 +2115,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0007', '0007', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -1742,10 +2173,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('service_role') IS NOT NULL
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0007 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0006; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -1788,9 +2245,14 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0008'
-               AND direction = 'upgrade' AND status = 'started') THEN
-    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0008' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
                (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -1845,21 +2307,14 @@ BEGIN
                   coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
                     FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
       FROM m, k INTO state;
-  END IF;
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0008' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…; CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…; CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…; CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…; CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…; CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id); CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…; CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…; CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…); this run applies each again, which is safe' || coalesce('; now ' || state, '');
-  END LOOP;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0008' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 13 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 13 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -1916,119 +2371,799 @@ END
 $prewait$;
 
 
-BEGIN;
-
-
-COMMIT;
-
+-- Step 1 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 1, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID simcore_simulations_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'simcore_simulations_user_id_created_at_idx' AND i.indrelid = to_regclass('simcore_simulations')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON simcore_simulations (user_id, created_at DESC);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…): ' || failure || '; no step of it was applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 1';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 2 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 2, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID mezan_workflows_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'mezan_workflows_user_id_created_at_idx' AND i.indrelid = to_regclass('mezan_workflows')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_workflows (user_id, created_at DESC);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…): ' || failure || '; step 1 stays applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 2';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 3 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 3, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID talai_experiments_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'talai_experiments_user_id_created_at_idx' AND i.indrelid = to_regclass('talai_experiments')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai_experiments (user_id, created_at DESC);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…): ' || failure || '; steps 1-2 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 3';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 4 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 4, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID optilibria_runs_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'optilibria_runs_user_id_created_at_idx' AND i.indrelid = to_regclass('optilibria_runs')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilibria_runs (user_id, created_at DESC);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…): ' || failure || '; steps 1-3 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 4';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 5 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 5, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID qmlab_experiments_user_id_created_at_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'qmlab_experiments_user_id_created_at_idx' AND i.indrelid = to_regclass('qmlab_experiments')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab_experiments (user_id, created_at DESC);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…): ' || failure || '; steps 1-4 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 5';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 6 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 6, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID projects_owner_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'projects_owner_id_idx' AND i.indrelid = to_regclass('projects')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)): ' || failure || '; steps 1-5 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 6';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 7 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 7, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID projects_is_public_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'projects_is_public_idx' AND i.indrelid = to_regclass('projects')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WHERE is_public = true;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…): ' || failure || '; steps 1-6 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 7';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 8 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 8, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID project_features_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'project_features_project_id_idx' AND i.indrelid = to_regclass('project_features')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_features (project_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…): ' || failure || '; steps 1-7 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 8';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 9 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 9, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID project_tech_stack_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'project_tech_stack_project_id_idx' AND i.indrelid = to_regclass('project_tech_stack')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech_stack (project_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…): ' || failure || '; steps 1-8 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 9';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 10 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 10) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 10, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID user_project_preferences_user_id_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'user_project_preferences_user_id_project_id_idx' AND i.indrelid = to_regclass('user_project_preferences')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx ON user_project_preferences (user_id, project_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…): ' || failure || '; steps 1-9 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 10';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 11 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 11) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 11, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID user_project_preferences_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'user_project_preferences_project_id_idx' AND i.indrelid = to_regclass('user_project_preferences')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_project_preferences (project_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…): ' || failure || '; steps 1-10 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 11';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 12 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 12) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 12, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID soc_user_roles_user_id_role_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'soc_user_roles_user_id_role_idx' AND i.indrelid = to_regclass('soc_user_roles')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles (user_id, role);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…): ' || failure || '; steps 1-11 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 12';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 13 of 13: CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 13) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0008 step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'upgrade', 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 13, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID soc_user_roles_team_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'soc_user_roles_team_id_idx' AND i.indrelid = to_regclass('soc_user_roles')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (team_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…): ' || failure || '; steps 1-12 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 13';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Record the revision.
 BEGIN;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0007';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -2040,7 +3175,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0008', '0008', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   bad text;
@@ -2054,7 +3192,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -2101,10 +3242,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['begin', 'commit', 'concurrently', 'create', 'created_at', 'desc', 'exists', 'if', 'index', 'is_public', 'mezan_workflows', 'mezan_workflows_user_id_created_at_idx', 'not', 'on', 'optilibria_runs', 'optilibria_runs_user_id_created_at_idx', 'owner_id', 'project_features', 'project_features_project_id_idx', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_idx', 'projects', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments', 'qmlab_experiments_user_id_created_at_idx', 'role', 'simcore_simulations', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments', 'talai_experiments_user_id_created_at_idx', 'team_id', 'true', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx', 'where']::text[])
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 failed while recording it: ' || failure || '; all 13 of its steps stay applied, alembic_version still says 0007; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -2147,9 +3314,14 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0009'
-               AND direction = 'upgrade' AND status = 'started') THEN
-    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0009' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
                (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -2229,21 +3401,14 @@ BEGIN
                   coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
                     FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
       FROM m, k INTO state;
-  END IF;
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0009' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: a transaction of 33 statement(s) starting DO $duplicates$; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx); this run applies each again, which is safe' || coalesce('; now ' || state, '');
-  END LOOP;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0009' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 9 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 9 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -2300,9 +3465,27 @@ END
 $prewait$;
 
 
+-- Step 1 of 9: a transaction of 20 statement(s) starting DO $duplicates$
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 1 of 9 (a transaction of 20 statement(s) starting DO $duplicates$) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 1, 'a transaction of 20 statement(s) starting DO $duplicates$')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
 BEGIN;
-
-
+\if :ERROR
+\else
 -- Preferences must be unique per (user, project) before anything is applied --
 
 DO $duplicates$
@@ -2318,13 +3501,20 @@ BEGIN
   END IF;
 END
 $duplicates$;
-
+\endif
+\if :ERROR
+\else
 -- Table privileges: nothing RLS cannot govern -------------------------------
 
 REVOKE TRUNCATE, TRIGGER, REFERENCES ON ALL TABLES IN SCHEMA public FROM anon, authenticated;
+\endif
+\if :ERROR
+\else
 ALTER DEFAULT PRIVILEGES IN SCHEMA public
   REVOKE TRUNCATE, TRIGGER, REFERENCES ON TABLES FROM anon, authenticated;
-
+\endif
+\if :ERROR
+\else
 DO $maintain$
 BEGIN
   -- MAINTAIN exists from PostgreSQL 17 on; EXECUTE keeps older parsers out of it.
@@ -2334,12 +3524,19 @@ BEGIN
   END IF;
 END
 $maintain$;
-
+\endif
+\if :ERROR
+\else
 -- Membership lookups: only the service asks about other users ---------------
 
 REVOKE EXECUTE ON FUNCTION get_user_team_id(uuid) FROM authenticated;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) FROM authenticated;
-
+\endif
+\if :ERROR
+\else
 -- The caller's first team (oldest role first), or NULL.
 CREATE OR REPLACE FUNCTION public.current_user_team_id()
 RETURNS uuid
@@ -2350,7 +3547,9 @@ AS $$
   ORDER BY r.created_at, r.team_id
   LIMIT 1;
 $$;
-
+\endif
+\if :ERROR
+\else
 -- Does the caller hold this role in any team?
 CREATE OR REPLACE FUNCTION public.current_user_has_soc_role(_role public.soc_role)
 RETURNS boolean
@@ -2361,34 +3560,59 @@ AS $$
     WHERE r.user_id = (SELECT auth.uid()) AND r.role = _role
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION public.current_user_team_id() FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION public.current_user_team_id() TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- Preferences: only for projects the caller can see --------------------------
 -- The EXISTS runs under the caller's own RLS on projects, as 0006 does for features.
 
 ALTER POLICY "Users can insert own preferences" ON user_project_preferences
 WITH CHECK ((select auth.uid()) = user_id AND EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 ALTER POLICY "Users can update own preferences" ON user_project_preferences
 USING ((select auth.uid()) = user_id)
 WITH CHECK ((select auth.uid()) = user_id AND EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 -- Leaving a team: your own role row, unless you are its last owner -----------
 
 -- One DELETE policy, not two permissive ones: 0006's revoke rule, or your own row.
 DROP POLICY IF EXISTS "Team admins can revoke roles of others" ON soc_user_roles;
+\endif
+\if :ERROR
+\else
 DROP POLICY IF EXISTS "Members can leave; team admins can revoke roles of others" ON soc_user_roles;
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Members can leave; team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated
 USING (
   user_id = (select auth.uid())
   OR private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 -- A team that still exists keeps an owner.  Runs as its owner (it must see and
 -- lock rows the caller cannot), and nobody may call it: a trigger function needs
 -- no EXECUTE to fire.  Locking the team row first makes owners who leave at the
@@ -2410,9 +3634,13 @@ BEGIN
   RETURN NULL;
 END
 $$;
-
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon, authenticated;
-
+\endif
+\if :ERROR
+\else
 -- AFTER the statement's rows are gone, so one DELETE of several owners is
 -- counted whole.  WHEN is evaluated as the caller: only callers under RLS are
 -- held to it, so service_role (BYPASSRLS) and the tables' owner can still
@@ -2421,52 +3649,458 @@ CREATE OR REPLACE TRIGGER soc_user_roles_keep_an_owner
 AFTER DELETE OR UPDATE ON soc_user_roles
 FOR EACH ROW WHEN (OLD.role = 'owner' AND row_security_active('public.soc_user_roles'))
 EXECUTE FUNCTION private.soc_user_roles_keep_an_owner();
-
+\endif
+\if :ERROR
+\else
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 9 (a transaction of 20 statement(s) starting DO $duplicates$) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 1 of 9 (a transaction of 20 statement(s) starting DO $duplicates$): ' || failure || '; no step of it was applied; its transaction rolled back; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 1';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\endif
 
+
+-- Step 2 of 9: ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 2 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 2, 'ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- The constraint is re-added by this same statement, with its new action.
 ALTER TABLE project_features
   -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS project_features_project_id_fkey,
   ADD CONSTRAINT project_features_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE NOT VALID;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 2 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …): ' || failure || '; step 1 stays applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 2';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 3 of 9: ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 3 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 3, 'ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 3 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey): ' || failure || '; steps 1-2 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 3';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 4 of 9: ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 4 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 4, 'ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- The constraint is re-added by this same statement, with its new action.
 ALTER TABLE project_tech_stack
   -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fkey,
   ADD CONSTRAINT project_tech_stack_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE NOT VALID;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 4 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…): ' || failure || '; steps 1-3 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 4';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 5 of 9: ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 5 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 5, 'ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 5 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey): ' || failure || '; steps 1-4 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 5';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 6 of 9: ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 6 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 6, 'ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- The constraint is re-added by this same statement, with its new action.
 ALTER TABLE user_project_preferences
   -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS user_project_preferences_project_id_fkey,
   ADD CONSTRAINT user_project_preferences_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE NOT VALID;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 6 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…): ' || failure || '; steps 1-5 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 6';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 7 of 9: ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 7 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 7, 'ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project_id_fkey;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 7 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…): ' || failure || '; steps 1-6 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 7';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 8 of 9: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 8 of 9 (CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 8, 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Drop an INVALID user_project_preferences_user_id_project_id_key left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'user_project_preferences_user_id_project_id_key' AND i.indrelid = to_regclass('user_project_preferences')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_key ON user_project_preferences (user_id, project_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 9 (CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 8 of 9 (CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…): ' || failure || '; steps 1-7 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 8';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 9 of 9: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: upgrade 0009 step 9 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'upgrade', 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22', clock_timestamp(), 'sql', 'started', '0.1.0', 'full_upgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 9, 'DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 9 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx): ' || failure || '; steps 1-8 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 9';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Record the revision.
 BEGIN;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0008';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -2478,7 +4112,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0009', '0009', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   bad text;
@@ -2492,7 +4129,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -2564,10 +4204,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND to_regrole('authenticated') IS NOT NULL
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 failed while recording it: ' || failure || '; all 9 of its steps stay applied, alembic_version still says 0008; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 DO $applied$
@@ -2610,20 +4276,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0010' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0010', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0010' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0010' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0010', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -2642,8 +4309,11 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- The API roles must exist; nothing is applied otherwise ---------------------
 
 DO $roles$
@@ -2658,7 +4328,9 @@ BEGIN
   END IF;
 END
 $roles$;
-
+\endif
+\if :ERROR
+\else
 -- Nothing for the API roles or PUBLIC but what follows ------------------------
 
 REVOKE ALL ON TABLE
@@ -2667,20 +4339,28 @@ REVOKE ALL ON TABLE
   public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
   public.soc_teams, public.soc_user_roles, public.alembic_version
 FROM PUBLIC, anon, authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 REVOKE ALL ON FUNCTION
   public.get_user_team_id(uuid), public.has_soc_role(public.soc_role, uuid),
   public.current_user_team_id(), public.current_user_has_soc_role(public.soc_role),
   private.is_soc_team_member(uuid), private.has_soc_team_role(uuid, public.soc_role[]),
   private.soc_user_roles_keep_an_owner()
 FROM PUBLIC, anon, authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 REVOKE ALL ON SCHEMA private FROM PUBLIC, anon, authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- anon: the public projects and what belongs to them --------------------------
 
 GRANT SELECT ON public.projects, public.project_features, public.project_tech_stack TO anon;
-
+\endif
+\if :ERROR
+\else
 -- authenticated: each command a signed-in user has a case for -----------------
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON
@@ -2689,14 +4369,31 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
   public.projects, public.project_features, public.project_tech_stack,
   public.user_project_preferences
 TO authenticated;
+\endif
+\if :ERROR
+\else
 GRANT SELECT, INSERT, UPDATE ON public.profiles TO authenticated;
+\endif
+\if :ERROR
+\else
 GRANT SELECT, UPDATE ON public.soc_teams TO authenticated;
+\endif
+\if :ERROR
+\else
 -- Roles: created_at (which orders current_user_team_id()) is the server's; an
 -- admin changes a member's role, never whose or which team's row it is.
 GRANT SELECT, DELETE ON public.soc_user_roles TO authenticated;
+\endif
+\if :ERROR
+\else
 GRANT INSERT (id, user_id, team_id, role) ON public.soc_user_roles TO authenticated;
+\endif
+\if :ERROR
+\else
 GRANT UPDATE (role) ON public.soc_user_roles TO authenticated;
-
+\endif
+\if :ERROR
+\else
 -- service_role: every row of every table, nothing RLS would not see ------------
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON
@@ -2705,18 +4402,37 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON
   public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
   public.soc_teams, public.soc_user_roles
 TO service_role;
-
+\endif
+\if :ERROR
+\else
 -- Functions ------------------------------------------------------------------
 
 GRANT EXECUTE ON FUNCTION public.get_user_team_id(uuid) TO service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION public.has_soc_role(public.soc_role, uuid) TO service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION public.current_user_team_id() TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION public.current_user_has_soc_role(public.soc_role) TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 -- The policies on soc_teams and soc_user_roles (TO authenticated) call these.  A
 -- policy refers to a function by reference: EXECUTE is checked, schema USAGE is not.
 GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated;
-
+\endif
+\if :ERROR
+\else
 -- Vanilla only: stop exposing future objects in public, as Supabase now does ---
 
 DO $defaults$
@@ -2743,14 +4459,27 @@ BEGIN
   END LOOP;
 END
 $defaults$;
-
+\endif
+\if :ERROR
+\else
 -- SECURITY DEFINER functions: pg_catalog first, pg_temp explicitly last ---------
 
 ALTER FUNCTION public.get_user_team_id(uuid) SET search_path = pg_catalog, public, pg_temp;
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION public.has_soc_role(public.soc_role, uuid) SET search_path = pg_catalog, public, pg_temp;
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION private.is_soc_team_member(uuid) SET search_path = pg_catalog, pg_temp;
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) SET search_path = pg_catalog, pg_temp;
-
+\endif
+\if :ERROR
+\else
 -- The last owner: a write to the team row, so concurrent leavers serialize at
 -- every isolation level (under REPEATABLE READ and SERIALIZABLE the second gets
 -- 40001; under READ COMMITTED it waits, then sees the first one gone).
@@ -2770,11 +4499,19 @@ BEGIN
   RETURN NULL;
 END
 $$;
-
+\endif
+\if :ERROR
+\else
 REVOKE ALL ON FUNCTION private.soc_user_roles_keep_an_owner() FROM PUBLIC, anon, authenticated, service_role;
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0009';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -2786,7 +4523,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0010', '0010', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -3233,10 +4973,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
     ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
+\if :schema_pkg_failed
+ROLLBACK;
+\else
 COMMIT;
+\set schema_pkg_failed :ERROR
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0010 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0009; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 \endif
 
 UPDATE schema_pkg.migration_lock

@@ -8,6 +8,8 @@ import psycopg
 import pytest
 
 from schema_pkg.config import script_directory
+from schema_pkg.guards import committed_parts
+from schema_pkg.history import packaged_statements
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
@@ -22,8 +24,19 @@ UNIQUE_INDEX = "user_project_preferences_user_id_project_id_key"
 
 
 def attempts(url, revision: str) -> list:
-    return sql(url, "SELECT status FROM schema_pkg.history WHERE revision = %s ORDER BY id",
-               [revision])
+    """The statuses of the revision's own rows (its attempts), oldest first."""
+    return sql(url, "SELECT status FROM schema_pkg.history WHERE revision = %s AND step IS NULL "
+                    "ORDER BY id", [revision])
+
+
+def step_rows(url, revision: str) -> list:
+    """(step, status, error) of each of the revision's step rows, oldest first."""
+    return sql(url, "SELECT step, status, error FROM schema_pkg.history WHERE revision = %s "
+                    "AND step IS NOT NULL ORDER BY id", [revision])
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "ERROR:" in line]
 
 
 def function_exists(url, name: str) -> bool:
@@ -34,13 +47,22 @@ def test_full_script_rerun_after_a_failure_resumes_and_completes(scratch_url):
     sql(scratch_url, "CREATE TYPE public.project_category AS ENUM ('x')")  # 0002 will collide
     first = psql(scratch_url, FULL)
     assert first.returncode == 3 and 'type "project_category" already exists' in first.stderr
+    # The statement's own error (terse), then one schema_pkg line that says what is applied.
+    own, summary = error_lines(first.stderr)
+    assert summary.split("ERROR:  ", 1)[1] == (
+        'schema_pkg: upgrade 0002 failed: type "project_category" already exists; its one '
+        "transaction rolled back, so nothing of it was applied and the database is still at "
+        "0001; recorded in schema_pkg.history; run this file again once the cause is fixed")
     assert recorded_revision(scratch_url) == "0001"
+    assert sql(scratch_url, "SELECT status, error FROM schema_pkg.history WHERE revision = "
+                            "'0002'") == [("failed", 'type "project_category" already exists')]
     sql(scratch_url, "DROP TYPE public.project_category")
     rerun = psql(scratch_url, FULL)
     assert rerun.returncode == 0, rerun.stderr
     assert "schema_pkg: 0001 is already applied; skipped" in rerun.stdout
-    assert "an earlier run of upgrade 0002 (sql, started" in rerun.stderr
-    assert "its one transaction rolled back, so nothing of it was applied" in rerun.stderr
+    assert ("an earlier run of upgrade 0002 (sql, started" in rerun.stderr
+            and 'did not complete: type "project_category" already exists; its one transaction '
+                "rolled back, so nothing of it was applied" in rerun.stderr)
     assert recorded_revision(scratch_url) == HEAD
     assert attempts(scratch_url, "0002") == [("failed",), ("completed",)]
 
@@ -70,6 +92,8 @@ DUPLICATE = ("INSERT INTO user_project_preferences (user_id, project_id) VALUES 
 def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_applied(
         at_0008_with_a_preference):
     url = at_0008_with_a_preference
+    parts = committed_parts(packaged_statements()[("0009", "upgrade")])
+    build = next(n for n, name in enumerate(parts, 1) if UNIQUE_INDEX[:40] in name)
     # An app session holds a lock 0009 waits for (no snapshot, so the pre-wait lets it
     # be) and writes a duplicate after 0009's duplicate check has passed.
     with psycopg.connect(libpq_url(url), application_name="app") as app:
@@ -80,17 +104,35 @@ def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_
         app.execute(DUPLICATE)
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 3
-    assert f'could not create unique index "{UNIQUE_INDEX}"' in stderr
-    # What the header says a failure here leaves: 0009's first transaction and the
-    # re-added foreign keys applied, the revision not recorded, the attempt 'started'.
+    duplicate = f'could not create unique index "{UNIQUE_INDEX}"'
+    own, summary = error_lines(stderr)
+    assert duplicate in own
+    assert f"stopped at step {build} of {len(parts)}" in summary
+    assert f"steps 1-{build - 1} stay applied; a failed build leaves its index INVALID" in summary
+    assert "alembic_version still says 0008" in summary
+    assert summary.endswith(f"run this file again to resume at step {build}")
+    # The state that line describes: the steps before the build applied, the revision not
+    # recorded, the failed build's unique index INVALID, each row saying so.
     assert recorded_revision(url) == "0008"
     assert function_exists(url, "public.current_user_team_id()")
-    assert attempts(url, "0009") == [("started",)]
+    assert invalid_indexes(url) == [(f"user_project_preferences_user_id_project_id_key",)]
+    assert attempts(url, "0009") == [("failed",)]
+    rows = step_rows(url, "0009")
+    assert [(n, status) for n, status, _ in rows] == (
+        [(n, "completed") for n in range(1, build)] + [(build, "failed")])
+    assert duplicate in rows[-1][2]
+    # The rerun (the duplicate still there): says first what is applied, skips the completed
+    # steps (0009's own "nothing was applied or deleted" check is not run again), and stops
+    # at the build again with a true line.
     rerun = psql(url, FILE_0009)
     assert rerun.returncode == 3
     said_first = rerun.stderr.index("an earlier run of upgrade 0009 (sql, started")
-    assert said_first < rerun.stderr.index("duplicated (user_id, project_id) pairs")
-    assert "stay applied (in order: a transaction of" in rerun.stderr
+    assert said_first < rerun.stderr.index(duplicate)
+    assert (f"steps {', '.join(str(n) for n in range(1, build))} of {len(parts)} completed "
+            "and stay applied; this run skips them") in rerun.stderr
+    assert "nothing was applied or deleted" not in rerun.stderr
+    for n in range(1, build):
+        assert f"upgrade 0009 step {n} of {len(parts)} (" in rerun.stdout
     # ... and what is in place now, by the step's fingerprint: the failed unique build
     # left its index INVALID, and 0008's plain index is still there
     now = rerun.stderr[said_first:].split("not yet: ", 1)[1].splitlines()[0]
@@ -104,6 +146,8 @@ def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_
     assert recorded_revision(url) == "0009"
     assert invalid_indexes(url) == []
     assert attempts(url, "0009") == [("failed",), ("failed",), ("completed",)]
+    ran = [n for n, status, _ in step_rows(url, "0009") if status == "completed"]
+    assert sorted(ran) == list(range(1, len(parts) + 1))  # each step ran to completion once
 
 
 def test_0009_stopped_by_an_idle_api_transaction_resumes_once_it_ends(at_0008_with_a_preference):
@@ -113,12 +157,20 @@ def test_0009_stopped_by_an_idle_api_transaction_resumes_once_it_ends(at_0008_wi
         api.execute("SELECT count(*) FROM project_tech_stack")  # idle in transaction after this
         result = psql(url, FILE_0009)
     assert result.returncode == 3
-    assert "canceling statement due to lock timeout" in result.stderr
+    own, summary = error_lines(result.stderr)
+    assert "canceling statement due to lock timeout" in own
     assert recorded_revision(url) == "0008"
-    assert function_exists(url, "public.current_user_team_id()")  # its first transaction
+    assert function_exists(url, "public.current_user_team_id()")  # its first step
+    *done, (failed, status, error) = step_rows(url, "0009")
+    assert status == "failed" and error == "canceling statement due to lock timeout"
+    assert done == [(n, "completed", None) for n in range(1, failed)]
+    name = committed_parts(packaged_statements()[("0009", "upgrade")])[failed - 1]
+    assert f"stopped at step {failed} of" in summary and name in summary
     rerun = psql(url, FILE_0009)
     assert rerun.returncode == 0, rerun.stderr
     assert "an earlier run of upgrade 0009 (sql, started" in rerun.stderr
+    assert f"upgrade 0009 step {failed - 1} of" in rerun.stdout  # skipped
+    assert f"upgrade 0009 step {failed} of" not in rerun.stdout  # run again
     assert recorded_revision(url) == "0009"
     assert attempts(url, "0009") == [("failed",), ("completed",)]
 
