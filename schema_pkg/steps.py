@@ -6,8 +6,9 @@ own (:func:`schema_pkg.guards.parts_of`: each statement of an alembic autocommit
 block, each transaction around them; 0008 and 0009) also gets one row per part,
 ``step`` 1..n with its ``step_name``: 'started' (committed) before the part runs,
 then 'completed', or 'failed' with the error.  A rerun, online or by file, skips a
-step that completed since the database last moved (no revision completed after it)
-with the same statements (checksum), and resumes at the first unfinished one.
+step that an unfinished attempt completed with the same statements (checksum) while
+the database has not moved since (no revision completed after that attempt began),
+and resumes at the first unfinished one.
 
 The SQL here is one text for both paths: the online run executes it, the files
 carry it (:mod:`schema_pkg.psqlsteps` adds only psql's own lines around it).
@@ -44,12 +45,16 @@ def since_last_move(alias: str) -> str:
 
 
 def completed_steps(revision: str, direction: str, digest: str) -> str:
-    """SQL: the steps of this revision and direction completed since the database last
-    moved, by the same statements (one row per step number)."""
+    """SQL: the steps of this revision and direction that an unfinished attempt (its own
+    row, the latest before the step's, not completed) completed with the same statements
+    (checksum), when the database has not moved since that attempt started."""
     return (f"SELECT DISTINCT s.step FROM {SCHEMA}.history AS s "
+            f"CROSS JOIN LATERAL (SELECT a.id, a.status FROM {SCHEMA}.history AS a "
+            "WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL "
+            "AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt "
             f"WHERE s.revision = {guards.quote(revision)} AND s.direction = {guards.quote(direction)} "
             f"AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = {guards.quote(digest)} "
-            f"AND {since_last_move('s')}")
+            f"AND attempt.status <> 'completed' AND {since_last_move('attempt')}")
 
 
 def done(revision: str, direction: str, digest: str, step: int) -> str:

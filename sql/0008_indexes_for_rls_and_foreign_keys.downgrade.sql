@@ -337,7 +337,7 @@ BEGIN
   RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
     'downgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
     coalesce(earlier.error, 'the run stopped or its session ended'),
-    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 13 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 13 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
+    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 13 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 13 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -395,7 +395,7 @@ $prewait$;
 
 
 -- Step 1 of 13: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx) completed in an earlier run; skipped'
 \else
@@ -449,7 +449,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 2 of 13: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx) completed in an earlier run; skipped'
 \else
@@ -503,7 +503,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 3 of 13: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx) completed in an earlier run; skipped'
 \else
@@ -557,7 +557,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 4 of 13: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) completed in an earlier run; skipped'
 \else
@@ -611,7 +611,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 5 of 13: DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx) completed in an earlier run; skipped'
 \else
@@ -665,7 +665,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 6 of 13: DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx) completed in an earlier run; skipped'
 \else
@@ -719,7 +719,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 7 of 13: DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx) completed in an earlier run; skipped'
 \else
@@ -773,7 +773,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 8 of 13: DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx) completed in an earlier run; skipped'
 \else
@@ -827,7 +827,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 9 of 13: DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx) completed in an earlier run; skipped'
 \else
@@ -881,7 +881,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 10 of 13: DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 10) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 10) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx) completed in an earlier run; skipped'
 \else
@@ -935,7 +935,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 11 of 13: DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 11) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 11) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx) completed in an earlier run; skipped'
 \else
@@ -989,7 +989,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 12 of 13: DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 12) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 12) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx) completed in an earlier run; skipped'
 \else
@@ -1043,7 +1043,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 13 of 13: DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 13) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 13) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0008 step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx) completed in an earlier run; skipped'
 \else

@@ -365,7 +365,7 @@ BEGIN
   RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
     'downgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
     coalesce(earlier.error, 'the run stopped or its session ended'),
-    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 9 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 9 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
+    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 9 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 9 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -423,7 +423,7 @@ $prewait$;
 
 
 -- Step 1 of 9: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) completed in an earlier run; skipped'
 \else
@@ -483,7 +483,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 2 of 9: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key) completed in an earlier run; skipped'
 \else
@@ -537,7 +537,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 3 of 9: ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) completed in an earlier run; skipped'
 \else
@@ -588,7 +588,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 4 of 9: ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) completed in an earlier run; skipped'
 \else
@@ -634,7 +634,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 5 of 9: ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) completed in an earlier run; skipped'
 \else
@@ -685,7 +685,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 6 of 9: ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) completed in an earlier run; skipped'
 \else
@@ -731,7 +731,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 7 of 9: ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) completed in an earlier run; skipped'
 \else
@@ -782,7 +782,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 8 of 9: ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) completed in an earlier run; skipped'
 \else
@@ -828,7 +828,7 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 
 
 -- Step 9 of 9: a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…
-SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > s.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
 \if :schema_pkg_done
 \echo 'schema_pkg: downgrade 0009 step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…) completed in an earlier run; skipped'
 \else

@@ -16,7 +16,7 @@ REVISIONS = [script.revision for script in revisions_in_order()]
 
 
 def rows(url, query: str = "SELECT revision, direction, checksum, mode FROM schema_pkg.history "
-                          "ORDER BY id") -> list:
+                          "WHERE step IS NULL ORDER BY id") -> list:
     with psycopg.connect(libpq_url(url)) as conn:
         return conn.execute(query).fetchall()
 

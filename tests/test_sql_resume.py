@@ -184,3 +184,115 @@ def test_an_online_failure_is_recorded_with_its_error(scratch_url):
                                         "WHERE revision = '0006'")
     assert status == "failed" and 'schema "private" already exists' in error
     assert "database left at 0005" in error
+
+
+def slow_build_of(index: str) -> str:
+    """An event trigger that holds the build of ``index`` (only) for 30 s before it starts:
+    time to terminate the backend mid-step."""
+    return f"""
+CREATE FUNCTION slow_build() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF position('{index} ON' in current_query()) > 0 THEN PERFORM pg_sleep(30); END IF;
+END $$;
+CREATE EVENT TRIGGER slow_build ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
+  EXECUTE FUNCTION slow_build();
+"""
+
+
+SLOW_INDEX = "projects_owner_id_idx"
+BUILDING = ("SELECT pid FROM pg_stat_activity WHERE query LIKE "
+            f"'CREATE INDEX CONCURRENTLY IF NOT EXISTS {SLOW_INDEX} %%'")
+
+
+def terminate_the_build(url) -> None:
+    wait_until(url, f"SELECT EXISTS ({BUILDING})")
+    sql(url, f"SELECT pg_terminate_backend(pid) FROM ({BUILDING}) AS b")
+
+
+def slow_step(revision: str = "0008") -> int:
+    return next(n for n, name in enumerate(
+        committed_parts(packaged_statements()[(revision, "upgrade")]), 1) if SLOW_INDEX in name)
+
+
+def completed_once(url, revision: str) -> bool:
+    """Each step of the revision completed exactly once (none was repeated)."""
+    rows = sql(url, "SELECT step, count(*) FROM schema_pkg.history WHERE revision = %s AND "
+                    "step IS NOT NULL AND status = 'completed' GROUP BY step ORDER BY step",
+               [revision])
+    count = len(committed_parts(packaged_statements()[(revision, "upgrade")]))
+    return rows == [(n, 1) for n in range(1, count + 1)]
+
+
+def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(scratch_url):
+    migrate(scratch_url, "0007")
+    sql(scratch_url, slow_build_of(SLOW_INDEX))
+    run = run_file_in_background(scratch_url, upgrade_files_from("0008")[0])
+    terminate_the_build(scratch_url)
+    _, stderr = run.communicate(timeout=60)
+    sql(scratch_url, "DROP EVENT TRIGGER slow_build")
+    assert run.returncode == 2  # psql: the connection to the server went bad
+    assert "terminating connection due to administrator command" in stderr
+    stopped = slow_step()
+    assert [(n, status) for n, status, _ in step_rows(scratch_url, "0008")] == (
+        [(n, "completed") for n in range(1, stopped)] + [(stopped, "started")])
+    assert recorded_revision(scratch_url) == "0007"
+    rerun = psql(scratch_url, upgrade_files_from("0008")[0])
+    assert rerun.returncode == 0, rerun.stderr
+    assert ("did not complete: the run stopped or its session ended; steps "
+            f"{', '.join(str(n) for n in range(1, stopped))} of") in rerun.stderr
+    assert rerun.stdout.count("completed in an earlier run; skipped") == stopped - 1
+    assert recorded_revision(scratch_url) == "0008"
+    assert invalid_indexes(scratch_url) == []
+    assert completed_once(scratch_url, "0008")
+    assert (stopped, "failed", "the run stopped or its session ended") in step_rows(
+        scratch_url, "0008")
+
+
+def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(scratch_url):
+    migrate(scratch_url, "0007")
+    sql(scratch_url, slow_build_of(SLOW_INDEX))
+    run = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008", wait=False)
+    terminate_the_build(scratch_url)
+    _, stderr = run.communicate(timeout=60)
+    sql(scratch_url, "DROP EVENT TRIGGER slow_build")
+    assert run.returncode == 1 and "database left at 0007" in stderr
+    stopped = slow_step()
+    *done, (number, status, error) = step_rows(scratch_url, "0008")
+    assert done == [(n, "completed", None) for n in range(1, stopped)]
+    assert (number, status) == (stopped, "failed")
+    assert "terminating connection due to administrator command" in error
+    (revision_error,) = [e for s, e in sql(scratch_url, "SELECT status, error FROM "
+                                           "schema_pkg.history WHERE revision = '0008' AND "
+                                           "step IS NULL") if s == "failed"]
+    assert "connection lost during migration" in revision_error
+    # A file run resumes where the online run stopped (one record, either path).
+    rerun = psql(scratch_url, upgrade_files_from("0008")[0])
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout.count("completed in an earlier run; skipped") == stopped - 1
+    assert recorded_revision(scratch_url) == "0008"
+    assert completed_once(scratch_url, "0008")
+
+
+def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_preference):
+    url = at_0008_with_a_preference
+    sql(url, DUPLICATE.replace("b1", "b2") + ", ('00000000-0000-0000-0000-0000000000b2', "
+                                             "'00000000-0000-0000-0000-0000000000a1')")
+    first = schema_pkg("--url", url_text(url), "upgrade", "0009")
+    assert first.returncode == 1  # 0009's own check refuses the duplicates in step 1
+    assert step_rows(url, "0009")[-1][:2] == (1, "failed")
+    assert "duplicated (user_id, project_id) pairs" in step_rows(url, "0009")[-1][2]
+    sql(url, "DELETE FROM user_project_preferences WHERE user_id = "
+             "'00000000-0000-0000-0000-0000000000b2'")
+    with psycopg.connect(libpq_url(url), application_name="api") as api:
+        api.execute("SET ROLE authenticated")
+        api.execute("SELECT count(*) FROM project_tech_stack")  # idle in transaction: a lock
+        second = schema_pkg("--url", url_text(url), "upgrade", "0009",
+                            SCHEMA_PKG_LOCK_TIMEOUT="100ms", SCHEMA_PKG_LOCK_RETRIES="1")
+    assert second.returncode == 1, second.stderr
+    *done, (stopped, status, _) = step_rows(url, "0009")
+    assert status == "failed" and stopped > 1
+    third = schema_pkg("--url", url_text(url), "upgrade", "0009")
+    assert third.returncode == 0, third.stderr
+    assert f"upgrade 0009 step {stopped - 1} of" in third.stdout + third.stderr  # skipped
+    assert recorded_revision(url) == "0009"
+    assert completed_once(url, "0009")
