@@ -24,8 +24,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0007, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0007, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -34,7 +36,8 @@
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
 -- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
--- again: the rerun says first what an earlier attempt left and completes the revision.
+-- again: the rerun says first what an earlier attempt left, skips each step that attempt
+-- completed and resumes at the first unfinished one.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
 --     revisions)
