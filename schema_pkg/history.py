@@ -3,7 +3,9 @@
 Alembic records only the current revision.  Like Flyway's history table,
 each application of a revision, up or down, online or by a DBA's psql run,
 adds a row: revision, direction, checksum, started_at, duration, who
-(current_user), from what (application_name) and how (online/sql/adopt).
+(current_user), from what (application_name) and how (online/sql/adopt); and each
+step of a revision whose parts commit on their own adds its own row
+(:mod:`schema_pkg.steps`).
 
 The checksum is the sha256 of the revision's own statements as rendered
 offline: what its upgrade() or downgrade() emits, without the session SET

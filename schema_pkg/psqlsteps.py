@@ -43,12 +43,12 @@ def guarded(text: str) -> str:
 
 
 def close(transaction: bool, failure: str) -> str:
-    """The end of a guarded step: COMMIT (a transaction) unless a statement failed;
-    else ROLLBACK, record and stop (``failure``: the DO block that records and raises)."""
+    """The end of a guarded step: COMMIT (a transaction: after a failed statement the
+    server rolls it back instead); after a failure, record and stop (``failure``: the DO
+    block that records and raises)."""
     lines = [f"\\set {FAILED} :ERROR"]
     if transaction:
-        lines += [f"\\if :{FAILED}", "ROLLBACK;", "\\else", "COMMIT;",
-                  f"\\set {FAILED} :ERROR", "\\endif"]
+        lines += ["COMMIT;", "\\if :ERROR", f"\\set {FAILED} true", "\\endif"]
     lines += ["\\set ON_ERROR_STOP on", f"\\if :{FAILED}",
               f"SET {ERROR_SETTING} = :'LAST_ERROR_MESSAGE';", failure + ";", "\\endif",
               "\\set VERBOSITY :schema_pkg_verbosity"]
@@ -96,8 +96,10 @@ def step(doing: str, start: str, parts: list[guards.Part], number: int, done_sql
     name = part.name
     before = (f"steps 1-{number - 1} stay applied" if number > 2 else
               "step 1 stays applied" if number == 2 else "no step of it was applied")
-    message = (f"{guards.quote(f'schema_pkg: {doing} stopped at step {number} of {count} ({name}): ')}"
-               f" || failure || {guards.quote(f'; {before}; {left_by(part)}; alembic_version still says {start}; recorded in schema_pkg.history; run this file again to resume at step {number}')}")
+    tail = (f"; {before}; {left_by(part)}; alembic_version still says {start}; recorded in "
+            f"schema_pkg.history; run this file again to resume at step {number}")
+    message = (guards.quote(f"schema_pkg: {doing} stopped at step {number} of {count} ({name}): ")
+               + f" || failure || {guards.quote(tail)}")
     recorded = guards.quote(f"step {number} of {count} ({name}) failed: ") + " || failure"
     body = [f"-- Step {number} of {count}: {name}",
             f"SELECT {done_sql} AS schema_pkg_done \\gset",

@@ -441,11 +441,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed

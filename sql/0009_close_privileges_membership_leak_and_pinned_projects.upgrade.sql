@@ -623,11 +623,9 @@ EXECUTE FUNCTION private.soc_user_roles_keep_an_owner();
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -1180,11 +1178,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed

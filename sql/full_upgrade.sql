@@ -420,11 +420,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -627,11 +625,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -976,11 +972,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -1336,11 +1330,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -1532,11 +1524,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -1975,11 +1965,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -2184,11 +2172,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -3253,11 +3239,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -3658,11 +3642,9 @@ EXECUTE FUNCTION private.soc_user_roles_keep_an_owner();
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -4215,11 +4197,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed
@@ -4984,11 +4964,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 \endif
 
 \set schema_pkg_failed :ERROR
-\if :schema_pkg_failed
-ROLLBACK;
-\else
 COMMIT;
-\set schema_pkg_failed :ERROR
+\if :ERROR
+\set schema_pkg_failed true
 \endif
 \set ON_ERROR_STOP on
 \if :schema_pkg_failed

@@ -115,7 +115,8 @@ def test_files_applied_in_order_reach_head_and_record_each_revision(scratch_url)
         if direction == "upgrade":
             assert psql(scratch_url, committed(path)).returncode == 0, path
     assert recorded_revision(scratch_url) == HEAD
-    assert [r for (r,) in sql(scratch_url, "SELECT revision FROM schema_pkg.history WHERE step IS NULL ORDER BY id")] \
+    assert [r for (r,) in sql(scratch_url, "SELECT revision FROM schema_pkg.history "
+                                                "WHERE step IS NULL ORDER BY id")] \
         == [s.revision for s in SCRIPTS]
 
 

@@ -115,7 +115,7 @@ def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_
     # recorded, the failed build's unique index INVALID, each row saying so.
     assert recorded_revision(url) == "0008"
     assert function_exists(url, "public.current_user_team_id()")
-    assert invalid_indexes(url) == [(f"user_project_preferences_user_id_project_id_key",)]
+    assert invalid_indexes(url) == [(UNIQUE_INDEX,)]
     assert attempts(url, "0009") == [("failed",)]
     rows = step_rows(url, "0009")
     assert [(n, status) for n, status, _ in rows] == (
