@@ -356,7 +356,8 @@ def recorded_maps(url, migrate, connection, text) -> dict:
     migrate(url, "base", downgrade=True)
     with connection(url) as conn:
         rows = conn.execute(text("SELECT revision, direction, fingerprint FROM "
-                                 "schema_pkg.history WHERE status = 'completed' ORDER BY id"))
+                                 "schema_pkg.history WHERE status = 'completed' AND step IS NULL "
+                                 "ORDER BY id"))
         return {f"{revision} {direction}": value for revision, direction, value in rows}
 
 

@@ -208,7 +208,7 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
         concurrent.wait_for_old_transactions(connection, revision, timeouts.concurrent_prewait,
                                              progress.note)
 
-    guard = StepGuards("online", before_concurrent=before_concurrent)
+    guard = StepGuards("online", before_concurrent=before_concurrent, note=progress.note)
     allowed = config().attributes.get("allow_data_loss", False)
     backend_pid = connection.connection.driver_connection.info.backend_pid
     with BlockerWatch(target.url, backend_pid) as watch:
@@ -261,17 +261,19 @@ def database_error(exc: BaseException) -> DBAPIError | None:
 
 def record_failure(connection, guard: StepGuards, target: Target, timeouts: Timeouts,
                    error: str) -> None:
-    """The failed attempt's row in schema_pkg.history, over a fresh connection when the
-    run's own is gone; never hides the failure itself."""
+    """The failed attempt's row (and its failed step's) in schema_pkg.history, over a fresh
+    connection when the run's own is gone; never hides the failure itself."""
     if guard.current is None:
         return
     key = (guard.current, guard.direction)
+    failed = (guard.current, guard.direction, guard.checksums.get(key, ""), "online", error,
+              guard.failed_step)
     try:
         if connection.invalidated or connection.closed:
             with connect(target, timeouts) as fresh:
-                history.record_failure(fresh, *key, guard.checksums.get(key, ""), "online", error)
+                history.record_failure(fresh, *failed)
         else:
-            history.record_failure(connection, *key, guard.checksums.get(key, ""), "online", error)
+            history.record_failure(connection, *failed)
     except Exception:  # the record is best effort once the run has failed
         pass
 

@@ -50,6 +50,7 @@ def findings_sql(revisions: list[str], current: str) -> str:
     SELECT DISTINCT ON (h.revision) h.revision, to_jsonb(h) AS row
       FROM schema_pkg.history AS h
      WHERE h.direction = 'upgrade' AND coalesce(to_jsonb(h) ->> 'status', 'completed') = 'completed'
+       AND to_jsonb(h) ->> 'step' IS NULL  -- the revision's own row, not one of its steps
      ORDER BY h.revision, h.id DESC),
   applied AS (
     SELECT p.position, p.revision, p.want, l.row ->> 'mode' AS mode,

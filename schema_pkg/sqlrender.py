@@ -47,8 +47,10 @@ HOW_TO_RUN = """-- How to run: psql -X -f <this file>   (never with -1/--single-
 -- or later (\\if, \\gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at {start}, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at {start}, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout={lock_timeout}   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -64,7 +66,8 @@ HOW_TO_RUN = """-- How to run: psql -X -f <this file>   (never with -1/--single-
 """
 
 IF_IT_STOPS = ("If it stops: {left}.  Run it again: the rerun says first what an earlier "
-               "attempt left and completes the revision.")
+               "attempt left, skips each step that attempt completed and resumes at the "
+               "first unfinished one.")
 
 CONCURRENT_NOTE = """-- A CONCURRENTLY build that fails leaves an INVALID index (a unique one already rejects
 -- duplicate writes); the rerun drops it before building again.
@@ -72,7 +75,8 @@ CONCURRENT_NOTE = """-- A CONCURRENTLY build that fails leaves an INVALID index 
 
 FULL_SCRIPT_RESUMES = """-- If it stops: each revision completed before stays applied and recorded.  Run it
 -- again: it skips every revision the database already has and resumes at the first
--- one it lacks (see each revision's own file for what a stopped revision can leave).
+-- one it lacks, inside it at its first unfinished step (see each revision's own file
+-- for what a stopped revision can leave).
 """
 
 

@@ -46,8 +46,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0005, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0005, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -60,8 +62,9 @@
 --                        one line naming the revision and object, nothing applied; on: run anyway
 --                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
 --                        fingerprint or in another fingerprint format are noted, never refused.
--- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
--- again: the rerun says first what an earlier attempt left and completes the revision.
+-- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
+-- again: the rerun says first what an earlier attempt left, skips each step that attempt
+-- completed and resumes at the first unfinished one.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
 --     revisions)
@@ -242,6 +245,18 @@ $fingerprint_format$;
 
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
 
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
+
 DO $record$
 DECLARE
   found text := 'base';
@@ -264,6 +279,7 @@ BEGIN
     SELECT DISTINCT ON (h.revision) h.revision, to_jsonb(h) AS row
       FROM schema_pkg.history AS h
      WHERE h.direction = 'upgrade' AND coalesce(to_jsonb(h) ->> 'status', 'completed') = 'completed'
+       AND to_jsonb(h) ->> 'step' IS NULL  -- the revision's own row, not one of its steps
      ORDER BY h.revision, h.id DESC),
   applied AS (
     SELECT p.position, p.revision, p.want, l.row ->> 'mode' AS mode,
@@ -333,20 +349,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0006' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0006' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0006' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -365,13 +382,21 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set VERBOSITY terse
+\if :ERROR
+\else
 -- Team helpers ---------------------------------------------------------------
 
 CREATE SCHEMA private;
+\endif
+\if :ERROR
+\else
 GRANT USAGE ON SCHEMA private TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- Is the caller a member of the team, in any role?
 CREATE FUNCTION private.is_soc_team_member(_team_id uuid)
 RETURNS boolean
@@ -382,7 +407,9 @@ AS $$
     WHERE r.team_id = _team_id AND r.user_id = auth.uid()
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 -- Does the caller hold one of these roles in the team?
 CREATE FUNCTION private.has_soc_team_role(_team_id uuid, _roles public.soc_role[])
 RETURNS boolean
@@ -393,79 +420,121 @@ AS $$
     WHERE r.team_id = _team_id AND r.user_id = auth.uid() AND r.role = ANY (_roles)
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.is_soc_team_member(uuid) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- profiles: a user's own profile only ----------------------------------------
 
 ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can view own profile"
 ON profiles FOR SELECT TO authenticated
 USING ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can create own profile"
 ON profiles FOR INSERT TO authenticated
 WITH CHECK ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can update own profile"
 ON profiles FOR UPDATE TO authenticated
 USING ((select auth.uid()) = id)
 WITH CHECK ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 -- user_project_preferences: owned by user_id ---------------------------------
 
 ALTER TABLE user_project_preferences ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can view own preferences"
 ON user_project_preferences FOR SELECT TO authenticated
 USING ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can insert own preferences"
 ON user_project_preferences FOR INSERT TO authenticated
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can update own preferences"
 ON user_project_preferences FOR UPDATE TO authenticated
 USING ((select auth.uid()) = user_id)
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can delete own preferences"
 ON user_project_preferences FOR DELETE TO authenticated
 USING ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 -- soc_teams: members see, admins and owners edit; the service creates and deletes
 
 ALTER TABLE soc_teams ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team members can view their teams"
 ON soc_teams FOR SELECT TO authenticated
 USING (private.is_soc_team_member(id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can update their teams"
 ON soc_teams FOR UPDATE TO authenticated
 USING (private.has_soc_team_role(id, '{admin,owner}'))
 WITH CHECK (private.has_soc_team_role(id, '{admin,owner}'));
-
-
+\endif
+\if :ERROR
+\else
 -- soc_user_roles: members see; admins manage; only owners touch 'owner'; never your own role
 
 ALTER TABLE soc_user_roles ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team members can view team roles"
 ON soc_user_roles FOR SELECT TO authenticated
 USING (private.is_soc_team_member(team_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can grant roles to others"
 ON soc_user_roles FOR INSERT TO authenticated
 WITH CHECK (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can change roles of others"
 ON soc_user_roles FOR UPDATE TO authenticated
 USING (
@@ -476,63 +545,96 @@ WITH CHECK (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated
 USING (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 -- alembic_version: not for the API -------------------------------------------
 
 ALTER TABLE alembic_version ENABLE ROW LEVEL SECURITY;
+\endif
+\if :ERROR
+\else
 REVOKE ALL ON alembic_version FROM anon, authenticated;
-
+\endif
+\if :ERROR
+\else
 -- project_features: follow the parent project
 
 ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Features visible with the project"
 ON project_features FOR SELECT TO anon, authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can add features"
 ON project_features FOR INSERT TO authenticated
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can update features"
 ON project_features FOR UPDATE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can delete features"
 ON project_features FOR DELETE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 -- project_tech_stack: follow the parent project
 
 ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Tech stack visible with the project"
 ON project_tech_stack FOR SELECT TO anon, authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can add tech stack"
 ON project_tech_stack FOR INSERT TO authenticated
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can update tech stack"
 ON project_tech_stack FOR UPDATE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can delete tech stack"
 ON project_tech_stack FOR DELETE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -544,7 +646,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0006', '0006', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -623,10 +728,34 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
     ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0006 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0005; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,
