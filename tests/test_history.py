@@ -6,7 +6,8 @@ import psycopg
 import pytest
 
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
-from schema_pkg.history import packaged_checksum
+from schema_pkg.guards import committed_parts
+from schema_pkg.history import packaged_checksum, packaged_statements
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url, redact
 from tests.clirun import schema_pkg, url_text
@@ -16,7 +17,7 @@ REVISIONS = [script.revision for script in revisions_in_order()]
 
 
 def rows(url, query: str = "SELECT revision, direction, checksum, mode FROM schema_pkg.history "
-                          "ORDER BY id") -> list:
+                          "WHERE step IS NULL ORDER BY id") -> list:
     with psycopg.connect(libpq_url(url)) as conn:
         return conn.execute(query).fetchall()
 
@@ -97,3 +98,28 @@ def test_adopt_records_the_revisions_it_stamps(scratch_url):
     adopted = REVISIONS[: REVISIONS.index(BASELINE_REVISION) + 1]
     assert rows(scratch_url) == [(r, "upgrade", packaged_checksum(r, "upgrade"), "adopt")
                                  for r in adopted]
+
+
+def step_names(url, revision: str) -> list:
+    return rows(url, "SELECT step, step_name, status FROM schema_pkg.history WHERE revision = "
+                     f"'{revision}' AND direction = 'upgrade' AND step IS NOT NULL ORDER BY id")
+
+
+@pytest.mark.parametrize("revision", [r for r in REVISIONS
+                                      if len(committed_parts(packaged_statements()[(r, "upgrade")])) > 1])
+def test_each_part_that_commits_on_its_own_is_a_step_with_its_row_online_and_by_file(
+        scratch_url, revision):
+    """The online run and the file number the steps alike (from the revision's statements),
+    and the history --applied listing shows them; a one-transaction revision has no step rows."""
+    down = REVISIONS[REVISIONS.index(revision) - 1]
+    parts = committed_parts(packaged_statements()[(revision, "upgrade")])
+    expected = [(n, name, "completed") for n, name in enumerate(parts, 1)]
+    migrate(scratch_url, revision)
+    assert step_names(scratch_url, revision) == expected
+    assert step_names(scratch_url, REVISIONS[0]) == []  # one transaction: its row is the step's
+    listing = schema_pkg("--url", url_text(scratch_url), "history", "--applied").stdout
+    assert f"  {revision} step {len(parts)} ({parts[-1]})  upgrade" in listing
+    migrate(scratch_url, down, downgrade=True)
+    (path,) = [p for p in SQL_DIR.glob(f"{revision}_*.upgrade.sql")]
+    assert psql(scratch_url, path).returncode == 0
+    assert step_names(scratch_url, revision) == expected * 2
