@@ -9,11 +9,12 @@ BIN     = $(VENV)/bin
 CLI     = $(BIN)/schema-pkg
 REV    ?= -1
 PG_VERSIONS ?= machine 17 18
-# make test runs the suite on JOBS pytest-xdist workers (default: one per core), each test
-# file on one worker; JOBS=0 runs it serially in one process (the fallback).  make test-fast
-# is serial unless JOBS is given: its databases are built once, and a second worker would
-# build them again for a few seconds of tests.
-JOBS   ?= auto
+# make test runs the suite on JOBS pytest-xdist workers (default: two per core: the suite
+# waits much of the time, on subprocesses, locks and the server), each test file on one
+# worker; JOBS=0 runs it serially in one process (the fallback).  make test-fast is serial
+# unless JOBS is given: its databases are built once, and a second worker would build them
+# again for a few seconds of tests.
+JOBS   ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
 .PHONY: install migrate downgrade sql check verify adopt advise test test-fast test-matrix lint rls-report pgtap prove lock-report fingerprints mutants fuzz mutants-python bench clean revision regen manifest
