@@ -4,7 +4,9 @@ PostgreSQL version (`.ci/matrix 17`, `.ci/matrix 18`: their server's start inclu
 Each phase runs --runs times; prints every run, the median and the load average, so a
 figure measured on a busy machine says so.  Asserts nothing; never in CI.
 
-    python -m benchmarks.suite [--runs 3] [--phases test test-fast 17 18 matrix]
+    python -m benchmarks.suite [--runs 3] [--phases test test-fast 17 18 matrix test@2]
+
+(`test@2`: `make test JOBS=2`, against the default of two workers per core.)
 """
 
 from __future__ import annotations
@@ -24,11 +26,21 @@ TARGETS = {"test": 100.0, "test-fast": 20.0}  # seconds, the issue's goals on th
 
 
 def command(phase: str) -> list[str]:
+    if phase.startswith("test@"):  # test@2: make test on that many workers
+        return ["make", "-s", "test", f"JOBS={phase.removeprefix('test@')}"]
     if phase in TARGETS:
         return ["make", "-s", phase]
     if phase == "matrix":  # what .ci/run runs: 17 and 18 at once
         return ["env", "MATRIX_CONCURRENT=1", str(CHECKOUT / ".ci" / "matrix"), "17", "18"]
     return [str(CHECKOUT / ".ci" / "matrix"), phase]
+
+
+def label(phase: str) -> str:
+    if phase in TARGETS:
+        return f"make {phase}"
+    if phase.startswith("test@"):
+        return f"make test JOBS={phase.removeprefix('test@')}"
+    return "matrix, 17 and 18 at once" if phase == "matrix" else f"matrix on PostgreSQL {phase}"
 
 
 def children_cpu() -> float:
@@ -59,8 +71,7 @@ def main() -> int:
             cpus.append(cpu)
             loads.append(os.getloadavg()[0])
             passed &= ok
-        name = (f"make {phase}" if phase in TARGETS else "matrix, 17 and 18 at once" if phase == "matrix"
-                else f"matrix on PostgreSQL {phase}")
+        name = label(phase)
         target = f"   (target <= {TARGETS[phase]:.0f} s)" if phase in TARGETS else ""
         each = ", ".join(f"{s:.1f}" for s in runs)
         print(f"  {name:26} median {statistics.median(runs):6.1f} s{target}   runs: {each} s; "
