@@ -342,7 +342,8 @@ def run_online() -> None:
         prepare_session(connection)
         connection.commit()
         if command_name() == "upgrade":
-            recordcheck.refuse_mismatched_record(connection)
+            quiet = config().attributes.get("quiet", False)
+            recordcheck.refuse_mismatched_record(connection, deploy.Progress(quiet).note)
         run_with_retries(connection, timeouts, target)
     except BaseException as exc:
         if interrupted(exc):
