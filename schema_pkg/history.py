@@ -138,6 +138,13 @@ END
 $start$"""
 
 
+def fail_attempt(error: str) -> str:
+    """SQL: this session's attempt row failed with ``error`` (an SQL expression)."""
+    return (f"UPDATE {SCHEMA}.history SET status = 'failed', error = {error}, "
+            f"duration = clock_timestamp() - started_at "
+            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
 COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
             f"duration = clock_timestamp() - started_at "
             f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")

@@ -495,7 +495,11 @@ DECLARE
     + make_interval(secs => current_setting('schema_pkg.concurrent_prewait')::float8);
   stalling text;
   listed boolean := false;
+  reason text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'da3c9b7b5b81f7ea7cea34a5a76af10e2ee055366361de0f2ddaf38e7f050a22' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) THEN
+    RETURN;  -- every build completed in an earlier run: nothing to wait for
+  END IF;
   LOOP
     PERFORM pg_stat_clear_snapshot();
     SELECT string_agg(format('pid %s (%s, %s, open %s s)', s.pid, s.application, s.state, s.age),
@@ -518,9 +522,12 @@ BEGIN
       listed := true;
     END IF;
     IF clock_timestamp() >= deadline THEN
-      RAISE EXCEPTION 'schema_pkg: 0009 not started: transactions still open after % s '
-        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %; '
-        'nothing of 0009 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling;
+      reason := format('0009 not started: transactions still open after %s s '
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; '
+        'nothing of 0009 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling);
+      UPDATE schema_pkg.history SET status = 'failed', error = reason, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+      COMMIT;
+      RAISE EXCEPTION 'schema_pkg: %', reason;
     END IF;
     PERFORM pg_sleep(0.25);
   END LOOP;
