@@ -440,7 +440,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -473,6 +475,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -494,7 +497,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -527,6 +532,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -548,7 +554,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -581,6 +589,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -602,7 +611,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -635,6 +646,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -656,7 +668,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -689,6 +703,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -710,7 +725,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -743,6 +760,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -764,7 +782,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -797,6 +817,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -818,7 +839,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -851,6 +874,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -872,7 +896,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -905,6 +931,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -926,7 +953,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -959,6 +988,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -980,7 +1010,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -1013,6 +1045,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1034,7 +1067,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -1067,6 +1102,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1088,7 +1124,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -1121,6 +1159,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1129,7 +1168,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \if :ERROR
 \else
@@ -1227,6 +1268,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

@@ -514,7 +514,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID simcore_simulations_user_id_created_at_idx left by a failed build, if any.
@@ -553,6 +555,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -574,7 +577,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID mezan_workflows_user_id_created_at_idx left by a failed build, if any.
@@ -613,6 +618,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -634,7 +640,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID talai_experiments_user_id_created_at_idx left by a failed build, if any.
@@ -673,6 +681,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -694,7 +703,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID optilibria_runs_user_id_created_at_idx left by a failed build, if any.
@@ -733,6 +744,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -754,7 +766,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID qmlab_experiments_user_id_created_at_idx left by a failed build, if any.
@@ -793,6 +807,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -814,7 +829,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID projects_owner_id_idx left by a failed build, if any.
@@ -853,6 +870,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -874,7 +892,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID projects_is_public_idx left by a failed build, if any.
@@ -913,6 +933,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -934,7 +955,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID project_features_project_id_idx left by a failed build, if any.
@@ -973,6 +996,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -994,7 +1018,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID project_tech_stack_project_id_idx left by a failed build, if any.
@@ -1033,6 +1059,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1054,7 +1081,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_user_id_project_id_idx left by a failed build, if any.
@@ -1093,6 +1122,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1114,7 +1144,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_project_id_idx left by a failed build, if any.
@@ -1153,6 +1185,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1174,7 +1207,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID soc_user_roles_user_id_role_idx left by a failed build, if any.
@@ -1213,6 +1248,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1234,7 +1270,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID soc_user_roles_team_id_idx left by a failed build, if any.
@@ -1273,6 +1311,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1281,7 +1320,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \if :ERROR
 \else
@@ -1396,6 +1437,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

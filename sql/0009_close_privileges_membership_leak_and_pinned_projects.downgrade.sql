@@ -467,7 +467,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_user_id_project_id_idx left by a failed build, if any.
@@ -506,6 +508,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -527,7 +530,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -560,6 +565,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -581,7 +587,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -611,6 +619,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -632,7 +641,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey;
@@ -657,6 +668,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -678,7 +690,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -708,6 +722,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -729,7 +744,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey;
@@ -754,6 +771,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -775,7 +793,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -805,6 +825,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -826,7 +847,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project_id_fkey;
@@ -851,6 +874,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -872,7 +896,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 BEGIN;
 \if :ERROR
 \else
@@ -989,6 +1015,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 
@@ -996,7 +1023,9 @@ $failed$;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \if :ERROR
 \else
@@ -1113,6 +1142,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

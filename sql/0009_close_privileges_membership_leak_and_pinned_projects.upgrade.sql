@@ -552,7 +552,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 BEGIN;
 \if :ERROR
 \else
@@ -748,6 +750,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 
@@ -768,7 +771,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -798,6 +803,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -819,7 +825,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey;
@@ -844,6 +852,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -865,7 +874,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -895,6 +906,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -916,7 +928,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey;
@@ -941,6 +955,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -962,7 +977,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -992,6 +1009,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1013,7 +1031,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project_id_fkey;
@@ -1038,6 +1058,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1059,7 +1080,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_user_id_project_id_key left by a failed build, if any.
@@ -1098,6 +1121,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1119,7 +1143,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -1152,6 +1178,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -1160,7 +1187,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \if :ERROR
 \else
@@ -1304,6 +1333,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

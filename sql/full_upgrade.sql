@@ -365,7 +365,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 DO $bootstrap$
@@ -533,6 +535,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -610,7 +613,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 CREATE TYPE project_category AS ENUM (
@@ -738,6 +743,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -815,7 +821,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Core tables -------------------------------------------------------------
@@ -1085,6 +1093,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -1162,7 +1171,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Enable RLS
@@ -1443,6 +1454,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -1520,7 +1532,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 CREATE FUNCTION get_user_team_id(_user_id uuid)
@@ -1637,6 +1651,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -1714,7 +1729,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Team helpers ---------------------------------------------------------------
@@ -2086,6 +2103,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -2163,7 +2181,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER FUNCTION get_user_team_id(uuid) SET search_path = public, pg_temp;
@@ -2293,6 +2313,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -2485,7 +2506,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID simcore_simulations_user_id_created_at_idx left by a failed build, if any.
@@ -2524,6 +2547,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2545,7 +2569,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID mezan_workflows_user_id_created_at_idx left by a failed build, if any.
@@ -2584,6 +2610,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2605,7 +2632,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID talai_experiments_user_id_created_at_idx left by a failed build, if any.
@@ -2644,6 +2673,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2665,7 +2695,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID optilibria_runs_user_id_created_at_idx left by a failed build, if any.
@@ -2704,6 +2736,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2725,7 +2758,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID qmlab_experiments_user_id_created_at_idx left by a failed build, if any.
@@ -2764,6 +2799,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2785,7 +2821,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID projects_owner_id_idx left by a failed build, if any.
@@ -2824,6 +2862,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2845,7 +2884,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID projects_is_public_idx left by a failed build, if any.
@@ -2884,6 +2925,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2905,7 +2947,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID project_features_project_id_idx left by a failed build, if any.
@@ -2944,6 +2988,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -2965,7 +3010,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID project_tech_stack_project_id_idx left by a failed build, if any.
@@ -3004,6 +3051,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3025,7 +3073,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_user_id_project_id_idx left by a failed build, if any.
@@ -3064,6 +3114,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3085,7 +3136,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_project_id_idx left by a failed build, if any.
@@ -3124,6 +3177,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3145,7 +3199,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID soc_user_roles_user_id_role_idx left by a failed build, if any.
@@ -3184,6 +3240,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3205,7 +3262,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID soc_user_roles_team_id_idx left by a failed build, if any.
@@ -3244,6 +3303,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3252,7 +3312,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \if :ERROR
 \else
@@ -3367,6 +3429,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -3588,7 +3651,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 BEGIN;
 \if :ERROR
 \else
@@ -3784,6 +3849,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 
@@ -3804,7 +3870,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -3834,6 +3902,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3855,7 +3924,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey;
@@ -3880,6 +3951,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3901,7 +3973,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -3931,6 +4005,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3952,7 +4027,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey;
@@ -3977,6 +4054,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -3998,7 +4076,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The constraint is re-added by this same statement, with its new action.
@@ -4028,6 +4108,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -4049,7 +4130,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project_id_fkey;
@@ -4074,6 +4157,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -4095,7 +4179,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- Drop an INVALID user_project_preferences_user_id_project_id_key left by a failed build, if any.
@@ -4134,6 +4220,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -4155,7 +4242,9 @@ END
 $step$;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 SET lock_timeout = 0;
@@ -4188,6 +4277,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
 \endif
 
@@ -4196,7 +4286,9 @@ UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp()
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \if :ERROR
 \else
@@ -4340,6 +4432,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 DO $applied$
@@ -4417,7 +4510,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 -- The API roles must exist; nothing is applied otherwise ---------------------
@@ -5315,6 +5410,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 \endif
 
 UPDATE schema_pkg.migration_lock
