@@ -27,7 +27,7 @@
 -- Locks observed (docs/locks.md; worst-case API stalls are listed there):
 --   auth.users: ACCESS EXCLUSIVE until commit, blocks reads and writes
 --   CONCURRENTLY builds: none
---   Can lose data: yes, drops auth.users (no data-loss guard for auth.users)
+--   Can lose data: yes, drops auth.users (the data-loss guard refuses while they hold rows unless allowed)
 --
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  Needs psql 10
