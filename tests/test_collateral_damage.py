@@ -57,6 +57,7 @@ def test_0001_online_downgrade_refuses_too_even_when_data_loss_is_allowed(auth_w
     result = schema_pkg("-q", "--url", url_text(url), "downgrade", "base", "--allow-data-loss")
     assert_one_line_error(result, 1, "would drop schema auth with CASCADE, and objects that are "
                                      "not ours depend on it")
+    assert "error: schema_pkg:" not in result.stderr  # one prefix, the CLI's
     assert sql(url, APP_OBJECTS_LEFT) == [(1, 1, True, True)]
 
 
