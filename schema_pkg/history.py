@@ -138,6 +138,13 @@ END
 $start$"""
 
 
+def fail_attempt(error: str) -> str:
+    """SQL: this session's attempt row failed with ``error`` (an SQL expression)."""
+    return (f"UPDATE {SCHEMA}.history SET status = 'failed', error = {error}, "
+            f"duration = clock_timestamp() - started_at "
+            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
 COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
             f"duration = clock_timestamp() - started_at "
             f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
@@ -319,6 +326,17 @@ class Applied:
         except KeyError:  # a revision this package does not ship
             return False
 
+    @property
+    def fingerprint_label(self) -> str | int | None:
+        """A revision's row: its fingerprint's format (``none``: recorded without one)."""
+        if self.step is not None:
+            return None
+        if self.fingerprint is None:
+            return "none"
+        from schema_pkg.fingerprint import LEGACY_FORMAT
+
+        return self.fingerprint_format or LEGACY_FORMAT
+
     def __str__(self) -> str:
         seconds = self.duration.total_seconds() if self.duration is not None else 0.0
         state = "ok" if self.matches_package else "CHANGED since it ran"
@@ -327,7 +345,8 @@ class Applied:
         where = " ".join(f"{label}={value}" for label, value in (
             ("session_user", self.session_user_name), ("from", self.client_addr),
             ("package", self.package_version), ("file", self.file_name),
-            ("server", self.server_version_num)) if value is not None)
+            ("server", self.server_version_num), ("fingerprint_format", self.fingerprint_label))
+            if value is not None)
         revision = self.revision + (f" step {self.step} ({self.step_name})" if self.step else "")
         return (f"{self.started_at:%Y-%m-%d %H:%M:%S%z}  {revision}  {self.direction:9} "
                 f"{self.mode:6} {seconds:8.2f} s  {self.applied_by}  {self.application_name or '-'}  "

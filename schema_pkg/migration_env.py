@@ -338,13 +338,14 @@ def run_online() -> None:
     target = resolve()
     connection = connect(target, timeouts)
     try:
-        migrationlock.take(connection, timeouts.migration_lock_wait)
+        note = deploy.Progress(config().attributes.get("quiet", False)).note
+        migrationlock.take(connection, timeouts.migration_lock_wait, note)
         deploy.set_session_settings(connection, timeouts, deploy.allows_data_loss(
             config().attributes.get("allow_data_loss", False)))
         prepare_session(connection)
         connection.commit()
         if command_name() == "upgrade":
-            recordcheck.refuse_mismatched_record(connection)
+            recordcheck.refuse_mismatched_record(connection, note)
         run_with_retries(connection, timeouts, target)
     except BaseException as exc:
         if interrupted(exc):

@@ -6,8 +6,10 @@ while no earlier one failed (``\\if :ERROR \\else ... \\endif``: after a failure
 nothing else is sent, and :ERROR stays true), and after the step a failed one is
 rolled back, recorded with psql's :LAST_ERROR_MESSAGE in the step's history row
 (committed), and the file stops with ON_ERROR_STOP back on and one deliberate
-error line saying what is applied and what to do (psql exits 3).  VERBOSITY is
-terse inside a step, so the failing statement's own error is one line too.
+error line saying what is applied and what to do (psql exits 3).  Inside a step
+VERBOSITY is default and SHOW_CONTEXT never: the failing statement's error comes with
+its DETAIL and HINT (which key is duplicated, say) but without CONTEXT lines.  psql
+keeps no DETAIL in a variable, so the history row holds the error's primary message.
 
 A step that completed in an earlier run (:func:`schema_pkg.steps.done`) is skipped
 with one line on stdout.  Needs psql 10 or later (``\\if``, ``\\gset``).
@@ -23,7 +25,9 @@ ERROR_SETTING = "schema_pkg.error"
 
 OPEN = """\\set ON_ERROR_STOP off
 \\set schema_pkg_verbosity :VERBOSITY
-\\set VERBOSITY terse"""
+\\set schema_pkg_show_context :SHOW_CONTEXT
+\\set VERBOSITY default
+\\set SHOW_CONTEXT never"""
 
 
 def echo(text: str) -> str:
@@ -51,7 +55,7 @@ def close(transaction: bool, failure: str) -> str:
         lines += ["COMMIT;", "\\if :ERROR", f"\\set {FAILED} true", "\\endif"]
     lines += ["\\set ON_ERROR_STOP on", f"\\if :{FAILED}",
               f"SET {ERROR_SETTING} = :'LAST_ERROR_MESSAGE';", failure + ";", "\\endif",
-              "\\set VERBOSITY :schema_pkg_verbosity"]
+              "\\set VERBOSITY :schema_pkg_verbosity", "\\set SHOW_CONTEXT :schema_pkg_show_context"]
     return "\n".join(lines)
 
 

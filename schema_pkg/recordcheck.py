@@ -130,9 +130,10 @@ def findings(conn, revision: str | None) -> tuple[list[str], list[str]]:
     return [line for problem, line in rows if problem], [line for problem, line in rows if not problem]
 
 
-def refuse_mismatched_record(conn) -> None:
+def refuse_mismatched_record(conn, note=lambda line: None) -> None:
     """Before an online upgrade: :func:`check` on the run's connection (the setting on
-    when SCHEMA_PKG_ACCEPT_RECORD=1, i.e. ``schema-pkg upgrade --accept-record``)."""
+    when SCHEMA_PKG_ACCEPT_RECORD=1, i.e. ``schema-pkg upgrade --accept-record``); its
+    notes (and an accepted mismatch) go to ``note``, as the files print them."""
     import os
 
     from alembic.util import CommandError
@@ -142,6 +143,14 @@ def refuse_mismatched_record(conn) -> None:
     from schema_pkg.deploy import first_line
 
     accept = "on" if os.environ.get(ACCEPT_ENV) == "1" else "off"
+    driver = conn.connection.driver_connection
+
+    def notice(diagnostic) -> None:
+        line = diagnostic.message_primary or ""
+        if line.startswith("schema_pkg: "):
+            note(line.removeprefix("schema_pkg: "))
+
+    driver.add_notice_handler(notice)
     try:
         conn.execute(text(f"SELECT set_config('{ACCEPT_SETTING}', '{accept}', false)"))
         conn.execute(text(check(all_revisions())))
@@ -149,3 +158,5 @@ def refuse_mismatched_record(conn) -> None:
     except DBAPIError as exc:
         conn.rollback()
         raise CommandError(first_line(exc).removeprefix("schema_pkg: ")) from None
+    finally:
+        driver.remove_notice_handler(notice)

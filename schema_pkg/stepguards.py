@@ -146,7 +146,17 @@ class StepGuards:
         output = context.get_context().impl.static_output
         output("COMMIT;\n")
         if builds:
-            output(concurrent.prewait_in_file(revision) + ";\n")
+            output(concurrent.prewait_in_file(revision, self.builds_done(revision, own),
+                                              history.fail_attempt("reason")) + ";\n")
+
+    def builds_done(self, revision: str, own: str) -> str:
+        """SQL: every step of the revision that runs CONCURRENTLY completed in an
+        earlier attempt (its rerun has no build left to wait for)."""
+        digest = self.checksums[(revision, self.direction)]
+        return " AND ".join(
+            steps.done(revision, self.direction, digest, number)
+            for number, part in enumerate(guards.parts_of(own), 1)
+            if guards.runs_concurrently(part.text)) or "false"
 
     def render(self, doing: str, start: str, parts: list[guards.Part], digest: str,
                values: dict[str, str]) -> None:

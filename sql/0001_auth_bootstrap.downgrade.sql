@@ -27,7 +27,7 @@
 -- Locks observed (docs/locks.md; worst-case API stalls are listed there):
 --   auth.users: ACCESS EXCLUSIVE until commit, blocks reads and writes
 --   CONCURRENTLY builds: none
---   Can lose data: yes, drops auth.users (no data-loss guard for auth.users)
+--   Can lose data: yes, drops auth.users (the data-loss guard refuses while they hold rows unless allowed)
 --
 -- How to run: psql -X -f <this file>   (never with -1/--single-transaction: the file
 -- manages its own transactions and refuses to run inside an outer one).  Needs psql 10
@@ -372,7 +372,9 @@ COMMIT;
 BEGIN;
 \set ON_ERROR_STOP off
 \set schema_pkg_verbosity :VERBOSITY
-\set VERBOSITY terse
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 \if :ERROR
 \else
 DO $bootstrap$
@@ -488,6 +490,7 @@ END
 $failed$;
 \endif
 \set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

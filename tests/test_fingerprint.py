@@ -124,6 +124,16 @@ def test_history_applied_shows_who_from_where_with_what_and_failed_attempts(scra
                and "package=" in line and "server=" in line for line in lines)
 
 
+def test_history_applied_shows_the_fingerprint_format_of_each_revision_row(baseline_url):
+    [(first,)] = sql(baseline_url, "UPDATE schema_pkg.history SET fingerprint = NULL WHERE id = "
+                                   "(SELECT min(id) FROM schema_pkg.history) RETURNING revision")
+    lines = schema_pkg("--url", url_text(baseline_url), "history", "--applied").stdout.splitlines()
+    revision_rows = [line for line in lines if " step " not in line]
+    assert revision_rows and all(
+        ("fingerprint_format=none]" if f"  {first}  " in line
+         else f"fingerprint_format={fingerprint.FORMAT}]") in line for line in revision_rows)
+
+
 def test_adopt_rows_name_the_tool(baseline_url):
     sql(baseline_url, "DROP TABLE alembic_version")
     sql(baseline_url, "DROP SCHEMA schema_pkg CASCADE")

@@ -72,11 +72,14 @@ def older_format(url) -> None:
              "fingerprint = fingerprint || '{\"table public.gone\": \"old code\"}'::jsonb")
 
 
+OLDER_FORMAT_NOTE = (f"revision {TAMPERED}: recorded in fingerprint format "
+                     f"{fingerprint.LEGACY_FORMAT} (before formats were numbered), this package "
+                     f"computes format {fingerprint.FORMAT}; accepted, not compared")
+
+
 def test_rows_of_an_older_fingerprint_format_are_accepted_with_a_note(baseline_url):
     older_format(baseline_url)
-    note = (f"revision {TAMPERED}: recorded in fingerprint format {fingerprint.LEGACY_FORMAT} "
-            f"(before formats were numbered), this package computes format {fingerprint.FORMAT}; "
-            "accepted, not compared")
+    note = OLDER_FORMAT_NOTE
     verify = schema_pkg("--url", url_text(baseline_url), "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert f"note: {note}" in verify.stdout
@@ -97,6 +100,24 @@ def test_online_upgrade_accepts_older_format_rows_and_refuses_a_tampered_current
     sql(baseline_url, "UPDATE schema_pkg.history SET fingerprint_format = NULL")
     upgrade = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head")
     assert upgrade.returncode == 0, upgrade.stderr
+
+
+def test_online_upgrade_prints_the_record_notes_the_files_print(baseline_url):
+    older_format(baseline_url)
+    upgrade = schema_pkg("--url", url_text(baseline_url), "upgrade", AFTER_BASELINE)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert f"  note: {OLDER_FORMAT_NOTE}\n" in upgrade.stderr
+    quiet = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head")
+    assert quiet.returncode == 0 and "note:" not in quiet.stderr, quiet.stderr
+
+
+def test_online_upgrade_says_it_accepted_a_tampered_record(baseline_url):
+    key = tamper(baseline_url, TAMPERED)
+    upgrade = schema_pkg("--url", url_text(baseline_url), "upgrade", "--accept-record", "head")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert ("the deployment record does not match the package (accepted: "
+            f"schema_pkg.accept_record is on): revision {TAMPERED} ran with a different effect "
+            f"than the packaged one on: {key}") in upgrade.stderr
 
 
 COLUMN_GRANTS = ("GRANT INSERT (id, user_id, team_id, role) ON public.soc_user_roles TO authenticated;",

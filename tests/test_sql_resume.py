@@ -47,7 +47,7 @@ def test_full_script_rerun_after_a_failure_resumes_and_completes(scratch_url):
     sql(scratch_url, "CREATE TYPE public.project_category AS ENUM ('x')")  # 0002 will collide
     first = psql(scratch_url, FULL)
     assert first.returncode == 3 and 'type "project_category" already exists' in first.stderr
-    # The statement's own error (terse), then one schema_pkg line that says what is applied.
+    # The statement's own error (no CONTEXT), then one schema_pkg line that says what is applied.
     own, summary = error_lines(first.stderr)
     assert summary.split("ERROR:  ", 1)[1] == (
         'schema_pkg: upgrade 0002 failed: type "project_category" already exists; its one '
@@ -107,6 +107,8 @@ def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_
     duplicate = f'could not create unique index "{UNIQUE_INDEX}"'
     own, summary = error_lines(stderr)
     assert duplicate in own
+    # ... with its DETAIL: which key is duplicated (no CONTEXT lines)
+    assert "DETAIL:  Key (user_id, project_id)=(" in stderr and "CONTEXT:" not in stderr
     assert f"stopped at step {build} of {len(parts)}" in summary
     assert f"steps 1-{build - 1} stay applied; a failed build leaves its index INVALID" in summary
     assert "alembic_version still says 0008" in summary
