@@ -227,9 +227,7 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                 exc = database_error(raised)
                 if exc is None:
                     raise
-                if deploy.ended_the_session(exc) and not connection.invalidated:
-                    connection.invalidate()
-                if connection.in_transaction() and not connection.invalidated:
+                if not lost(connection, exc) and connection.in_transaction():
                     connection.rollback()
                 if deploy.is_lock_timeout(exc) and attempt < len(schedule):
                     pause = deploy.pause_seconds(current_ms)
@@ -289,10 +287,19 @@ def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
         return "unknown (cannot reconnect)"
 
 
+def lost(connection, exc: DBAPIError) -> bool:
+    """Whether ``exc`` ended the run's connection.  A session the server ended (e.g.
+    pg_terminate_backend) counts even before the driver sees its socket close, and the
+    connection is then invalidated, never reused."""
+    if deploy.ended_the_session(exc) and not (connection.invalidated or connection.closed):
+        connection.invalidate()
+    return exc.connection_invalidated or connection.invalidated or connection.closed
+
+
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
                       blockers: str | None = None, tries: int = 1, lock_ms: int = 0) -> CommandError:
     reason = deploy.first_line(exc)
-    if exc.connection_invalidated or connection.invalidated or connection.closed:
+    if lost(connection, exc):
         at = revision_after_lost_connection(target, timeouts)
         return CommandError(f"connection lost during migration: {reason}; database left at {at} "
                             "(each completed revision is committed); rerun to finish")
@@ -351,6 +358,8 @@ def run_online() -> None:
         if interrupted(exc):
             connection.invalidate()  # its transaction dies with it; never reuse it
             raise KeyboardInterrupt from None
+        if isinstance(exc, DBAPIError) and lost(connection, exc):  # e.g. while checking the record
+            raise migration_failure(connection, exc, timeouts, target) from None
         if isinstance(exc, DBAPIError):  # outside a revision: lock, settings, guard
             raise CommandError(f"cannot migrate {redact(target.url)}: {deploy.first_line(exc)}") from None
         raise
