@@ -14,6 +14,7 @@ from schema_pkg.testing import (
     as_service_role,
     as_user,
 )
+from tests.rls.cases import cases, observe
 from tests.rls.world import USERS
 
 ALICE, BOB = USERS["alice"], USERS["bob"]
@@ -83,6 +84,20 @@ def test_every_stale_legacy_setting_the_auth_functions_read_is_refused(rls_conn,
                 pass
     finally:
         rls_conn.execute(f'RESET "{setting}"')
+
+
+@pytest.mark.parametrize("setting", sorted(STALE_LEGACY))
+@pytest.mark.parametrize("kind", ["sees", "rejected"])  # the statement succeeds, or fails
+def test_the_case_runner_refuses_every_stale_legacy_setting_whatever_the_case_ends_in(
+        rls_conn, setting, kind):
+    case = next(c for c in cases() if c.expected.kind == kind and c.actor.role == "authenticated")
+    rls_conn.execute("SELECT set_config(%s, %s, false)", [setting, STALE_LEGACY[setting]])
+    try:
+        with pytest.raises(StaleLegacyClaimError, match=setting.replace(".", r"\.") + " is set"):
+            observe(rls_conn, case)
+    finally:
+        rls_conn.execute(f'RESET "{setting}"')
+    assert observe(rls_conn, case) == case.expected
 
 
 COMMITS = {"commit()": lambda db: db.commit(), "rollback()": lambda db: db.rollback(),
