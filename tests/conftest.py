@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
-from tests import spec
+from tests import mutation_order, spec
 from tests.rls import pgprove
 
 # make test-fast, the edit-run loop.  A test is marked `fast` unless it is marked `slow` or
@@ -47,6 +47,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_fast(item):
             item.add_marker(pytest.mark.fast)
+    if mutation_order.under_mutmut():
+        items[:] = mutation_order.module_by_module(items, mutation_order.recorded_durations(CHECKOUT_DIR))
 
 
 @pytest.fixture(scope="session")
