@@ -70,7 +70,8 @@ def main() -> None:
     if every:
         every.sort()
         p90 = every[int(0.9 * (len(every) - 1))]
-        print(f"cost per mutant run: median {statistics.median(every):.2f} s (target <= {TARGET_MEDIAN:g} s), "
+        print(f"cost per mutant run: median {statistics.median(every):.2f} s "
+              f"(target <= {TARGET_MEDIAN:g} s), "
               f"90th percentile {p90:.2f} s, max {every[-1]:.1f} s, total {sum(every) / 60:.1f} min "
               f"over {len(every)} runs")
 

@@ -1,9 +1,14 @@
-"""The text helpers of schema_pkg/guards.py, without a database: what they find in a
-revision's statements and how they name it.  (The SQL they write is run against a
-server by tests/test_sql_guards.py, test_history.py and the deploy-path tests.)"""
+"""schema_pkg/guards.py piece by piece: what its text helpers find in a revision's
+statements and how they name it (no database), and cases of its SQL guards that no
+revision reaches (run in a rolled-back transaction on the database at head).  The
+guards around real revisions are run by tests/test_sql_guards.py, test_history.py,
+test_collateral_damage.py and the deploy-path tests."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import psycopg
 import pytest
 
 from schema_pkg import guards
@@ -44,3 +49,58 @@ def test_brief_collapses_whitespace_drops_the_semicolon_and_cuts_long_lines():
     assert guards.brief(long) == "x" * 89 + "…"
     assert guards.brief("x" * 90) == "x" * 90
     assert guards.brief(long, width=10) == "x" * 9 + "…"
+
+
+def test_undeclared_drops_reads_a_quoted_column_name_without_its_quotes():
+    text = 'ALTER TABLE public.kept DROP COLUMN "note";'
+    assert guards.undeclared_drops(text, (), ()) == ["public.kept.note"]
+    assert guards.undeclared_drops(text, (), ("public.kept.note",)) == []
+
+
+def test_a_quoted_schema_dropped_with_cascade_is_named_without_its_quotes():
+    statements = 'DROP SCHEMA IF EXISTS "Xtra" CASCADE;\n-- DROP SCHEMA private CASCADE;\n'
+    assert guards.schemas_dropped_with_cascade(statements) == ["Xtra"]
+
+
+def test_for_psql_restores_the_lock_timeout_right_after_a_concurrently_statement():
+    out = guards.for_psql("DROP INDEX CONCURRENTLY ix_a;  \nSELECT 1;")
+    assert out.splitlines() == [guards.NO_LOCK_TIMEOUT, "DROP INDEX CONCURRENTLY ix_a;  ",
+                                guards.FILE_LOCK_TIMEOUT, "SELECT 1;"]
+
+
+def refusal(conn, guard: str) -> str:
+    """The message the guard raises on ``conn`` (inside a savepoint), or '' when it passes."""
+    try:
+        with conn.transaction():
+            conn.execute(guard)
+    except psycopg.errors.RaiseException as exc:
+        return str(exc)
+    return ""
+
+
+def test_the_data_loss_guard_names_each_declared_column_that_holds_values(schema_pkg_connection):
+    conn = schema_pkg_connection
+    conn.execute("CREATE TABLE public.guarded (a int, b int); INSERT INTO public.guarded (b) VALUES (1)")
+    guard = guards.refuse_data_loss("downgrade x", (), ("public.guarded.a", "public.guarded.b"))
+    message = refusal(conn, guard)
+    assert "column public.guarded.b (holds values)" in message
+    assert "public.guarded.a" not in message
+
+
+def test_a_schema_without_a_marker_counts_as_ours_and_its_dependents_are_refused(schema_pkg_connection):
+    conn = schema_pkg_connection
+    conn.execute("CREATE SCHEMA unmarked; CREATE TABLE unmarked.t (a int); "
+                 "CREATE VIEW public.outside AS SELECT a FROM unmarked.t")
+    message = refusal(conn, guards.refuse_schema_drop("downgrade x", "unmarked", None))
+    assert "would drop schema unmarked with CASCADE" in message
+    assert "view outside" in message
+
+
+def test_a_downgrade_declaring_only_a_dropped_column_is_refused_while_it_holds_values(schema_pkg_connection):
+    conn = schema_pkg_connection
+    conn.execute("CREATE TABLE public.guarded (a int, b int); INSERT INTO public.guarded (b) VALUES (1)")
+    module = SimpleNamespace(DOWNGRADE_DROPS_COLUMNS=("public.guarded.b",))
+    script = SimpleNamespace(revision="9999", module=module)
+    [guard] = guards.downgrade_guards(script, "ALTER TABLE public.guarded DROP COLUMN b;")
+    assert "downgrade 9999 would drop tables holding data: column public.guarded.b (holds values)" in \
+        refusal(conn, guard)
