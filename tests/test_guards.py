@@ -91,8 +91,10 @@ def test_a_schema_without_a_marker_counts_as_ours_and_its_dependents_are_refused
     conn = schema_pkg_connection
     conn.execute("CREATE SCHEMA unmarked; CREATE TABLE unmarked.t (a int); "
                  "CREATE VIEW public.outside AS SELECT a FROM unmarked.t")
-    message = refusal(conn, guards.refuse_schema_drop("downgrade x", "unmarked", None))
-    assert "would drop schema unmarked with CASCADE" in message
+    script = SimpleNamespace(revision="9999", module=SimpleNamespace())  # no MARKER
+    [guard] = guards.downgrade_guards(script, "DROP SCHEMA unmarked CASCADE;")
+    message = refusal(conn, guard)
+    assert "downgrade 9999 would drop schema unmarked with CASCADE" in message
     assert "view outside" in message
 
 
