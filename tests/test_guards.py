@@ -51,6 +51,11 @@ def test_brief_collapses_whitespace_drops_the_semicolon_and_cuts_long_lines():
     assert guards.brief(long, width=10) == "x" * 9 + "…"
 
 
+def test_index_names_are_read_without_their_double_quotes():
+    assert guards.built_concurrently('CREATE INDEX CONCURRENTLY "Xix" ON t (a);') == ["Xix"]
+    assert "c.relname = 'Xix' AND" in guards.drop_invalid_index('"Xix"', "public.t")
+
+
 def test_undeclared_drops_reads_a_quoted_column_name_without_its_quotes():
     text = 'ALTER TABLE public.kept DROP COLUMN "note";'
     assert guards.undeclared_drops(text, (), ()) == ["public.kept.note"]
