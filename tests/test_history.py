@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import psycopg
 import pytest
 
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
-from schema_pkg.history import packaged_checksum
+from schema_pkg.history import Applied, packaged_checksum, parse_interval
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url, redact
 from tests.clirun import schema_pkg, url_text
@@ -97,3 +99,42 @@ def test_adopt_records_the_revisions_it_stamps(scratch_url):
     adopted = REVISIONS[: REVISIONS.index(BASELINE_REVISION) + 1]
     assert rows(scratch_url) == [(r, "upgrade", packaged_checksum(r, "upgrade"), "adopt")
                                  for r in adopted]
+
+
+@pytest.mark.parametrize("text, interval", [
+    ("00:00:01.5", timedelta(seconds=1.5)),
+    ("01:02:03", timedelta(hours=1, minutes=2, seconds=3)),
+    ("-00:01:01.5", -timedelta(minutes=1, seconds=1.5)),
+    ("1 day", timedelta(days=1)),
+    ("3 days 02:00:00", timedelta(days=3, hours=2)),
+    (None, None),
+])
+def test_a_recorded_duration_is_read_back_as_postgresql_renders_it(text, interval):
+    assert parse_interval(text) == interval
+
+
+def applied_row(**changes) -> Applied:
+    row = dict(revision="0003", direction="upgrade", checksum=packaged_checksum("0003", "upgrade"),
+               started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+               duration=timedelta(seconds=1.5), applied_by="deployer", application_name="ci",
+               mode="online", session_user_name="postgres", package_version="0.1.0",
+               server_version_num=150020)
+    return Applied(**{**row, **changes})
+
+
+def test_a_record_line_shows_when_what_how_long_who_from_where_and_whether_it_matches():
+    assert str(applied_row()) == (
+        "2026-01-02 03:04:05+0000  0003  upgrade   online     1.50 s  deployer  ci  "
+        "[session_user=postgres package=0.1.0 server=150020]  "
+        f"sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
+
+
+def test_a_record_line_says_changed_failed_or_unknown_as_the_row_is():
+    changed = str(applied_row(checksum="0" * 64, application_name="", session_user_name=None,
+                              package_version=None, server_version_num=None,
+                              client_addr="10.0.0.1", file_name="f.sql", duration=None))
+    assert changed == ("2026-01-02 03:04:05+0000  0003  upgrade   online     0.00 s  deployer  -  "
+                       "[from=10.0.0.1 file=f.sql]  sha256:000000000000  CHANGED since it ran")
+    assert str(applied_row(status="failed", error="boom")).endswith("  FAILED: boom")
+    assert str(applied_row(status="started")).endswith("  STARTED")
+    assert str(applied_row(revision="9999")).endswith("  CHANGED since it ran")  # not shipped
