@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -115,7 +115,7 @@ def test_a_recorded_duration_is_read_back_as_postgresql_renders_it(text, interva
 
 def applied_row(**changes) -> Applied:
     row = dict(revision="0003", direction="upgrade", checksum=packaged_checksum("0003", "upgrade"),
-               started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+               started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
                duration=timedelta(seconds=1.5), applied_by="deployer", application_name="ci",
                mode="online", session_user_name="postgres", package_version="0.1.0",
                server_version_num=150020)
