@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import psycopg
 import pytest
 
-from schema_pkg import guards
+from schema_pkg import guards, stepguards
 
 
 def test_quote_doubles_single_quotes_inside_a_literal():
@@ -71,6 +71,46 @@ def test_for_psql_restores_the_lock_timeout_right_after_a_concurrently_statement
     out = guards.for_psql("DROP INDEX CONCURRENTLY ix_a;  \nSELECT 1;")
     assert out.splitlines() == [guards.NO_LOCK_TIMEOUT, "DROP INDEX CONCURRENTLY ix_a;  ",
                                 guards.FILE_LOCK_TIMEOUT, "SELECT 1;"]
+
+
+# A revision's statements as rendered: one transaction, an autocommit block (COMMIT; ...
+# BEGIN;) of two statements, the first over two lines, then a second transaction.
+PARTS = (
+    "CREATE TABLE a (x int);  \n"
+    "\n"
+    "CREATE TABLE b (x int);\n"
+    "commit;\n"
+    "CREATE INDEX CONCURRENTLY ix ON a\n"
+    "  (x);  \n"
+    "DROP INDEX CONCURRENTLY old_ix;\n"
+    "BEGIN;\n"
+    "ALTER TABLE a ADD y int; -- a comment;\n"
+)
+
+
+def test_committed_parts_are_each_transaction_and_each_autocommit_statement_in_order():
+    assert guards.committed_parts(PARTS) == [
+        "a transaction of 2 statement(s) starting CREATE TABLE a (x int)",
+        "CREATE INDEX CONCURRENTLY ix ON a (x)",
+        "DROP INDEX CONCURRENTLY old_ix",
+        "a transaction of 1 statement(s) starting ALTER TABLE a ADD y int",
+    ]
+
+
+def test_a_transaction_without_a_semicolon_counts_as_one_statement_and_nothing_as_none():
+    assert guards.committed_parts("SELECT 1") == ["a transaction of 1 statement(s) starting SELECT 1"]
+    assert guards.committed_parts("\n-- only a comment\n") == []
+
+
+def test_a_stopped_attempt_leaves_nothing_of_one_transaction_and_the_parts_before_the_failure():
+    assert stepguards.left_applied("CREATE TABLE a (x int);\n") == (
+        "its one transaction rolled back, so nothing of it was applied")
+    assert stepguards.left_applied(PARTS) == (
+        "the parts of it that commit on their own before the one that failed stay applied "
+        "(in order: a transaction of 2 statement(s) starting CREATE TABLE a (x int); "
+        "CREATE INDEX CONCURRENTLY ix ON a (x); DROP INDEX CONCURRENTLY old_ix; "
+        "a transaction of 1 statement(s) starting ALTER TABLE a ADD y int); "
+        "this run applies each again, which is safe")
 
 
 def refusal(conn, guard: str) -> str:
