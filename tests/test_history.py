@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
+from schema_pkg import guards, history
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
 from schema_pkg.history import Applied, packaged_checksum, parse_interval
 from schema_pkg.scratch import migrate
@@ -135,6 +136,23 @@ def test_a_record_line_says_changed_failed_or_unknown_as_the_row_is():
                               client_addr="10.0.0.1", file_name="f.sql", duration=None))
     assert changed == ("2026-01-02 03:04:05+0000  0003  upgrade   online     0.00 s  deployer  -  "
                        "[from=10.0.0.1 file=f.sql]  sha256:000000000000  CHANGED since it ran")
+    bare = str(applied_row(session_user_name=None, package_version=None, server_version_num=None))
+    assert bare.endswith(f"  deployer  ci  sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
     assert str(applied_row(status="failed", error="boom")).endswith("  FAILED: boom")
     assert str(applied_row(status="started")).endswith("  STARTED")
     assert str(applied_row(revision="9999")).endswith("  CHANGED since it ran")  # not shipped
+
+
+def test_the_packaged_statements_hold_both_directions_of_every_revision():
+    statements = history.packaged_statements()
+    assert len(statements) == 2 * len(REVISIONS)
+    assert sorted(statements) == sorted((r, d) for r in REVISIONS for d in ("upgrade", "downgrade"))
+
+
+def test_a_completed_row_records_the_file_it_came_from(schema_pkg_connection):
+    conn = schema_pkg_connection
+    conn.execute(guards.START_CLOCK)
+    conn.execute(history.record("0001", "upgrade", "abc", "sql", "0001.upgrade.sql"))
+    assert conn.execute("SELECT revision, status, mode, file_name, duration >= interval '0' "
+                        "FROM schema_pkg.history ORDER BY id DESC LIMIT 1").fetchone() == (
+        "0001", "completed", "sql", "0001.upgrade.sql", True)
