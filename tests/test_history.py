@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
 from schema_pkg import guards, history
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
@@ -156,3 +158,26 @@ def test_a_completed_row_records_the_file_it_came_from(schema_pkg_connection):
     assert conn.execute("SELECT revision, status, mode, file_name, duration >= interval '0' "
                         "FROM schema_pkg.history ORDER BY id DESC LIMIT 1").fetchone() == (
         "0001", "completed", "sql", "0001.upgrade.sql", True)
+
+
+def test_rendering_the_packaged_statements_prints_and_logs_nothing(capsys, caplog):
+    caplog.set_level(logging.INFO, logger="alembic")
+    assert history.render_statements("upgrade")
+    assert capsys.readouterr().out == ""
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
+    assert logging.getLogger("alembic").level == logging.INFO  # as it was
+
+
+def test_the_packaged_statements_render_in_a_process_that_has_run_no_alembic_command(monkeypatch):
+    import alembic.context
+    import alembic.op
+
+    for module in (alembic.context, alembic.op):  # as imported, before any command installs a proxy
+        monkeypatch.delattr(module, "_proxy", raising=False)
+    assert len(history.render_statements("downgrade")) == len(REVISIONS)
+
+
+def test_adopt_records_its_stamps_under_the_tools_name(head):
+    history.record_stamp(head, ["0001"])
+    assert head.execute(text("SELECT revision, mode, application_name FROM schema_pkg.history "
+                             "ORDER BY id DESC LIMIT 1")).one() == ("0001", "adopt", "schema-pkg adopt")
