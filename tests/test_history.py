@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from schema_pkg import guards, history
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
@@ -181,3 +182,18 @@ def test_adopt_records_its_stamps_under_the_tools_name(head):
     history.record_stamp(head, ["0001"])
     assert head.execute(text("SELECT revision, mode, application_name FROM schema_pkg.history "
                              "ORDER BY id DESC LIMIT 1")).one() == ("0001", "adopt", "schema-pkg adopt")
+
+
+def test_a_failure_marks_the_attempt_it_started_failed_instead_of_adding_a_row(head_url):
+    engine = create_engine(head_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text(guards.START_CLOCK))
+        conn.execute(text(history.start("0001", "upgrade", "abc", "online")))
+        conn.commit()
+        count = conn.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar()
+        history.record_failure(conn, "0001", "upgrade", "abc", "online", "boom")
+        assert conn.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar() == count
+        assert conn.execute(text("SELECT revision, status, error, duration IS NOT NULL "
+                                 "FROM schema_pkg.history ORDER BY id DESC LIMIT 1")).one() == (
+            "0001", "failed", "boom", True)
+    engine.dispose()
