@@ -197,3 +197,13 @@ def test_a_failure_marks_the_attempt_it_started_failed_instead_of_adding_a_row(h
                                  "FROM schema_pkg.history ORDER BY id DESC LIMIT 1")).one() == (
             "0001", "failed", "boom", True)
     engine.dispose()
+
+
+def test_only_completed_upgrades_decide_whether_a_revision_changed_since_it_ran(head):
+    head.execute(text(
+        "INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, "
+        "applied_by, application_name, mode, status) VALUES "
+        "('0001', 'upgrade', repeat('0', 64), now(), interval '0', 'x', 'x', 'online', 'failed'), "
+        "('0001', 'downgrade', repeat('0', 64), now(), interval '0', 'x', 'x', 'online', 'completed')"))
+    assert history.tampered(head, ["0001"]) == []
+    assert history.latest_completed(head, ["0001"])["0001"].checksum == packaged_checksum("0001", "upgrade")
