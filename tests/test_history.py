@@ -207,3 +207,11 @@ def test_only_completed_upgrades_decide_whether_a_revision_changed_since_it_ran(
         "('0001', 'downgrade', repeat('0', 64), now(), interval '0', 'x', 'x', 'online', 'completed')"))
     assert history.tampered(head, ["0001"]) == []
     assert history.latest_completed(head, ["0001"])["0001"].checksum == packaged_checksum("0001", "upgrade")
+
+
+def test_the_record_reads_back_each_rows_duration(head):
+    head.execute(text(
+        "INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, "
+        "applied_by, application_name, mode) VALUES "
+        "('0001', 'upgrade', 'abc', now(), interval '1 day 00:00:01.5', 'x', 'x', 'online')"))
+    assert history.applied(head)[-1].duration == timedelta(days=1, seconds=1.5)
