@@ -72,7 +72,7 @@ lint:                 ## ruff on the code, squawk on the SQL DBAs review (rules 
 	$(BIN)/ruff check schema_pkg tests versions benchmarks
 	@# squawk parses SQL, not psql: in its copies, SET x = :'var' (psql interpolation) becomes SET x = 'var'
 	rm -rf $(LINT_SQL) && mkdir -p $(LINT_SQL)
-	for f in sql/*.sql; do sed -e "s/^\\(SET [a-z_.]* = \\):\\('[a-z_]*';\\)$$/\\1\\2/" $$f > $(LINT_SQL)/$${f#sql/}; done
+	for f in sql/*.sql; do sed -e "s/^\\(SET [a-z_.]* = \\):\\('[A-Za-z_]*';\\)$$/\\1\\2/" $$f > $(LINT_SQL)/$${f#sql/}; done
 	$(SQUAWK) $(filter-out $(INT_FILES),$(patsubst sql/%,$(LINT_SQL)/%,$(wildcard sql/*.upgrade.sql)))
 	$(SQUAWK) --exclude=prefer-bigint-over-int $(INT_FILES)
 	$(SQUAWK) --exclude=$(DROP_RULES) $(LINT_SQL)/*.downgrade.sql

@@ -42,18 +42,25 @@ STALLING_SESSIONS = """
 OLD_TRANSACTIONS_SQL = STALLING_SESSIONS.format(older_than=":older_than")
 
 
-def prewait_in_file(revision: str) -> str:
+def prewait_in_file(revision: str, skip_when: str, record_refusal: str) -> str:
     """The file's wait before a revision that builds CONCURRENTLY: a top-level DO
     block that reads pg_stat_activity afresh (pg_stat_clear_snapshot) and COMMITs
     between tries, so it neither sees a frozen view nor holds a snapshot itself; at
-    most schema_pkg.concurrent_prewait seconds, then it refuses naming the pids."""
+    most schema_pkg.concurrent_prewait seconds, then it refuses naming the pids.
+    ``skip_when``: SQL, true when no build is left to run (an earlier attempt completed
+    them all); ``record_refusal``: a statement run with the refusal in ``reason`` and
+    committed before the error (the attempt's row, failed with it)."""
     return f"""DO $prewait$
 DECLARE
   deadline timestamptz := clock_timestamp()
     + make_interval(secs => current_setting('{PREWAIT_SETTING}')::float8);
   stalling text;
   listed boolean := false;
+  reason text;
 BEGIN
+  IF {skip_when} THEN
+    RETURN;  -- every build completed in an earlier run: nothing to wait for
+  END IF;
   LOOP
     PERFORM pg_stat_clear_snapshot();
     SELECT string_agg(format('pid %s (%s, %s, open %s s)', s.pid, s.application, s.state, s.age),
@@ -68,9 +75,12 @@ BEGIN
       listed := true;
     END IF;
     IF clock_timestamp() >= deadline THEN
-      RAISE EXCEPTION 'schema_pkg: {revision} not started: transactions still open after % s '
-        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %; '
-        'nothing of {revision} was applied', current_setting('{PREWAIT_SETTING}'), stalling;
+      reason := format('{revision} not started: transactions still open after %s s '
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; '
+        'nothing of {revision} was applied', current_setting('{PREWAIT_SETTING}'), stalling);
+      {record_refusal};
+      COMMIT;
+      RAISE EXCEPTION 'schema_pkg: %', reason;
     END IF;
     PERFORM pg_sleep(0.25);
   END LOOP;

@@ -124,7 +124,7 @@ def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) ->
                 conn.execute(text(guard))
             dropped_before += guards.dropped_tables(step.revision)
     except DBAPIError as exc:
-        raise CommandError(first_line(exc)) from None
+        raise CommandError(first_line(exc).removeprefix("schema_pkg: ")) from None
     finally:
         conn.rollback()
 

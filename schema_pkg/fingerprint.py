@@ -13,13 +13,24 @@ and private, and stores it in the step's schema_pkg.history row:
 * ``privilege <object> <grantee> <privilege>``: only the privileges the step's
   own GRANT/REVOKE statements set (``granted`` or ``absent`` in the object's ACL,
   whoever the grantor): privileges a step did not set differ by world (Supabase's
-  default privileges, MAINTAIN on 17) and are not the step's to answer for.
+  default privileges, MAINTAIN on 17) and are not the step's to answer for;
+  ``ON ALL TABLES IN SCHEMA`` counts only our tables (:func:`our_tables`);
+* ``privilege columns s.t <grantee> <privilege>`` (format 2): the columns holding
+  that privilege at column level, for each column list a GRANT/REVOKE names and
+  each table-level REVOKE of a privilege columns can hold (it clears them too).
 
 Owners and grantors are left out, so the map is the same wherever the schema is.
 What it cannot see: objects a step changes without naming them in a plain
 statement (inside DO blocks: 0001's bootstrap, 0009's MAINTAIN and downgrade
 restores), objects outside public and private (auth), comments, ownership,
 statistics and data.  Each row also records server_version_num.
+
+**Format.**  Each row records the fingerprint :data:`FORMAT` it was computed in
+(``fingerprint_format``; rows without one are format 1, written before formats
+were numbered).  Any change to what the SQL below sees is a new format: only rows
+of the current format are compared (:mod:`schema_pkg.recordcheck`); a row of any
+other format is noted, never refused.  docs/fingerprints.md says what each format
+covers and what none can see.
 
 The packaged expected maps (:func:`expected`) are each revision's ``fingerprint`` in
 versions/manifest.json, beside its checksums: one manifest, one integrity design
@@ -31,7 +42,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from schema_pkg import guards
 
@@ -39,18 +50,42 @@ SCHEMAS = ("public", "private")
 API_ROLES = ("anon", "authenticated", "service_role")
 NAME = re.compile(r"[A-Za-z_][\w$]*")
 
+# What the fingerprint SQL sees, numbered: 1 (unnumbered, before column privileges),
+# 2 (column privileges).  Bump it with any change to fingerprint_sql or the rows it
+# builds; `make regen` then adds the new format's maps to every manifest entry.
+FORMAT = 2
+LEGACY_FORMAT = 1  # a row with a fingerprint but no fingerprint_format
+
 GRANT_OR_REVOKE = re.compile(
-    r"^\s*(?:GRANT|REVOKE)\s+(?P<privs>[\w ,]+?)\s+ON\s+(?P<objects>[^;]+?)\s+"
+    r"^\s*(?P<verb>GRANT|REVOKE)\s+(?P<privs>[\w ,()]+?)\s+ON\s+(?P<objects>[^;]+?)\s+"
     r"(?:TO|FROM)\s+(?P<roles>[\w ,]+?)\s*;", re.IGNORECASE | re.MULTILINE)
+CREATE_TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)",
+                          re.IGNORECASE | re.MULTILINE)
 DO_BLOCK = re.compile(r"^DO\s+(\$\w*\$).*?\1", re.MULTILINE | re.DOTALL)
 ALL_PRIVILEGES = {"function": ["EXECUTE"], "schema": ["USAGE", "CREATE"],
                   "table": ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
                             "TRIGGER"]}
+COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "REFERENCES")
 
 
 def plain_statements(statements: str) -> str:
     """The statements without comments and DO blocks (whose effect no regex can see)."""
     return DO_BLOCK.sub("", guards.without_comments(statements))
+
+
+@cache
+def our_tables(revision: str) -> tuple[str, ...]:
+    """The names of the tables the revisions up to ``revision`` create, and alembic's
+    alembic_version: a GRANT/REVOKE ON ALL TABLES IN SCHEMA is fingerprinted on these only
+    (an application's own tables in public are not ours to answer for)."""
+    from schema_pkg.history import packaged_statements
+
+    names = {"alembic_version"}
+    for (each, _), text in packaged_statements().of("upgrade").items():
+        names |= {name.split(".")[-1].strip('"') for name in CREATE_TABLE.findall(plain_statements(text))}
+        if each == revision:
+            break
+    return tuple(sorted(names))
 
 
 def split_list(objects: str) -> list[str]:
@@ -80,18 +115,37 @@ def objects_named(objects: str) -> list[tuple[str, str]]:
 
 
 def privileges_set(statements: str) -> list[tuple[str, str, str, str]]:
-    """(kind, object, grantee, privilege) for each privilege a plain GRANT/REVOKE sets
-    (column privileges are not among them: see the README's fingerprint notes)."""
+    """(kind, object, grantee, privilege) for each privilege a plain GRANT/REVOKE sets.
+    A column list (``GRANT UPDATE (role) ON t``) sets kind ``columns`` of t; a
+    table-level REVOKE sets the table's and, for privileges columns can hold, its
+    columns' (kind ``columns``, or ``all columns`` for ALL TABLES IN SCHEMA)."""
     triples = []
     for match in GRANT_OR_REVOKE.finditer(plain_statements(statements)):
-        privileges = [p.strip().upper() for p in match["privs"].split(",")]
         roles = [r.strip() for r in match["roles"].split(",")]
-        for kind, name in objects_named(match["objects"]):
-            granted = privileges
-            if privileges in (["ALL"], ["ALL PRIVILEGES"]):
-                granted = ALL_PRIVILEGES["table" if kind == "tables" else kind]
-            triples += [(kind, name, role, privilege) for role in roles for privilege in granted]
+        revoke = match["verb"].upper() == "REVOKE"
+        for item in split_list(match["privs"]):
+            privilege, _, columns = item.partition("(")
+            privilege = " ".join(privilege.split()).upper()
+            for kind, name in objects_named(match["objects"]):
+                triples += [(set_kind, name, role, set_privilege) for role in roles
+                            for set_kind, set_privilege
+                            in privileges_granted(kind, privilege, bool(columns), revoke)]
     return sorted(set(triples))
+
+
+def privileges_granted(kind: str, privilege: str, columns: bool,
+                       revoke: bool) -> list[tuple[str, str]]:
+    """What one privilege of a GRANT/REVOKE on one object sets, as (kind, privilege)."""
+    if columns:
+        return [("columns", privilege)] if kind == "table" else []
+    granted = [privilege]
+    if privilege in ("ALL", "ALL PRIVILEGES"):
+        granted = ALL_PRIVILEGES["table" if kind == "tables" else kind]
+    if revoke and kind in ("table", "tables"):
+        column_kind = "columns" if kind == "table" else "all columns"
+        return [(kind, p) for p in granted] + [(column_kind, p) for p in granted
+                                               if p in COLUMN_PRIVILEGES]
+    return [(kind, p) for p in granted]
 
 
 def touched_names(statements: str) -> list[str]:
@@ -101,11 +155,12 @@ def touched_names(statements: str) -> list[str]:
                   | {quoted for quoted in re.findall(r'"([^"]+)"', text)})
 
 
-def fingerprint_sql(statements: str) -> str:
-    """A query returning the step's map as jsonb (one text for both paths)."""
+def fingerprint_sql(statements: str, revision: str) -> str:
+    """A query returning the map of a step of ``revision`` as jsonb (one text for both
+    paths)."""
     names = ", ".join(guards.quote(n) for n in touched_names(statements)) or "NULL"
     schemas = ", ".join(guards.quote(s) for s in SCHEMAS)
-    privileges = "\n      UNION ALL ".join(privilege_rows(*triple)
+    privileges = "\n      UNION ALL ".join(privilege_rows(*triple, our_tables(revision))
                                           for triple in privileges_set(statements))
     privileges = f"\n      UNION ALL {privileges}" if privileges else ""
     return f"""SELECT coalesce(jsonb_object_agg(k, md5(v)), '{{}}'::jsonb) FROM (
@@ -156,13 +211,14 @@ def fingerprint_sql(statements: str) -> str:
     ) AS object"""
 
 
-def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
-    """One row per object: 'privilege <object> <role> <privilege>' -> granted or absent."""
+def privilege_rows(kind: str, name: str, role: str, privilege: str, ours: tuple[str, ...]) -> str:
+    """One row per object: 'privilege <object> <role> <privilege>' -> granted or absent
+    ('privilege columns <table> <role> <privilege>' -> the columns holding it, or none)."""
     grantee = "0" if role.upper() == "PUBLIC" else f"to_regrole({guards.quote(role)})"
     label = guards.quote(f" {role.lower() if role.upper() == 'PUBLIC' else role} {privilege}")
-    holds = (f"CASE WHEN EXISTS (SELECT 1 FROM aclexplode({{acl}}) e WHERE e.grantee = "
-             f"{grantee} AND e.privilege_type = {guards.quote(privilege)}) "
-             "THEN 'granted' ELSE 'absent' END")
+    held = ("EXISTS (SELECT 1 FROM aclexplode({acl}) e WHERE e.grantee = "
+            f"{grantee} AND e.privilege_type = {guards.quote(privilege)})")
+    holds = f"CASE WHEN {held} THEN 'granted' ELSE 'absent' END"
     if kind == "function":
         qualified = name if "." in name else f"public.{name}"
         return (f"SELECT 'privilege function ' || p.oid::regprocedure::text || {label}, "
@@ -174,12 +230,19 @@ def privilege_rows(kind: str, name: str, role: str, privilege: str) -> str:
                 + holds.format(acl="coalesce(n.nspacl, acldefault('n', n.nspowner))")
                 + f" FROM pg_namespace n WHERE n.nspname = {guards.quote(name)}"
                 f" AND {grantee} IS NOT NULL")
-    where = (f"n.nspname = {guards.quote(name)} AND c.relkind IN ('r', 'p')" if kind == "tables"
+    where = (f"n.nspname = {guards.quote(name)} AND c.relkind IN ('r', 'p') "
+             f"AND c.relname = ANY (ARRAY[{', '.join(guards.quote(t) for t in ours)}])"
+             if kind in ("tables", "all columns")
              else f"c.oid = to_regclass({guards.quote(guards.qualified(name))})")
+    tables = (" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+              f" WHERE {where} AND {grantee} IS NOT NULL")
+    if kind in ("columns", "all columns"):
+        return (f"SELECT 'privilege columns ' || n.nspname || '.' || c.relname || {label}, "
+                "coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a"
+                " WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND "
+                + held.format(acl="a.attacl") + "), 'none')" + tables)
     return (f"SELECT 'privilege table ' || n.nspname || '.' || c.relname || {label}, "
-            + holds.format(acl="coalesce(c.relacl, acldefault('r', c.relowner))")
-            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            f" WHERE {where} AND {grantee} IS NOT NULL")
+            + holds.format(acl="coalesce(c.relacl, acldefault('r', c.relowner))") + tables)
 
 
 def progress_sql(revision: str, direction: str, statements: str) -> str | None:
@@ -188,7 +251,7 @@ def progress_sql(revision: str, direction: str, statements: str) -> str | None:
     wanted = expected(revision, direction)
     if wanted is None:
         return None
-    return f"""WITH m AS (SELECT ({fingerprint_sql(statements)}) AS live,
+    return f"""WITH m AS (SELECT ({fingerprint_sql(statements, revision)}) AS live,
                   {guards.quote(json.dumps(wanted, sort_keys=True))}::jsonb AS want),
          k AS (SELECT jsonb_object_keys(live) AS k FROM m
                UNION SELECT jsonb_object_keys(want) FROM m)
@@ -200,24 +263,32 @@ def progress_sql(revision: str, direction: str, statements: str) -> str | None:
       FROM m, k"""
 
 
-def record(statements: str) -> str:
+def record(statements: str, revision: str) -> str:
     """The update that stores the fingerprint in the attempt's history row."""
     from schema_pkg.history import ATTEMPT_SETTING, SCHEMA
 
-    return (f"UPDATE {SCHEMA}.history SET fingerprint = ({fingerprint_sql(statements)}) "
+    return (f"UPDATE {SCHEMA}.history SET fingerprint = ({fingerprint_sql(statements, revision)}), "
+            f"fingerprint_format = {FORMAT} "
             f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
+# A manifest entry's maps by format: {"fingerprints": {"2": {"upgrade": {...}, ...}}};
+# "fingerprint" holds format 1's, in the released entries written before formats were.
+MANIFEST_KEY = "fingerprints"
+LEGACY_MANIFEST_KEY = "fingerprint"
 
 
 @lru_cache(maxsize=1)
 def packaged() -> dict:
-    """The expected maps shipped with the revisions, read from each revision's entry in
-    versions/manifest.json (one manifest for checksums and fingerprints):
-    {"0007 upgrade": {object: md5}}."""
+    """The expected maps of the current :data:`FORMAT` shipped with the revisions, read
+    from each revision's entry in versions/manifest.json (one manifest for checksums
+    and fingerprints): {"0007 upgrade": {object: md5}}."""
     from schema_pkg import manifest
 
     return {f"{revision} {direction}": fingerprint
             for revision, entry in manifest.load()["revisions"].items()
-            for direction, fingerprint in entry.get("fingerprint", {}).items()}
+            for direction, fingerprint
+            in entry.get(MANIFEST_KEY, {}).get(str(FORMAT), {}).items()}
 
 
 def expected(revision: str, direction: str) -> dict | None:
@@ -229,28 +300,6 @@ def differing(recorded: dict, wanted: dict) -> list[str]:
     """The objects whose fingerprint differs, is missing or is extra."""
     return sorted(key for key in recorded.keys() | wanted.keys()
                   if recorded.get(key) != wanted.get(key))
-
-
-def record_differences(rows: dict, chain: list[str]) -> tuple[list[str], list[str]]:
-    """Compare each applied revision's recorded fingerprint (``rows``: revision -> its
-    latest completed upgrade row) with the packaged one.  Returns (problems, notes):
-    a mismatch names the revision and the objects; a row recorded before fingerprints
-    existed (or stamped by adopt) is only noted."""
-    problems, notes = [], []
-    for revision in chain:
-        row = rows.get(revision)
-        wanted = expected(revision, "upgrade")
-        if row is None or wanted is None:
-            continue
-        if row.fingerprint is None:
-            notes.append(f"revision {revision}: recorded without a fingerprint "
-                         f"({row.mode}, before fingerprints existed or stamped); not checked")
-            continue
-        objects = differing(row.fingerprint, wanted)
-        if objects:
-            problems.append(f"revision {revision} ran with a different effect than the "
-                            f"packaged one on: {'; '.join(objects)}")
-    return problems, notes
 
 
 def object_name(key: str) -> str:
@@ -292,7 +341,8 @@ def live_differences(conn, chain: list[str], statements: dict) -> list[str]:
         mine = {key: value for key, (rev, value) in owner.items() if rev == revision}
         if not mine:
             continue
-        live = conn.execute(text(fingerprint_sql(statements[(revision, "upgrade")]))).scalar()
+        live = conn.execute(text(fingerprint_sql(statements[(revision, "upgrade")],
+                                                 revision))).scalar()
         problems += [f"{key} (last set by revision {revision}) "
                      + ("is gone" if live.get(key) is None else
                         "exists" if value is None else "differs")
@@ -306,58 +356,45 @@ def recorded_maps(url, migrate, connection, text) -> dict:
     migrate(url, "base", downgrade=True)
     with connection(url) as conn:
         rows = conn.execute(text("SELECT revision, direction, fingerprint FROM "
-                                 "schema_pkg.history WHERE status = 'completed' ORDER BY id"))
+                                 "schema_pkg.history WHERE status = 'completed' AND step IS NULL "
+                                 "ORDER BY id"))
         return {f"{revision} {direction}": value for revision, direction, value in rows}
 
 
-def record_problems(conn, chain: list[str]) -> tuple[list[str], list[str]]:
-    """What the deployment record says against the package: revisions whose recorded
-    fingerprint is not the packaged one and objects changed by hand since the revision
-    that last set them (problems); rows recorded before fingerprints existed (notes)."""
-    from schema_pkg.history import latest_completed, packaged_statements
+def record_problems(conn, revision: str | None) -> tuple[list[str], list[str]]:
+    """What the deployment record says against the package at ``revision``: revisions
+    whose recorded fingerprint of the current format is not the packaged one and objects
+    changed by hand since the revision that last set them (problems); rows recorded
+    before fingerprints existed or in another format (notes: schema_pkg.recordcheck)."""
+    from schema_pkg.history import packaged_statements
+    from schema_pkg.recordcheck import all_revisions, findings
 
-    problems, notes = record_differences(latest_completed(conn, chain), chain)
+    problems, notes = findings(conn, revision)
+    order = all_revisions()
+    chain = order[: order.index(revision) + 1] if revision in order else []
     if chain:
         problems += [f"hand-made change: {line}"
                      for line in live_differences(conn, chain, packaged_statements())]
     return problems, notes
 
 
-ACCEPT_ENV = "SCHEMA_PKG_ACCEPT_RECORD"
-
-
-def refuse_mismatched_record(conn, chain: list[str]) -> None:
-    """Before an upgrade: one line and no change when a recorded fingerprint is not the
-    packaged one (a hand-made change since is verify's to report), unless
-    SCHEMA_PKG_ACCEPT_RECORD=1 (schema-pkg upgrade --accept-record)."""
-    import os
-
-    from alembic.util import CommandError
-
-    if os.environ.get(ACCEPT_ENV) == "1":
-        return
-    from schema_pkg.history import latest_completed
-
-    problems, _ = record_differences(latest_completed(conn, chain), chain)
-    conn.rollback()
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CommandError(f"the deployment record does not match the package: {problems[0]}"
-                           f"{more}; nothing was changed; see schema-pkg verify, or upgrade "
-                           f"anyway with --accept-record ({ACCEPT_ENV}=1)")
-
-
 def with_fingerprints(current: dict, maps: dict) -> dict:
-    """The manifest with each revision's recorded maps as its ``fingerprint``: unreleased
-    entries are rewritten, a released entry only gains one it lacks (never changes it)."""
+    """The manifest with each revision's recorded maps as its fingerprints of the current
+    :data:`FORMAT`: an unreleased entry is rewritten (older formats' maps dropped: no
+    deployment compares them), a released entry only gains the current format's maps
+    when it lacks them and never changes the maps it has, of any format."""
     from schema_pkg import manifest
 
     released = set(manifest.released(current))
     revisions = {}
     for revision, entry in current["revisions"].items():
         found = {d: maps[f"{revision} {d}"] for d in manifest.DIRECTIONS if f"{revision} {d}" in maps}
-        if found and (revision not in released or "fingerprint" not in entry):
-            entry = {**entry, "fingerprint": found}
+        formats = entry.get(MANIFEST_KEY, {})
+        if found and revision not in released:
+            entry = {key: value for key, value in entry.items() if key != LEGACY_MANIFEST_KEY}
+            entry[MANIFEST_KEY] = {str(FORMAT): found}
+        elif found and str(FORMAT) not in formats:
+            entry = {**entry, MANIFEST_KEY: {**formats, str(FORMAT): found}}
         revisions[revision] = entry
     return {**current, "revisions": revisions}
 

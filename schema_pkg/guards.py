@@ -20,6 +20,9 @@ what the tests exercise online is what a DBA runs by hand.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from schema_pkg.sqlsplit import has_statement, split_statements
 
 # Unqualified names in the revisions mean public: a schema named after the
 # connecting user ("$user", first in the default search_path) must not catch them.
@@ -385,10 +388,16 @@ PSQL_VARIABLES = ("lock_timeout", "statement_timeout", "concurrent_prewait",
                   "migration_lock_wait")
 
 
+# psql -v accept_record=on: run an upgrade file even when the deployment record does not
+# match the package (schema_pkg.recordcheck; online: schema-pkg upgrade --accept-record).
+ACCEPT_RECORD = ("accept_record", "off")
+ACCEPT_RECORD_SETTING = "schema_pkg.accept_record"
+
+
 def psql_variables(timeouts) -> str:
     lines = ["-- Defaults; override any with psql -v NAME=VALUE (seconds for the waits)."]
-    for name in PSQL_VARIABLES:
-        value = getattr(timeouts, name)
+    values = [(name, getattr(timeouts, name)) for name in PSQL_VARIABLES] + [ACCEPT_RECORD]
+    for name, value in values:
         value = f"{value:g}" if isinstance(value, float) else value
         lines += [f"\\if :{{?{name}}}", "\\else", f"  \\set {name} {value}", "\\endif"]
     return "\n".join(lines)
@@ -399,44 +408,59 @@ def psql_session_settings() -> str:
                       "SET statement_timeout = :'statement_timeout';",
                       "SET schema_pkg.concurrent_prewait = :'concurrent_prewait';",
                       "SET schema_pkg.migration_lock_wait = :'migration_lock_wait';",
+                      f"SET {ACCEPT_RECORD_SETTING} = :'accept_record';",
                       ""])
 
 
-def committed_parts(statements: str) -> list[str]:
-    """The parts of a revision's statements that commit on their own, in order, each
-    named briefly: a transaction (statements outside alembic's autocommit blocks,
-    which the rendered text brackets with COMMIT; ... BEGIN;) or one statement
-    inside an autocommit block."""
-    parts: list[str] = []
+@dataclass(frozen=True)
+class Part:
+    """A part of a revision's statements that commits on its own: a transaction (the
+    statements outside alembic's autocommit blocks, which the rendered text brackets
+    with COMMIT; ... BEGIN;) or one statement inside an autocommit block."""
+
+    transaction: bool
+    text: str
+
+    @property
+    def name(self) -> str:
+        statements = [p for p in split_statements(self.text) if has_statement(p)]
+        first = without_comments(statements[0]).strip()
+        if not self.transaction:
+            return brief(first)
+        return (f"a transaction of {len(statements)} statement(s) starting "
+                f"{brief(first.splitlines()[0], 50)}")
+
+
+def parts_of(statements: str) -> list[Part]:
+    """The parts of a revision's rendered statements that commit on their own, in order
+    (a transaction without statements is no part)."""
+    parts: list[Part] = []
     block: list[str] = []
     autocommit = False
-    pending: list[str] = []
 
     def close_transaction() -> None:
-        lines = [line for line in block if line.strip()]
-        if lines:
-            ends = sum(line.rstrip().endswith(";") for line in lines)
-            parts.append(f"a transaction of {max(ends, 1)} statement(s) starting "
-                         f"{brief(lines[0])}")
+        if any(has_statement(piece) for piece in block):
+            parts.append(Part(True, "".join(block)))
         block.clear()
 
-    for line in without_comments(statements).splitlines():
-        word = line.strip().upper()
+    for piece in split_statements(statements):
+        word = without_comments(piece).strip().upper()
         if word == "COMMIT;":
             close_transaction()
             autocommit = True
         elif word == "BEGIN;":
             autocommit = False
-        elif autocommit:
-            if line.strip():
-                pending.append(line)
-            if pending and line.rstrip().endswith(";"):
-                parts.append(brief(" ".join(pending)))
-                pending.clear()
-        else:
-            block.append(line)
+        elif autocommit and has_statement(piece):
+            parts.append(Part(False, piece))
+        elif not autocommit:
+            block.append(piece)
     close_transaction()
     return parts
+
+
+def committed_parts(statements: str) -> list[str]:
+    """The names of the parts that commit on their own, in order."""
+    return [part.name for part in parts_of(statements)]
 
 
 def brief(line: str, width: int = 90) -> str:

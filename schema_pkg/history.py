@@ -3,7 +3,9 @@
 Alembic records only the current revision.  Like Flyway's history table,
 each application of a revision, up or down, online or by a DBA's psql run,
 adds a row: revision, direction, checksum, started_at, duration, who
-(current_user), from what (application_name) and how (online/sql/adopt).
+(current_user), from what (application_name) and how (online/sql/adopt); and each
+step of a revision whose parts commit on their own adds its own row
+(:mod:`schema_pkg.steps`).
 
 The checksum is the sha256 of the revision's own statements as rendered
 offline: what its upgrade() or downgrade() emits, without the session SET
@@ -26,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from schema_pkg import guards
+from schema_pkg import steps as steps_sql
 
 SCHEMA = "schema_pkg"
 
@@ -69,7 +72,19 @@ BEGIN
   END IF;
 END
 $later_columns$""",
+    # The fingerprint format of the row's fingerprint (schema_pkg.fingerprint.FORMAT;
+    # NULL with a fingerprint: format 1, recorded before formats were numbered).
+    # Only when missing: no DDL (event triggers, ACCESS EXCLUSIVE) on every run.
+    f"""DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{SCHEMA}.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE {SCHEMA}.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$""",
     f"REVOKE ALL ON TABLE {SCHEMA}.history FROM PUBLIC",
+    steps_sql.ADD_STEP_COLUMNS,
 ]
 
 
@@ -123,64 +138,84 @@ END
 $start$"""
 
 
+def fail_attempt(error: str) -> str:
+    """SQL: this session's attempt row failed with ``error`` (an SQL expression)."""
+    return (f"UPDATE {SCHEMA}.history SET status = 'failed', error = {error}, "
+            f"duration = clock_timestamp() - started_at "
+            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+
+
 COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
             f"duration = clock_timestamp() - started_at "
             f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
 
 
-def close_unfinished(revision: str, direction: str, left_applied: str,
+def close_unfinished(revision: str, direction: str, digest: str, steps: int,
                      progress_sql: str | None = None) -> str:
-    """Before a step: an earlier attempt of it still 'started' did not complete (its run
-    stopped or its session ended).  Say so first, with what it can have left applied
-    and (``progress_sql``, a query yielding one line) what is in place now, and mark it
-    failed."""
+    """Before a step: say first what the latest unfinished attempt of this revision (since
+    the database last moved) left: its error, which of its ``steps`` are applied and
+    (``progress_sql``, a query yielding one line) what is in place now; and mark every
+    row of it still 'started' (its run stopped or its session ended) failed."""
     doing = guards.quote(f"{direction} {revision}")
-    progress = (f"""
-  IF EXISTS (SELECT 1 FROM {SCHEMA}.history WHERE revision = {guards.quote(revision)}
-               AND direction = {guards.quote(direction)} AND status = 'started') THEN
-    {progress_sql} INTO state;
-  END IF;""" if progress_sql else "")
+    this = f"revision = {guards.quote(revision)} AND direction = {guards.quote(direction)}"
+    progress = f"""
+  {progress_sql} INTO state;""" if progress_sql else ""
     return f"""DO $unfinished$
 DECLARE
   earlier record;
   state text;
-BEGIN{progress}
-  FOR earlier IN
-    SELECT id, mode, started_at FROM {SCHEMA}.history
-     WHERE revision = {guards.quote(revision)} AND direction = {guards.quote(direction)}
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE {SCHEMA}.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      {doing}, earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      {guards.quote(left_applied)} || coalesce('; now ' || state, '');
-  END LOOP;
+BEGIN
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM {SCHEMA}.history AS h
+   WHERE h.{this} AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND {steps_sql.since_last_move('h')}
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;{progress}
+  UPDATE {SCHEMA}.history
+     SET status = 'failed', error = coalesce(error, '{UNFINISHED}'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE {this} AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    {doing}, earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, '{UNFINISHED}'),
+    {steps_sql.what_is_applied(revision, direction, digest, steps)} || coalesce('; now ' || state, '');
 END
 $unfinished$"""
 
 
+UNFINISHED = "the run stopped or its session ended"
+
+
 def record_failure(conn: Connection, revision: str, direction: str, digest: str, mode: str,
-                   error: str) -> None:
+                   error: str, step: tuple[int, str, str] | None = None) -> None:
     """After an online failure (the step's transaction rolled back): mark its attempt
-    failed, or add a failed row when the rollback took the attempt's row with it."""
+    failed, or add a failed row when the rollback took the attempt's row with it; and,
+    when one of its steps failed (``step``: number, name, the database's error), that
+    step's row the same way."""
+    mark_failed(conn, revision, direction, digest, mode, error, None)
+    if step is not None:
+        mark_failed(conn, revision, direction, digest, mode, step[2], step[:2])
+    conn.commit()
+
+
+def mark_failed(conn: Connection, revision: str, direction: str, digest: str, mode: str,
+                error: str, step: tuple[int, str] | None) -> None:
+    number = step[0] if step else None
     updated = conn.execute(text(
         f"UPDATE {SCHEMA}.history SET status = 'failed', error = :error, "
         "duration = clock_timestamp() - started_at "
         f"WHERE id = (SELECT max(id) FROM {SCHEMA}.history WHERE revision = :revision "
-        "AND direction = :direction AND status = 'started')"),
-        {"error": error, "revision": revision, "direction": direction}).rowcount
+        "AND direction = :direction AND step IS NOT DISTINCT FROM :step AND status = 'started')"),
+        {"error": error, "revision": revision, "direction": direction, "step": number}).rowcount
     if not updated:
         conn.execute(text(guards.START_CLOCK))
         values = row_values(revision, direction, digest, mode, "failed", None)
-        values["duration"] = "interval '0'"
-        values["error"] = ":error"
+        values.update(duration="interval '0'", error=":error")
+        if step:
+            values.update(step=str(step[0]), step_name=guards.quote(step[1]))
         conn.execute(text(f"INSERT INTO {SCHEMA}.history ({', '.join(values)}) "
                           f"VALUES ({', '.join(values.values())})"), {"error": error})
-    conn.commit()
 
 
 class PackagedStatements(Mapping):
@@ -280,6 +315,9 @@ class Applied:
     file_name: str | None = None
     server_version_num: int | None = None
     fingerprint: dict | None = None
+    fingerprint_format: int | None = None
+    step: int | None = None  # a step of the revision (None: the revision's own row)
+    step_name: str | None = None
 
     @property
     def matches_package(self) -> bool:
@@ -287,6 +325,17 @@ class Applied:
             return self.checksum == packaged_checksum(self.revision, self.direction)
         except KeyError:  # a revision this package does not ship
             return False
+
+    @property
+    def fingerprint_label(self) -> str | int | None:
+        """A revision's row: its fingerprint's format (``none``: recorded without one)."""
+        if self.step is not None:
+            return None
+        if self.fingerprint is None:
+            return "none"
+        from schema_pkg.fingerprint import LEGACY_FORMAT
+
+        return self.fingerprint_format or LEGACY_FORMAT
 
     def __str__(self) -> str:
         seconds = self.duration.total_seconds() if self.duration is not None else 0.0
@@ -296,8 +345,10 @@ class Applied:
         where = " ".join(f"{label}={value}" for label, value in (
             ("session_user", self.session_user_name), ("from", self.client_addr),
             ("package", self.package_version), ("file", self.file_name),
-            ("server", self.server_version_num)) if value is not None)
-        return (f"{self.started_at:%Y-%m-%d %H:%M:%S%z}  {self.revision}  {self.direction:9} "
+            ("server", self.server_version_num), ("fingerprint_format", self.fingerprint_label))
+            if value is not None)
+        revision = self.revision + (f" step {self.step} ({self.step_name})" if self.step else "")
+        return (f"{self.started_at:%Y-%m-%d %H:%M:%S%z}  {revision}  {self.direction:9} "
                 f"{self.mode:6} {seconds:8.2f} s  {self.applied_by}  {self.application_name or '-'}  "
                 + (f"[{where}]  " if where else "") + f"sha256:{self.checksum[:12]}  {state}")
 
@@ -339,7 +390,8 @@ def latest_completed(conn: Connection, chain: list[str]) -> dict[str, Applied]:
     """The latest completed upgrade row of each revision in ``chain``."""
     latest: dict[str, Applied] = {}
     for row in applied(conn) or []:
-        if row.direction == "upgrade" and row.status == "completed" and row.revision in chain:
+        if (row.direction == "upgrade" and row.status == "completed" and row.step is None
+                and row.revision in chain):
             latest[row.revision] = row
     return latest
 

@@ -76,6 +76,8 @@ class Step:
     locks: dict[str, tuple[int, str]] = field(default_factory=dict)  # table -> (mode rank, scope)
     guarded: tuple[str, ...] = ()  # the tables its downgrade guard covers
     dropped_columns: tuple[str, ...] = ()  # the columns its downgrade declares it drops (guarded)
+    # schemas its downgrade drops with CASCADE: their guard refuses while their tables hold rows
+    guarded_schemas: tuple[str, ...] = ()
 
     def saw(self, table: str | None, mode: str, scope: str) -> None:
         if table is None or table in BOOKKEEPING:
@@ -169,7 +171,10 @@ def observe(server_url) -> list[Step]:
                 step = Step(script.revision, direction, (script.doc or "").strip().splitlines()[0],
                             guarded=guards.dropped_tables(script),
                             dropped_columns=guards.dropped_columns(script) if direction == "downgrade"
-                            else ())
+                            else (),
+                            guarded_schemas=tuple(guards.schemas_dropped_with_cascade(
+                                packaged_statements()[(script.revision, direction)]))
+                            if direction == "downgrade" else ())
                 step.before = user_tables(conn)
                 conn.commit()
                 config = make_config(command=direction, quiet=True)
@@ -231,7 +236,8 @@ def data_loss(step: Step) -> str:
                "they hold values unless allowed)") if step.dropped_columns else ""
     if not dropped:
         return f"yes, drops {columns}" if columns else "no"
-    unguarded = [table for table in dropped if table not in step.guarded]
+    unguarded = [table for table in dropped if table not in step.guarded
+                 and table.split(".", 1)[0] not in step.guarded_schemas]
     guard = ("the data-loss guard refuses while they hold rows unless allowed" if not unguarded
              else f"no data-loss guard for {', '.join(unguarded)}")
     return f"yes, drops {', '.join(dropped)} ({guard})" + (f"; {columns}" if columns else "")

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InvalidRequestError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import concurrent, deploy, fingerprint, guards, history, migrationlock
+from schema_pkg import concurrent, deploy, guards, history, migrationlock, recordcheck
 from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 from schema_pkg.stepguards import StepGuards
@@ -125,6 +125,8 @@ def run_offline() -> None:
         context.execute(expected_by_the_file())
         for statement in history.CREATE_HISTORY:
             context.execute(statement)
+        if command_name() == "upgrade" and recorded_before_the_file():
+            context.execute(recordcheck.check(recorded_before_the_file()))
     with context.begin_transaction():
         context.run_migrations()
     if statements is None:
@@ -140,12 +142,14 @@ def expected_by_the_file() -> str:
     return guards.expect_revision(starting_revision(), "this file")
 
 
-def check_the_record(connection) -> None:
-    """Refuse an upgrade whose database's record does not match the package."""
-    revisions = deploy.recorded_revisions(connection) or []
+def recorded_before_the_file() -> list[str]:
+    """The revisions whose record an upgrade file checks before it runs: those before
+    its start (the full script: all, up to wherever the database is)."""
     order = [s.revision for s in reversed(list(context.script.walk_revisions()))]
-    chain = order[: order.index(revisions[0]) + 1] if revisions and revisions[0] in order else []
-    fingerprint.refuse_mismatched_record(connection, chain)
+    if config().attributes.get("resumable"):
+        return order
+    start = starting_revision()
+    return order[: order.index(start) + 1] if start else []
 
 
 def resolve() -> Target:
@@ -204,7 +208,7 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
         concurrent.wait_for_old_transactions(connection, revision, timeouts.concurrent_prewait,
                                              progress.note)
 
-    guard = StepGuards("online", before_concurrent=before_concurrent)
+    guard = StepGuards("online", before_concurrent=before_concurrent, note=progress.note)
     allowed = config().attributes.get("allow_data_loss", False)
     backend_pid = connection.connection.driver_connection.info.backend_pid
     with BlockerWatch(target.url, backend_pid) as watch:
@@ -257,17 +261,19 @@ def database_error(exc: BaseException) -> DBAPIError | None:
 
 def record_failure(connection, guard: StepGuards, target: Target, timeouts: Timeouts,
                    error: str) -> None:
-    """The failed attempt's row in schema_pkg.history, over a fresh connection when the
-    run's own is gone; never hides the failure itself."""
+    """The failed attempt's row (and its failed step's) in schema_pkg.history, over a fresh
+    connection when the run's own is gone; never hides the failure itself."""
     if guard.current is None:
         return
     key = (guard.current, guard.direction)
+    failed = (guard.current, guard.direction, guard.checksums.get(key, ""), "online", error,
+              guard.failed_step)
     try:
         if connection.invalidated or connection.closed:
             with connect(target, timeouts) as fresh:
-                history.record_failure(fresh, *key, guard.checksums.get(key, ""), "online", error)
+                history.record_failure(fresh, *failed)
         else:
-            history.record_failure(connection, *key, guard.checksums.get(key, ""), "online", error)
+            history.record_failure(connection, *failed)
     except Exception:  # the record is best effort once the run has failed
         pass
 
@@ -330,13 +336,14 @@ def run_online() -> None:
     target = resolve()
     connection = connect(target, timeouts)
     try:
-        migrationlock.take(connection, timeouts.migration_lock_wait)
+        note = deploy.Progress(config().attributes.get("quiet", False)).note
+        migrationlock.take(connection, timeouts.migration_lock_wait, note)
         deploy.set_session_settings(connection, timeouts, deploy.allows_data_loss(
             config().attributes.get("allow_data_loss", False)))
         prepare_session(connection)
         connection.commit()
         if command_name() == "upgrade":
-            check_the_record(connection)
+            recordcheck.refuse_mismatched_record(connection, note)
         run_with_retries(connection, timeouts, target)
     except BaseException as exc:
         if interrupted(exc):

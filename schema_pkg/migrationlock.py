@@ -115,14 +115,16 @@ END
 $lock$"""
 
 
-def take(conn: Connection, wait_seconds: float) -> None:
+def take(conn: Connection, wait_seconds: float, note=None) -> None:
     """Take the lease, polling between short transactions (a session blocked inside a
     statement would hold a snapshot that a running CREATE INDEX CONCURRENTLY waits for);
-    give up after ``wait_seconds`` naming the holder."""
+    give up after ``wait_seconds`` naming the holder.  ``note`` (a one-line printer) is
+    told once, when the lease is busy, who holds it and how long this run will wait."""
     conn.execute(text(BOOTSTRAP))
     conn.commit()
     deadline = time.monotonic() + wait_seconds
     pause = 0.05
+    told = False
     while True:
         conn.execute(text("SELECT pg_stat_clear_snapshot()"))
         acquired = conn.execute(text(TRY)).scalar()
@@ -130,6 +132,9 @@ def take(conn: Connection, wait_seconds: float) -> None:
         conn.commit()
         if acquired:
             return
+        if note is not None and not told and holder:
+            note(f"waiting up to {wait_seconds:g} s for the migration lock, held by {holder}")
+            told = True
         if time.monotonic() >= deadline:
             raise CommandError(
                 f"{BUSY} ({holder or 'a session that just ended'}); gave up after "

@@ -37,6 +37,7 @@ def render(command_fn, spec: str, file_name: str, resumable: bool = False) -> st
     config.output_buffer = buffer
     config.attributes["file_name"] = file_name
     config.attributes["resumable"] = resumable
+    config.attributes["command"] = command_fn.__name__  # upgrade files check the record
     command_fn(config, spec, sql=True)
     return buffer.getvalue().replace(ALEMBIC_TABLE, ALEMBIC_TABLE_ROBUST)
 
@@ -46,8 +47,10 @@ HOW_TO_RUN = """-- How to run: psql -X -f <this file>   (never with -1/--single-
 -- or later (\\if, \\gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at {start}, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at {start}, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout={lock_timeout}   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -55,10 +58,16 @@ HOW_TO_RUN = """-- How to run: psql -X -f <this file>   (never with -1/--single-
 --   concurrent_prewait={concurrent_prewait}   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait={migration_lock_wait}   seconds to wait for another run's migration lock
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
 """
 
 IF_IT_STOPS = ("If it stops: {left}.  Run it again: the rerun says first what an earlier "
-               "attempt left and completes the revision.")
+               "attempt left, skips each step that attempt completed and resumes at the "
+               "first unfinished one.")
 
 CONCURRENT_NOTE = """-- A CONCURRENTLY build that fails leaves an INVALID index (a unique one already rejects
 -- duplicate writes); the rerun drops it before building again.
@@ -66,7 +75,8 @@ CONCURRENT_NOTE = """-- A CONCURRENTLY build that fails leaves an INVALID index 
 
 FULL_SCRIPT_RESUMES = """-- If it stops: each revision completed before stays applied and recorded.  Run it
 -- again: it skips every revision the database already has and resumes at the first
--- one it lacks (see each revision's own file for what a stopped revision can leave).
+-- one it lacks, inside it at its first unfinished step (see each revision's own file
+-- for what a stopped revision can leave).
 """
 
 

@@ -141,8 +141,10 @@ RULES = [
                      "with what the last revision naming each object left: an edited SQL file or "
                      "a hand-made change; restore it, or fix forward with a new revision."),
     reports.RuleInfo("recorded_without_fingerprint", "note", "history",
-                     "A revision was recorded before fingerprints existed (or stamped by adopt).",
-                     "Its effect cannot be checked from the record; it is accepted."),
+                     "A revision was recorded before fingerprints existed (or stamped by adopt), "
+                     "or in another fingerprint format than this package computes.",
+                     "Its effect cannot be checked from the record; it is accepted "
+                     "(docs/fingerprints.md)."),
     reports.RuleInfo("grant_or_owner_difference", "note", "drift",
                      "A grant or an owner differs from a fresh database (reported, never drift).",
                      "Hosted platforms grant and own objects their own way; review, then ignore or "
@@ -237,7 +239,7 @@ def verify(target: Target, quiet: bool = False, output_format: str = "text") -> 
     revision = recorded_revision(target.url)
     changed = changed_since_applied(target, revision)
     with connection(target.url) as conn:
-        effect_problems, notes = fingerprint.record_problems(conn, applied_chain(revision))
+        effect_problems, notes = fingerprint.record_problems(conn, revision)
     differences = differences_from_shadow(target, revision)
     shown = drift(differences) if quiet and output_format == "text" else differences
     reports.emit(drift_report(target, revision, changed, shown, record_items(effect_problems, notes)),

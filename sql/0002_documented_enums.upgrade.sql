@@ -18,8 +18,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0001, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0001, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -27,8 +29,14 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
--- again: the rerun says first what an earlier attempt left and completes the revision.
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
+-- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
+-- again: the rerun says first what an earlier attempt left, skips each step that attempt
+-- completed and resumes at the first unfinished one.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
 --     revisions)
@@ -55,6 +63,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -80,6 +92,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -192,7 +205,93 @@ BEGIN
 END
 $later_columns$;
 
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
+
+DO $record$
+DECLARE
+  found text := 'base';
+  finding record;
+  problems text[] := '{}';
+BEGIN
+  IF to_regclass('schema_pkg.history') IS NULL THEN
+    RETURN;
+  END IF;
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  FOR finding IN WITH package (position, revision, want) AS (VALUES
+    (1, '0001', '{}'::jsonb)),
+  latest AS (
+    SELECT DISTINCT ON (h.revision) h.revision, to_jsonb(h) AS row
+      FROM schema_pkg.history AS h
+     WHERE h.direction = 'upgrade' AND coalesce(to_jsonb(h) ->> 'status', 'completed') = 'completed'
+       AND to_jsonb(h) ->> 'step' IS NULL  -- the revision's own row, not one of its steps
+     ORDER BY h.revision, h.id DESC),
+  applied AS (
+    SELECT p.position, p.revision, p.want, l.row ->> 'mode' AS mode,
+           nullif(l.row -> 'fingerprint', 'null'::jsonb) AS got,
+           coalesce((l.row ->> 'fingerprint_format')::int, 1) AS recorded_format
+      FROM package AS p JOIN latest AS l ON l.revision = p.revision
+     WHERE p.want IS NOT NULL
+       AND p.position <= (SELECT q.position FROM package AS q WHERE q.revision = found))
+SELECT got IS NOT NULL AND recorded_format = 2 AS problem,
+       CASE WHEN got IS NULL THEN format('revision %s: recorded without a fingerprint (%s, '
+                 'before fingerprints existed or stamped); not checked', revision, mode)
+            WHEN recorded_format <> 2 THEN format('revision %s: recorded in fingerprint '
+                 'format %s%s, this package computes format 2; accepted, not compared',
+                 revision, recorded_format, CASE WHEN recorded_format = 1
+                 THEN ' (before formats were numbered)' ELSE '' END)
+            ELSE format('revision %s ran with a different effect than the packaged one on: %s',
+                 revision, (SELECT string_agg(k, '; ' ORDER BY k COLLATE "C")
+                              FROM (SELECT jsonb_object_keys(got)
+                                    UNION SELECT jsonb_object_keys(want)) AS keys (k)
+                             WHERE got -> k IS DISTINCT FROM want -> k))
+       END AS line
+  FROM applied
+ WHERE got IS NULL OR recorded_format <> 2 OR got <> want
+ ORDER BY position
+  LOOP
+    IF finding.problem THEN
+      problems := problems || finding.line;
+    ELSE
+      RAISE NOTICE 'schema_pkg: note: %', finding.line;
+    END IF;
+  END LOOP;
+  IF cardinality(problems) = 0 THEN
+    RETURN;
+  END IF;
+  IF coalesce(current_setting('schema_pkg.accept_record', true), '') = 'on' THEN
+    RAISE NOTICE 'schema_pkg: the deployment record does not match the package (accepted: '
+      'schema_pkg.accept_record is on): %', array_to_string(problems, ' | ');
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '%', format('schema_pkg: the deployment record does not match the package: '
+    '%s%s; nothing was changed; see schema-pkg verify, or run anyway with schema-pkg upgrade --accept-record, or psql -v accept_record=on',
+    problems[1], CASE WHEN cardinality(problems) > 1
+                      THEN format(' (and %s more)', cardinality(problems) - 1) ELSE '' END);
+END
+$record$;
 
 BEGIN;
 
@@ -217,20 +316,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0002' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0002' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0002' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0002', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -249,8 +349,13 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 CREATE TYPE project_category AS ENUM (
   'scientific-computing',
   'enterprise-automation',
@@ -259,7 +364,9 @@ CREATE TYPE project_category AS ENUM (
   'quantum-mechanics',
   'portfolio'
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TYPE project_status AS ENUM (
   'active',
   'development',
@@ -267,16 +374,24 @@ CREATE TYPE project_status AS ENUM (
   'deprecated',
   'archived'
 );
-
+\endif
+\if :ERROR
+\else
 CREATE TYPE soc_role AS ENUM (
   'viewer',
   'analyst',
   'admin',
   'owner'
 );
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -288,7 +403,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0002', '0002', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -334,11 +452,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['active', 'admin', 'ai', 'analyst', 'archived', 'as', 'automation', 'beta', 'computing', 'create', 'deprecated', 'development', 'enterprise', 'enum', 'mechanics', 'optimization', 'owner', 'portfolio', 'project_category', 'project_status', 'quantum', 'research', 'scientific', 'soc_role', 'type', 'viewer']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0002 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0001; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

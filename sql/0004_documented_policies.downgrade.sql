@@ -27,8 +27,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0004, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0004, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -36,8 +38,14 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
--- again: the rerun says first what an earlier attempt left and completes the revision.
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
+-- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
+-- again: the rerun says first what an earlier attempt left, skips each step that attempt
+-- completed and resumes at the first unfinished one.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
 --     revisions)
@@ -78,6 +86,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -103,6 +115,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -215,7 +228,28 @@ BEGIN
 END
 $later_columns$;
 
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
 
 BEGIN;
 
@@ -240,20 +274,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0004' AND direction = 'downgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'downgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0004' AND direction = 'downgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0004' AND direction = 'downgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'downgrade 0004', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -272,44 +307,131 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 DROP POLICY "Owners can manage projects" ON projects;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Anyone can view public projects" ON projects;
+\endif
+\if :ERROR
+\else
 ALTER TABLE projects DISABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can view own data" ON qmlab_experiments;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can insert own data" ON qmlab_experiments;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can update own data" ON qmlab_experiments;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can delete own data" ON qmlab_experiments;
+\endif
+\if :ERROR
+\else
 ALTER TABLE qmlab_experiments DISABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can view own data" ON optilibria_runs;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can insert own data" ON optilibria_runs;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can update own data" ON optilibria_runs;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can delete own data" ON optilibria_runs;
+\endif
+\if :ERROR
+\else
 ALTER TABLE optilibria_runs DISABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can view own data" ON talai_experiments;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can insert own data" ON talai_experiments;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can update own data" ON talai_experiments;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can delete own data" ON talai_experiments;
+\endif
+\if :ERROR
+\else
 ALTER TABLE talai_experiments DISABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can view own data" ON mezan_workflows;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can insert own data" ON mezan_workflows;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can update own data" ON mezan_workflows;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can delete own data" ON mezan_workflows;
+\endif
+\if :ERROR
+\else
 ALTER TABLE mezan_workflows DISABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can view own data" ON simcore_simulations;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can insert own data" ON simcore_simulations;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can update own data" ON simcore_simulations;
+\endif
+\if :ERROR
+\else
 DROP POLICY "Users can delete own data" ON simcore_simulations;
+\endif
+\if :ERROR
+\else
 ALTER TABLE simcore_simulations DISABLE ROW LEVEL SECURITY;
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0004';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -321,7 +443,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'downgrade 0004', '0003', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -367,11 +492,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['Anyone can view public projects', 'Owners can manage projects', 'Users can delete own data', 'Users can insert own data', 'Users can update own data', 'Users can view own data', 'alter', 'anyone', 'can', 'data', 'delete', 'disable', 'drop', 'insert', 'level', 'manage', 'mezan_workflows', 'on', 'optilibria_runs', 'own', 'owners', 'policy', 'projects', 'public', 'qmlab_experiments', 'row', 'security', 'simcore_simulations', 'table', 'talai_experiments', 'update', 'users', 'view']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0004 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0004; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

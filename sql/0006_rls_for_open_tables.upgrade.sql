@@ -46,8 +46,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0005, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0005, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -55,8 +57,14 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
--- again: the rerun says first what an earlier attempt left and completes the revision.
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
+-- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
+-- again: the rerun says first what an earlier attempt left, skips each step that attempt
+-- completed and resumes at the first unfinished one.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
 --     revisions)
@@ -84,6 +92,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -109,6 +121,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -221,7 +234,97 @@ BEGIN
 END
 $later_columns$;
 
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
+
+DO $record$
+DECLARE
+  found text := 'base';
+  finding record;
+  problems text[] := '{}';
+BEGIN
+  IF to_regclass('schema_pkg.history') IS NULL THEN
+    RETURN;
+  END IF;
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN
+    SELECT coalesce(string_agg(version_num, ', '), 'base') INTO found FROM public.alembic_version;
+  END IF;
+  FOR finding IN WITH package (position, revision, want) AS (VALUES
+    (1, '0001', '{}'::jsonb),
+    (2, '0002', '{"type public.project_category":"1bc6d717ce15c8996d3fd92d9fd21dfc","type public.project_status":"e25b7ef82c33aabdcf032b2121c3380a","type public.soc_role":"3999282b791d53021846ef2e9fa33737"}'::jsonb),
+    (3, '0003', '{"table public.mezan_workflows":"6072397d3a1a365425dc14b64bc6d8af","table public.optilibria_runs":"d9f4ec3fde97159fed0f71ff5bc89e17","table public.profiles":"da8faab04cd7ba24bb7b7bc643a98be1","table public.project_features":"7f10d4178535351eea6762e7e2f152a7","table public.project_tech_stack":"66ed6dd2d44893c898516bbe0eb3efd4","table public.projects":"1942d8ade0b9e2e1d3bd2dcb15fb6aa7","table public.qmlab_experiments":"36d0c70a134b6554ffbf85d9206970c5","table public.simcore_simulations":"f3fe20c585777b5aa25ab562593f6bb2","table public.soc_teams":"e6b67f3bf07c0980dfadf838ecd3b9c1","table public.soc_user_roles":"fb67652b67387236567546242e632436","table public.talai_experiments":"6f37494655389a3112d4557d2dfe4e54","table public.user_project_preferences":"7a072b36ccb28709a957d1906850f29c","type public.project_category":"1bc6d717ce15c8996d3fd92d9fd21dfc","type public.project_status":"e25b7ef82c33aabdcf032b2121c3380a","type public.soc_role":"3999282b791d53021846ef2e9fa33737"}'::jsonb),
+    (4, '0004', '{"policy public.mezan_workflows.Users can delete own data":"b2a6d7dbbe070ce01d01de3d42ab73af","policy public.mezan_workflows.Users can insert own data":"8c9363c2b29d6ca7993104bb376a51e6","policy public.mezan_workflows.Users can update own data":"b4c01d876da5e24e5bc5be69f408bc96","policy public.mezan_workflows.Users can view own data":"7fdd9a37a0ca9400065f12acb0d3fbee","policy public.optilibria_runs.Users can delete own data":"b2a6d7dbbe070ce01d01de3d42ab73af","policy public.optilibria_runs.Users can insert own data":"8c9363c2b29d6ca7993104bb376a51e6","policy public.optilibria_runs.Users can update own data":"b4c01d876da5e24e5bc5be69f408bc96","policy public.optilibria_runs.Users can view own data":"7fdd9a37a0ca9400065f12acb0d3fbee","policy public.projects.Anyone can view public projects":"ed53809c8eb91ba7982d02f6f172e9f3","policy public.projects.Owners can manage projects":"f1f44566aaf634764959f4554d34f344","policy public.qmlab_experiments.Users can delete own data":"b2a6d7dbbe070ce01d01de3d42ab73af","policy public.qmlab_experiments.Users can insert own data":"8c9363c2b29d6ca7993104bb376a51e6","policy public.qmlab_experiments.Users can update own data":"b4c01d876da5e24e5bc5be69f408bc96","policy public.qmlab_experiments.Users can view own data":"7fdd9a37a0ca9400065f12acb0d3fbee","policy public.simcore_simulations.Users can delete own data":"b2a6d7dbbe070ce01d01de3d42ab73af","policy public.simcore_simulations.Users can insert own data":"8c9363c2b29d6ca7993104bb376a51e6","policy public.simcore_simulations.Users can update own data":"b4c01d876da5e24e5bc5be69f408bc96","policy public.simcore_simulations.Users can view own data":"7fdd9a37a0ca9400065f12acb0d3fbee","policy public.talai_experiments.Users can delete own data":"b2a6d7dbbe070ce01d01de3d42ab73af","policy public.talai_experiments.Users can insert own data":"8c9363c2b29d6ca7993104bb376a51e6","policy public.talai_experiments.Users can update own data":"b4c01d876da5e24e5bc5be69f408bc96","policy public.talai_experiments.Users can view own data":"7fdd9a37a0ca9400065f12acb0d3fbee","table public.mezan_workflows":"56c210dbc582b8a11c784188a8f5d7f2","table public.optilibria_runs":"6f91be7ee86339c3a3ea3bc33bf0e9da","table public.projects":"7367e2505c29ab91621be6fa18856fd0","table public.qmlab_experiments":"81155654a0cea88ca0a133d9526f7f8b","table public.simcore_simulations":"0656b27fb69c4c8f42364566abc50565","table public.talai_experiments":"d085b0b48f2da28776af41ade96b555b"}'::jsonb),
+    (5, '0005', '{"function public.get_user_team_id(_user_id uuid)":"1ecc4c4eeb7971c313709009f4228828","function public.has_soc_role(_role soc_role, _user_id uuid)":"14fb310e4c51960c5aeb38c60fe4e133","table public.soc_user_roles":"fb67652b67387236567546242e632436","type public.soc_role":"3999282b791d53021846ef2e9fa33737"}'::jsonb)),
+  latest AS (
+    SELECT DISTINCT ON (h.revision) h.revision, to_jsonb(h) AS row
+      FROM schema_pkg.history AS h
+     WHERE h.direction = 'upgrade' AND coalesce(to_jsonb(h) ->> 'status', 'completed') = 'completed'
+       AND to_jsonb(h) ->> 'step' IS NULL  -- the revision's own row, not one of its steps
+     ORDER BY h.revision, h.id DESC),
+  applied AS (
+    SELECT p.position, p.revision, p.want, l.row ->> 'mode' AS mode,
+           nullif(l.row -> 'fingerprint', 'null'::jsonb) AS got,
+           coalesce((l.row ->> 'fingerprint_format')::int, 1) AS recorded_format
+      FROM package AS p JOIN latest AS l ON l.revision = p.revision
+     WHERE p.want IS NOT NULL
+       AND p.position <= (SELECT q.position FROM package AS q WHERE q.revision = found))
+SELECT got IS NOT NULL AND recorded_format = 2 AS problem,
+       CASE WHEN got IS NULL THEN format('revision %s: recorded without a fingerprint (%s, '
+                 'before fingerprints existed or stamped); not checked', revision, mode)
+            WHEN recorded_format <> 2 THEN format('revision %s: recorded in fingerprint '
+                 'format %s%s, this package computes format 2; accepted, not compared',
+                 revision, recorded_format, CASE WHEN recorded_format = 1
+                 THEN ' (before formats were numbered)' ELSE '' END)
+            ELSE format('revision %s ran with a different effect than the packaged one on: %s',
+                 revision, (SELECT string_agg(k, '; ' ORDER BY k COLLATE "C")
+                              FROM (SELECT jsonb_object_keys(got)
+                                    UNION SELECT jsonb_object_keys(want)) AS keys (k)
+                             WHERE got -> k IS DISTINCT FROM want -> k))
+       END AS line
+  FROM applied
+ WHERE got IS NULL OR recorded_format <> 2 OR got <> want
+ ORDER BY position
+  LOOP
+    IF finding.problem THEN
+      problems := problems || finding.line;
+    ELSE
+      RAISE NOTICE 'schema_pkg: note: %', finding.line;
+    END IF;
+  END LOOP;
+  IF cardinality(problems) = 0 THEN
+    RETURN;
+  END IF;
+  IF coalesce(current_setting('schema_pkg.accept_record', true), '') = 'on' THEN
+    RAISE NOTICE 'schema_pkg: the deployment record does not match the package (accepted: '
+      'schema_pkg.accept_record is on): %', array_to_string(problems, ' | ');
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '%', format('schema_pkg: the deployment record does not match the package: '
+    '%s%s; nothing was changed; see schema-pkg verify, or run anyway with schema-pkg upgrade --accept-record, or psql -v accept_record=on',
+    problems[1], CASE WHEN cardinality(problems) > 1
+                      THEN format(' (and %s more)', cardinality(problems) - 1) ELSE '' END);
+END
+$record$;
 
 BEGIN;
 
@@ -246,20 +349,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0006' AND direction = 'upgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0006' AND direction = 'upgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0006' AND direction = 'upgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'upgrade 0006', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -278,13 +382,23 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 -- Team helpers ---------------------------------------------------------------
 
 CREATE SCHEMA private;
+\endif
+\if :ERROR
+\else
 GRANT USAGE ON SCHEMA private TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- Is the caller a member of the team, in any role?
 CREATE FUNCTION private.is_soc_team_member(_team_id uuid)
 RETURNS boolean
@@ -295,7 +409,9 @@ AS $$
     WHERE r.team_id = _team_id AND r.user_id = auth.uid()
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 -- Does the caller hold one of these roles in the team?
 CREATE FUNCTION private.has_soc_team_role(_team_id uuid, _roles public.soc_role[])
 RETURNS boolean
@@ -306,79 +422,121 @@ AS $$
     WHERE r.team_id = _team_id AND r.user_id = auth.uid() AND r.role = ANY (_roles)
   );
 $$;
-
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.is_soc_team_member(uuid) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 REVOKE EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) FROM PUBLIC, anon;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO authenticated, service_role;
-
+\endif
+\if :ERROR
+\else
 -- profiles: a user's own profile only ----------------------------------------
 
 ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can view own profile"
 ON profiles FOR SELECT TO authenticated
 USING ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can create own profile"
 ON profiles FOR INSERT TO authenticated
 WITH CHECK ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can update own profile"
 ON profiles FOR UPDATE TO authenticated
 USING ((select auth.uid()) = id)
 WITH CHECK ((select auth.uid()) = id);
-
+\endif
+\if :ERROR
+\else
 -- user_project_preferences: owned by user_id ---------------------------------
 
 ALTER TABLE user_project_preferences ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can view own preferences"
 ON user_project_preferences FOR SELECT TO authenticated
 USING ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can insert own preferences"
 ON user_project_preferences FOR INSERT TO authenticated
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can update own preferences"
 ON user_project_preferences FOR UPDATE TO authenticated
 USING ((select auth.uid()) = user_id)
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Users can delete own preferences"
 ON user_project_preferences FOR DELETE TO authenticated
 USING ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 -- soc_teams: members see, admins and owners edit; the service creates and deletes
 
 ALTER TABLE soc_teams ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team members can view their teams"
 ON soc_teams FOR SELECT TO authenticated
 USING (private.is_soc_team_member(id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can update their teams"
 ON soc_teams FOR UPDATE TO authenticated
 USING (private.has_soc_team_role(id, '{admin,owner}'))
 WITH CHECK (private.has_soc_team_role(id, '{admin,owner}'));
-
-
+\endif
+\if :ERROR
+\else
 -- soc_user_roles: members see; admins manage; only owners touch 'owner'; never your own role
 
 ALTER TABLE soc_user_roles ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team members can view team roles"
 ON soc_user_roles FOR SELECT TO authenticated
 USING (private.is_soc_team_member(team_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can grant roles to others"
 ON soc_user_roles FOR INSERT TO authenticated
 WITH CHECK (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can change roles of others"
 ON soc_user_roles FOR UPDATE TO authenticated
 USING (
@@ -389,63 +547,96 @@ WITH CHECK (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated
 USING (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 -- alembic_version: not for the API -------------------------------------------
 
 ALTER TABLE alembic_version ENABLE ROW LEVEL SECURITY;
+\endif
+\if :ERROR
+\else
 REVOKE ALL ON alembic_version FROM anon, authenticated;
-
+\endif
+\if :ERROR
+\else
 -- project_features: follow the parent project
 
 ALTER TABLE project_features ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Features visible with the project"
 ON project_features FOR SELECT TO anon, authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can add features"
 ON project_features FOR INSERT TO authenticated
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can update features"
 ON project_features FOR UPDATE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can delete features"
 ON project_features FOR DELETE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 -- project_tech_stack: follow the parent project
 
 ALTER TABLE project_tech_stack ENABLE ROW LEVEL SECURITY;
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Tech stack visible with the project"
 ON project_tech_stack FOR SELECT TO anon, authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can add tech stack"
 ON project_tech_stack FOR INSERT TO authenticated
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can update tech stack"
 ON project_tech_stack FOR UPDATE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())))
 WITH CHECK (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
-
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Project owners can delete tech stack"
 ON project_tech_stack FOR DELETE TO authenticated
 USING (EXISTS (SELECT 1 FROM projects p WHERE p.id = project_id AND p.owner_id = (select auth.uid())));
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -457,7 +648,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'upgrade 0006', '0006', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -503,6 +697,14 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['Features visible with the project', 'Project owners can add features', 'Project owners can add tech stack', 'Project owners can delete features', 'Project owners can delete tech stack', 'Project owners can update features', 'Project owners can update tech stack', 'Team admins can change roles of others', 'Team admins can grant roles to others', 'Team admins can revoke roles of others', 'Team admins can update their teams', 'Team members can view team roles', 'Team members can view their teams', 'Tech stack visible with the project', 'Users can create own profile', 'Users can delete own preferences', 'Users can insert own preferences', 'Users can update own preferences', 'Users can update own profile', 'Users can view own preferences', 'Users can view own profile', '_roles', '_team_id', 'add', 'admin', 'admins', 'alembic_version', 'all', 'alter', 'and', 'anon', 'any', 'as', 'auth', 'authenticated', 'boolean', 'can', 'case', 'change', 'check', 'create', 'definer', 'delete', 'else', 'enable', 'end', 'execute', 'exists', 'features', 'for', 'from', 'function', 'grant', 'has_soc_team_role', 'id', 'insert', 'is_soc_team_member', 'language', 'level', 'members', 'of', 'on', 'others', 'own', 'owner', 'owner_id', 'owners', 'p', 'policy', 'preferences', 'private', 'profile', 'profiles', 'project', 'project_features', 'project_id', 'project_tech_stack', 'projects', 'public', 'r', 'returns', 'revoke', 'role', 'roles', 'row', 'schema', 'search_path', 'security', 'select', 'service_role', 'set', 'soc_role', 'soc_teams', 'soc_user_roles', 'sql', 'stable', 'stack', 'table', 'team', 'team_id', 'teams', 'tech', 'the', 'their', 'then', 'to', 'uid', 'update', 'usage', 'user_id', 'user_project_preferences', 'users', 'using', 'uuid', 'view', 'visible', 'when', 'where', 'with']::text[])
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' anon INSERT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'INSERT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' anon REFERENCES', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'REFERENCES')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' anon SELECT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'SELECT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' anon UPDATE', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'UPDATE')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('anon') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated INSERT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'INSERT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated SELECT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND 0 IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('anon') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('authenticated') IS NOT NULL
@@ -527,11 +729,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.alembic_version') AND to_regrole('authenticated') IS NOT NULL
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: upgrade 0006 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0005; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

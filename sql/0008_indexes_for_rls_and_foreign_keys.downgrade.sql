@@ -36,8 +36,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0008, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0008, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -45,21 +47,32 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: the parts of it that commit on their own before the one that failed stay
--- applied (in order: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx; DROP
--- INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx; DROP INDEX CONCURRENTLY
--- IF EXISTS user_project_preferences_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS
--- user_project_preferences_user_id_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS
--- project_tech_stack_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS
--- project_features_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS
--- projects_is_public_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx; DROP
--- INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx; DROP INDEX
--- CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx; DROP INDEX CONCURRENTLY
--- IF EXISTS talai_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS
--- mezan_workflows_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS
--- simcore_simulations_user_id_created_at_idx); this run applies each again, which is
--- safe.  Run it again: the rerun says first what an earlier attempt left and completes
--- the revision.
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
+-- If it stops: its 13 steps commit one by one (1. DROP INDEX CONCURRENTLY IF EXISTS
+-- soc_user_roles_team_id_idx; 2. DROP INDEX CONCURRENTLY IF EXISTS
+-- soc_user_roles_user_id_role_idx; 3. DROP INDEX CONCURRENTLY IF EXISTS
+-- user_project_preferences_project_id_idx; 4. DROP INDEX CONCURRENTLY IF EXISTS
+-- user_project_preferences_user_id_project_id_idx; 5. DROP INDEX CONCURRENTLY IF EXISTS
+-- project_tech_stack_project_id_idx; 6. DROP INDEX CONCURRENTLY IF EXISTS
+-- project_features_project_id_idx; 7. DROP INDEX CONCURRENTLY IF EXISTS
+-- projects_is_public_idx; 8. DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx; 9.
+-- DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx; 10. DROP
+-- INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx; 11. DROP INDEX
+-- CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx; 12. DROP INDEX
+-- CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx; 13. DROP INDEX
+-- CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx), then one
+-- transaction records the revision. A failure leaves the steps before the failed one
+-- applied and alembic_version where it was; the failed step itself changes nothing,
+-- except that a failed CREATE INDEX CONCURRENTLY leaves its index INVALID (a unique one
+-- rejects duplicate writes meanwhile) and a failed DROP INDEX CONCURRENTLY can leave its
+-- index INVALID. The error goes into the step's row of schema_pkg.history, and the file
+-- stops with one line saying which steps are applied.  Run it again: the rerun says
+-- first what an earlier attempt left, skips each step that attempt completed and resumes
+-- at the first unfinished one.
 -- A CONCURRENTLY build that fails leaves an INVALID index (a unique one already rejects
 -- duplicate writes); the rerun drops it before building again.
 -- Needs:
@@ -89,6 +102,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -114,6 +131,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -226,7 +244,28 @@ BEGIN
 END
 $later_columns$;
 
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
 
 BEGIN;
 
@@ -251,9 +290,14 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0008'
-               AND direction = 'downgrade' AND status = 'started') THEN
-    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0008' AND direction = 'downgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
                (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -308,21 +352,14 @@ BEGIN
                   coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
                     FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
       FROM m, k INTO state;
-  END IF;
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0008' AND direction = 'downgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'downgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx; DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx; DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx; DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx; DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx); this run applies each again, which is safe' || coalesce('; now ' || state, '');
-  END LOOP;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0008' AND direction = 'downgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'downgrade 0008', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 13 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 13 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -346,7 +383,11 @@ DECLARE
     + make_interval(secs => current_setting('schema_pkg.concurrent_prewait')::float8);
   stalling text;
   listed boolean := false;
+  reason text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 10) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 11) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 12) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 13) THEN
+    RETURN;  -- every build completed in an earlier run: nothing to wait for
+  END IF;
   LOOP
     PERFORM pg_stat_clear_snapshot();
     SELECT string_agg(format('pid %s (%s, %s, open %s s)', s.pid, s.application, s.state, s.age),
@@ -369,9 +410,12 @@ BEGIN
       listed := true;
     END IF;
     IF clock_timestamp() >= deadline THEN
-      RAISE EXCEPTION 'schema_pkg: 0008 not started: transactions still open after % s '
-        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %; '
-        'nothing of 0008 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling;
+      reason := format('0008 not started: transactions still open after %s s '
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; '
+        'nothing of 0008 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling);
+      UPDATE schema_pkg.history SET status = 'failed', error = reason, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+      COMMIT;
+      RAISE EXCEPTION 'schema_pkg: %', reason;
     END IF;
     PERFORM pg_sleep(0.25);
   END LOOP;
@@ -379,67 +423,762 @@ END
 $prewait$;
 
 
-BEGIN;
-
-
-COMMIT;
-
+-- Step 1 of 13: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 1, 'DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx): ' || failure || '; no step of it was applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 1';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 2 of 13: DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 2, 'DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx): ' || failure || '; step 1 stays applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 2';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 3 of 13: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 3, 'DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx): ' || failure || '; steps 1-2 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 3';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 4 of 13: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 4, 'DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx): ' || failure || '; steps 1-3 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 4';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 5 of 13: DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 5, 'DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx): ' || failure || '; steps 1-4 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 5';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 6 of 13: DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 6, 'DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx): ' || failure || '; steps 1-5 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 6';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 7 of 13: DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 7, 'DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx): ' || failure || '; steps 1-6 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 7';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 8 of 13: DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 8, 'DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx): ' || failure || '; steps 1-7 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 8';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 9 of 13: DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 9, 'DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx): ' || failure || '; steps 1-8 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 9';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 10 of 13: DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 10) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 10, 'DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx): ' || failure || '; steps 1-9 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 10';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 11 of 13: DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 11) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 11, 'DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx): ' || failure || '; steps 1-10 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 11';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 12 of 13: DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 12) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 12, 'DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx): ' || failure || '; steps 1-11 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 12';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 13 of 13: DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 13) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0008 step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0008', 'downgrade', '70bcbc42b6469c2d596fc90fe11d06bdae06742a658cf4d4f1182b0fe19208db', clock_timestamp(), 'sql', 'started', '0.1.0', '0008_indexes_for_rls_and_foreign_keys.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 13, 'DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx): ' || failure || '; steps 1-12 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 13';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Record the revision.
 BEGIN;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0008';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -451,7 +1190,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'downgrade 0008', '0007', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -497,11 +1239,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['begin', 'commit', 'concurrently', 'drop', 'exists', 'if', 'index', 'mezan_workflows_user_id_created_at_idx', 'optilibria_runs_user_id_created_at_idx', 'project_features_project_id_idx', 'project_tech_stack_project_id_idx', 'projects_is_public_idx', 'projects_owner_id_idx', 'qmlab_experiments_user_id_created_at_idx', 'simcore_simulations_user_id_created_at_idx', 'soc_user_roles_team_id_idx', 'soc_user_roles_user_id_role_idx', 'talai_experiments_user_id_created_at_idx', 'user_project_preferences_project_id_idx', 'user_project_preferences_user_id_project_id_idx']::text[])
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 failed while recording it: ' || failure || '; all 13 of its steps stay applied, alembic_version still says 0008; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

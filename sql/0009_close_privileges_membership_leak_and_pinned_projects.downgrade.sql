@@ -48,8 +48,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0009, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0009, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -57,19 +59,30 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: the parts of it that commit on their own before the one that failed stay
--- applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS
--- user_project_preferences_user_id_project_id_idx O…; DROP INDEX CONCURRENTLY IF EXISTS
--- user_project_preferences_user_id_project_id_key; ALTER TABLE project_features DROP
--- CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features
--- VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack
--- DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE
--- project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE
--- user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER
--- TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…;
--- a transaction of 19 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON
--- soc_user_roles); this run applies each again, which is safe.  Run it again: the rerun
--- says first what an earlier attempt left and completes the revision.
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
+-- If it stops: its 9 steps commit one by one (1. CREATE INDEX CONCURRENTLY IF NOT EXISTS
+-- user_project_preferences_user_id_project_id_idx O…; 2. DROP INDEX CONCURRENTLY IF
+-- EXISTS user_project_preferences_user_id_project_id_key; 3. ALTER TABLE
+-- project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; 4.
+-- ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; 5.
+-- ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS
+-- project_tech_stack_project_id_fk…; 6. ALTER TABLE project_tech_stack VALIDATE
+-- CONSTRAINT project_tech_stack_project_id_fkey; 7. ALTER TABLE user_project_preferences
+-- DROP CONSTRAINT IF EXISTS user_project_preferences_p…; 8. ALTER TABLE
+-- user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; 9. a
+-- transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON
+-- soc_…), then one transaction records the revision. A failure leaves the steps before
+-- the failed one applied and alembic_version where it was; the failed step itself
+-- changes nothing, except that a failed CREATE INDEX CONCURRENTLY leaves its index
+-- INVALID (a unique one rejects duplicate writes meanwhile) and a failed DROP INDEX
+-- CONCURRENTLY can leave its index INVALID. The error goes into the step's row of
+-- schema_pkg.history, and the file stops with one line saying which steps are applied.
+-- Run it again: the rerun says first what an earlier attempt left, skips each step that
+-- attempt completed and resumes at the first unfinished one.
 -- A CONCURRENTLY build that fails leaves an INVALID index (a unique one already rejects
 -- duplicate writes); the rerun drops it before building again.
 -- Needs:
@@ -114,6 +127,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -139,6 +156,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -251,7 +269,28 @@ BEGIN
 END
 $later_columns$;
 
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
 
 BEGIN;
 
@@ -276,9 +315,14 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  IF EXISTS (SELECT 1 FROM schema_pkg.history WHERE revision = '0009'
-               AND direction = 'downgrade' AND status = 'started') THEN
-    WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0009' AND direction = 'downgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  WITH m AS (SELECT (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
                (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -335,21 +379,14 @@ BEGIN
                   coalesce('; not yet: ' || string_agg(k.k, ', ' ORDER BY k.k)
                     FILTER (WHERE m.live -> k.k IS DISTINCT FROM m.want -> k.k), ''))
       FROM m, k INTO state;
-  END IF;
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0009' AND direction = 'downgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'downgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'the parts of it that commit on their own before the one that failed stay applied (in order: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…; DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key; ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …; ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey; ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…; ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey; ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…; ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…; a transaction of 19 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_user_roles); this run applies each again, which is safe' || coalesce('; now ' || state, '');
-  END LOOP;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0009' AND direction = 'downgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'downgrade 0009', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 9 completed and stay applied; this run skips them and resumes at the first unfinished one', 'none of its 9 steps completed; this run starts at step 1') || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -373,7 +410,11 @@ DECLARE
     + make_interval(secs => current_setting('schema_pkg.concurrent_prewait')::float8);
   stalling text;
   listed boolean := false;
+  reason text;
 BEGIN
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AND EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) THEN
+    RETURN;  -- every build completed in an earlier run: nothing to wait for
+  END IF;
   LOOP
     PERFORM pg_stat_clear_snapshot();
     SELECT string_agg(format('pid %s (%s, %s, open %s s)', s.pid, s.application, s.state, s.age),
@@ -396,9 +437,12 @@ BEGIN
       listed := true;
     END IF;
     IF clock_timestamp() >= deadline THEN
-      RAISE EXCEPTION 'schema_pkg: 0009 not started: transactions still open after % s '
-        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %; '
-        'nothing of 0009 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling;
+      reason := format('0009 not started: transactions still open after %s s '
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; '
+        'nothing of 0009 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling);
+      UPDATE schema_pkg.history SET status = 'failed', error = reason, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+      COMMIT;
+      RAISE EXCEPTION 'schema_pkg: %', reason;
     END IF;
     PERFORM pg_sleep(0.25);
   END LOOP;
@@ -406,80 +450,512 @@ END
 $prewait$;
 
 
-BEGIN;
-
-
-COMMIT;
-
+-- Step 1 of 9: CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 1) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 1, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 -- Drop an INVALID user_project_preferences_user_id_project_id_idx left by a failed build, if any.
 SELECT format('DROP INDEX CONCURRENTLY %s', i.indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = 'user_project_preferences_user_id_project_id_idx' AND i.indrelid = to_regclass('user_project_preferences')
 \gexec
-
+\endif
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx ON user_project_preferences (user_id, project_id);
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…): ' || failure || '; no step of it was applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 1';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 2 of 9: DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 2) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 2, 'DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 SET lock_timeout = 0;
+\endif
+\if :ERROR
+\else
 DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key;
+\endif
+\if :ERROR
+\else
 SET lock_timeout = :'lock_timeout';
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key): ' || failure || '; step 1 stays applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 2';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 3 of 9: ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 3) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 3, 'ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 -- The constraint is re-added by this same statement, with its new action.
 ALTER TABLE project_features
   -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS project_features_project_id_fkey,
   ADD CONSTRAINT project_features_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id) NOT VALID;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …): ' || failure || '; steps 1-2 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 3';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 4 of 9: ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 4) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 4, 'ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey): ' || failure || '; steps 1-3 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 4';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 5 of 9: ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 5) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 5, 'ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 -- The constraint is re-added by this same statement, with its new action.
 ALTER TABLE project_tech_stack
   -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fkey,
   ADD CONSTRAINT project_tech_stack_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id) NOT VALID;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…): ' || failure || '; steps 1-4 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 5';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 6 of 9: ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 6) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 6, 'ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey): ' || failure || '; steps 1-5 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 6';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 7 of 9: ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 7) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 7, 'ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 -- The constraint is re-added by this same statement, with its new action.
 ALTER TABLE user_project_preferences
   -- squawk-ignore ban-drop-constraint
   DROP CONSTRAINT IF EXISTS user_project_preferences_project_id_fkey,
   ADD CONSTRAINT user_project_preferences_project_id_fkey
     FOREIGN KEY (project_id) REFERENCES projects (id) NOT VALID;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…): ' || failure || '; steps 1-6 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 7';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 8 of 9: ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 8) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 8, 'ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project_id_fkey;
+\endif
+\set schema_pkg_failed :ERROR
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…): ' || failure || '; steps 1-7 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 8';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
 
+
+-- Step 9 of 9: a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…
+SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0009' AND s.direction = 'downgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c WHERE c.step = 9) AS schema_pkg_done \gset
+\if :schema_pkg_done
+\echo 'schema_pkg: downgrade 0009 step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…) completed in an earlier run; skipped'
+\else
+DO $step$
+DECLARE
+  attempt bigint;
+BEGIN
+  INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, mode, status, package_version, file_name, applied_by, application_name, session_user_name, client_addr, server_version_num, step, step_name)
+  VALUES ('0009', 'downgrade', '476080229f5e6f1e2868311f4454377156e07ac499c378487c8c13d693d86ca7', clock_timestamp(), 'sql', 'started', '0.1.0', '0009_close_privileges_membership_leak_and_pinned_projects.downgrade.sql', current_user, current_setting('application_name'), session_user, inet_client_addr()::text, current_setting('server_version_num')::bigint, 9, 'a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…')
+  RETURNING id INTO attempt;
+  PERFORM set_config('schema_pkg.step_attempt', attempt::text, false);
+END
+$step$;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
 BEGIN;
-
+\if :ERROR
+\else
 -- Leaving a team -------------------------------------------------------------
 
 DROP TRIGGER soc_user_roles_keep_an_owner ON soc_user_roles;
+\endif
+\if :ERROR
+\else
 DROP FUNCTION private.soc_user_roles_keep_an_owner();
+\endif
+\if :ERROR
+\else
 DROP POLICY "Members can leave; team admins can revoke roles of others" ON soc_user_roles;
+\endif
+\if :ERROR
+\else
 CREATE POLICY "Team admins can revoke roles of others"
 ON soc_user_roles FOR DELETE TO authenticated
 USING (
   user_id <> (select auth.uid())
   AND private.has_soc_team_role(team_id, CASE WHEN role = 'owner' THEN '{owner}'::soc_role[] ELSE '{admin,owner}'::soc_role[] END)
 );
-
+\endif
+\if :ERROR
+\else
 -- Preferences: 0006's policies ------------------------------------------------
 
 ALTER POLICY "Users can insert own preferences" ON user_project_preferences
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 ALTER POLICY "Users can update own preferences" ON user_project_preferences
 USING ((select auth.uid()) = user_id)
 WITH CHECK ((select auth.uid()) = user_id);
-
+\endif
+\if :ERROR
+\else
 -- Membership lookups: 0007's grants ------------------------------------------
 
 DROP FUNCTION public.current_user_has_soc_role(public.soc_role);
+\endif
+\if :ERROR
+\else
 DROP FUNCTION public.current_user_team_id();
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION get_user_team_id(uuid) TO authenticated;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION has_soc_role(soc_role, uuid) TO authenticated;
-
+\endif
+\if :ERROR
+\else
 -- Table privileges: back to ALL where an API role holds the rest of ALL ------
 
 DO $restore$
@@ -510,9 +986,54 @@ BEGIN
   END LOOP;
 END
 $restore$;
+\endif
+\if :ERROR
+\else
+UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+\endif
+\set schema_pkg_failed :ERROR
+COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…) failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…): ' || failure || '; steps 1-8 stay applied; its transaction rolled back; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 9';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
+\endif
 
+
+-- Record the revision.
+BEGIN;
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0009';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -524,7 +1045,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'downgrade 0009', '0008', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   bad text;
@@ -538,7 +1062,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: INVALID indexes remain: %; rerun this step', bad;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -586,11 +1113,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
          AND p.proname = ANY (ARRAY['Members can leave; team admins can revoke roles of others', 'Team admins can revoke roles of others', 'Users can insert own preferences', 'Users can update own preferences', 'add', 'admin', 'admins', 'alter', 'and', 'auth', 'authenticated', 'begin', 'can', 'case', 'check', 'commit', 'concurrently', 'constraint', 'create', 'current_user_has_soc_role', 'current_user_team_id', 'delete', 'drop', 'else', 'end', 'execute', 'exists', 'for', 'foreign', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'id', 'if', 'index', 'insert', 'key', 'leave', 'members', 'not', 'of', 'on', 'others', 'own', 'owner', 'policy', 'preferences', 'private', 'project_features', 'project_features_project_id_fkey', 'project_id', 'project_tech_stack', 'project_tech_stack_project_id_fkey', 'projects', 'public', 'references', 'revoke', 'role', 'roles', 'select', 'soc_role', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 'table', 'team', 'team_id', 'then', 'to', 'trigger', 'uid', 'update', 'user_id', 'user_project_preferences', 'user_project_preferences_project_id_fkey', 'user_project_preferences_user_id_project_id_idx', 'user_project_preferences_user_id_project_id_key', 'users', 'using', 'uuid', 'valid', 'validate', 'when', 'with']::text[])
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 failed while recording it: ' || failure || '; all 9 of its steps stay applied, alembic_version still says 0009; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

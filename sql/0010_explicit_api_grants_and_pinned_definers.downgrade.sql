@@ -55,8 +55,10 @@
 -- or later (\if, \gset) and PostgreSQL 11 or later (COMMIT inside DO).  It stops at the
 -- first error (ON_ERROR_STOP), takes the migration lock that online runs take
 -- (schema_pkg.migration_lock; it waits for a running deploy), refuses unless the
--- database is at 0010, and records each attempt in schema_pkg.history (started, then
--- completed; a run that stops leaves its attempt 'started', which the next run marks failed).
+-- database is at 0010, and records each attempt and each step in schema_pkg.history
+-- (started, then completed, or failed with the error; a run killed outright leaves it
+-- 'started', which the next run marks failed).  A failed step shows the statement's own
+-- error, then one schema_pkg line (what stays applied, what to do); psql exits 3.
 -- Settings, each overridable with psql -v NAME=VALUE:
 --   lock_timeout=1s   the longest wait for a lock per statement (the API queues
 --                        behind a waiting statement; CONCURRENTLY statements use 0)
@@ -64,8 +66,14 @@
 --   concurrent_prewait=120   seconds to wait, before CONCURRENTLY builds, for open
 --                        transactions that would stall them (then it refuses, naming them)
 --   migration_lock_wait=600   seconds to wait for another run's migration lock
--- If it stops: its one transaction rolled back, so nothing of it was applied.  Run it
--- again: the rerun says first what an earlier attempt left and completes the revision.
+--   accept_record=off   an upgrade file first checks the deployment record (the fingerprints in
+--                        schema_pkg.history against the packaged ones) and refuses a mismatch in
+--                        one line naming the revision and object, nothing applied; on: run anyway
+--                        (as schema-pkg upgrade --accept-record).  Rows recorded without a
+--                        fingerprint or in another fingerprint format are noted, never refused.
+-- If it stops: its one transaction rolls back, so nothing of it is applied.  Run it
+-- again: the rerun says first what an earlier attempt left, skips each step that attempt
+-- completed and resumes at the first unfinished one.
 -- Needs:
 --   * ownership of the objects it changes (connect as the role that ran the earlier
 --     revisions)
@@ -99,6 +107,10 @@
 \else
   \set migration_lock_wait 600
 \endif
+\if :{?accept_record}
+\else
+  \set accept_record off
+\endif
 
 
 \if :AUTOCOMMIT
@@ -124,6 +136,7 @@ SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
 SET schema_pkg.concurrent_prewait = :'concurrent_prewait';
 SET schema_pkg.migration_lock_wait = :'migration_lock_wait';
+SET schema_pkg.accept_record = :'accept_record';
 
 
 SET search_path = public, pg_temp;
@@ -236,7 +249,28 @@ BEGIN
 END
 $later_columns$;
 
+DO $fingerprint_format$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+                   AND attname = 'fingerprint_format' AND NOT attisdropped) THEN
+    ALTER TABLE schema_pkg.history ADD COLUMN IF NOT EXISTS fingerprint_format bigint;
+  END IF;
+END
+$fingerprint_format$;
+
 REVOKE ALL ON TABLE schema_pkg.history FROM PUBLIC;
+
+DO $step_columns$
+BEGIN
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'schema_pkg.history'::regclass
+        AND NOT attisdropped AND attname IN ('step', 'step_name'))
+     < 2 THEN
+    ALTER TABLE schema_pkg.history
+      ADD COLUMN IF NOT EXISTS step integer,
+      ADD COLUMN IF NOT EXISTS step_name text;
+  END IF;
+END
+$step_columns$;
 
 BEGIN;
 
@@ -261,20 +295,21 @@ DECLARE
   earlier record;
   state text;
 BEGIN
-  FOR earlier IN
-    SELECT id, mode, started_at FROM schema_pkg.history
-     WHERE revision = '0010' AND direction = 'downgrade'
-       AND status = 'started' ORDER BY id
-  LOOP
-    UPDATE schema_pkg.history
-       SET status = 'failed',
-           error = coalesce(error, 'did not complete: the run stopped or its session ended'),
-           duration = coalesce(duration, clock_timestamp() - started_at)
-     WHERE id = earlier.id;
-    RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete; %',
-      'downgrade 0010', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
-      'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
-  END LOOP;
+  SELECT h.mode, h.started_at, h.error INTO earlier FROM schema_pkg.history AS h
+   WHERE h.revision = '0010' AND direction = 'downgrade' AND h.step IS NULL AND h.status IN ('started', 'failed')
+     AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > h.id AND later.step IS NULL AND later.status = 'completed')
+   ORDER BY h.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  UPDATE schema_pkg.history
+     SET status = 'failed', error = coalesce(error, 'the run stopped or its session ended'),
+         duration = coalesce(duration, clock_timestamp() - started_at)
+   WHERE revision = '0010' AND direction = 'downgrade' AND status = 'started';
+  RAISE NOTICE 'schema_pkg: an earlier run of % (%, started %) did not complete: %; %',
+    'downgrade 0010', earlier.mode, to_char(earlier.started_at, 'YYYY-MM-DD HH24:MI:SS'),
+    coalesce(earlier.error, 'the run stopped or its session ended'),
+    'its one transaction rolled back, so nothing of it was applied' || coalesce('; now ' || state, '');
 END
 $unfinished$;
 
@@ -293,8 +328,13 @@ COMMIT;
 
 
 BEGIN;
-
-
+\set ON_ERROR_STOP off
+\set schema_pkg_verbosity :VERBOSITY
+\set schema_pkg_show_context :SHOW_CONTEXT
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+\if :ERROR
+\else
 -- The last owner and the definer functions: 0009's ------------------------------
 
 CREATE OR REPLACE FUNCTION private.soc_user_roles_keep_an_owner()
@@ -313,12 +353,25 @@ BEGIN
   RETURN NULL;
 END
 $$;
-
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) SET search_path = '';
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION private.is_soc_team_member(uuid) SET search_path = '';
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION public.has_soc_role(public.soc_role, uuid) SET search_path = public, pg_temp;
+\endif
+\if :ERROR
+\else
 ALTER FUNCTION public.get_user_team_id(uuid) SET search_path = public, pg_temp;
-
+\endif
+\if :ERROR
+\else
 -- Vanilla only: 0001's default privileges, less what 0009 revoked -------------
 
 DO $defaults$
@@ -337,28 +390,51 @@ BEGIN
   END IF;
 END
 $defaults$;
-
+\endif
+\if :ERROR
+\else
 -- Privileges as 0009 left them on vanilla PostgreSQL and legacy Supabase ------
 
 REVOKE ALL ON TABLE public.soc_user_roles FROM authenticated;
+\endif
+\if :ERROR
+\else
 GRANT SELECT, INSERT, UPDATE, DELETE ON
   public.profiles, public.projects, public.project_features, public.project_tech_stack,
   public.user_project_preferences, public.simcore_simulations, public.mezan_workflows,
   public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
   public.soc_teams, public.soc_user_roles
 TO anon, authenticated;
+\endif
+\if :ERROR
+\else
 GRANT ALL ON
   public.profiles, public.projects, public.project_features, public.project_tech_stack,
   public.user_project_preferences, public.simcore_simulations, public.mezan_workflows,
   public.talai_experiments, public.optilibria_runs, public.qmlab_experiments,
   public.soc_teams, public.soc_user_roles
 TO service_role;
+\endif
+\if :ERROR
+\else
 GRANT USAGE ON SCHEMA private TO authenticated, service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.is_soc_team_member(uuid) TO service_role;
+\endif
+\if :ERROR
+\else
 GRANT EXECUTE ON FUNCTION private.has_soc_team_role(uuid, public.soc_role[]) TO service_role;
+\endif
 
+\if :ERROR
+\else
 UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0010';
+\endif
 
+\if :ERROR
+\else
 DO $$
 DECLARE
   found text := 'base';
@@ -370,7 +446,10 @@ BEGIN
     RAISE EXCEPTION 'schema_pkg: after %, alembic_version should hold exactly % but holds %', 'downgrade 0010', '0009', found;
   END IF;
 END $$;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k, md5(v)), '{}'::jsonb) FROM (
       SELECT 'table ' || n.nspname || '.' || c.relname AS k,
              concat_ws(' | ', c.relrowsecurity, c.relforcerowsecurity,
@@ -416,6 +495,10 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['all', 'alter', 'an', 'and', 'anon', 'another', 'as', 'authenticated', 'be', 'begin', 'create', 'definer', 'delete', 'deletes', 'end', 'errcode', 'exception', 'execute', 'exists', 'first', 'for', 'found', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'has_soc_team_role', 'hint', 'id', 'if', 'insert', 'is_soc_team_member', 'key', 'language', 'left', 'make', 'member', 'mezan_workflows', 'no', 'not', 'null', 'old', 'on', 'optilibria_runs', 'or', 'owner', 'perform', 'pg_temp', 'plpgsql', 'private', 'profiles', 'project_features', 'project_tech_stack', 'projects', 'public', 'qmlab_experiments', 'r', 'raise', 'replace', 'restrict_violation', 'return', 'returns', 'revoke', 'role', 'schema', 'search_path', 'security', 'select', 'service', 'service_role', 'set', 'simcore_simulations', 'soc_role', 'soc_teams', 'soc_user_roles', 'soc_user_roles_keep_an_owner', 't', 'table', 'talai_experiments', 'team', 'team_id', 'teams', 'the', 'then', 'to', 'trigger', 'update', 'usage', 'user_project_preferences', 'using', 'uuid', 'where', 'whole', 'without', 'would']::text[])
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated INSERT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'INSERT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated REFERENCES', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'REFERENCES')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated SELECT', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'SELECT')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
+      UNION ALL SELECT 'privilege columns ' || n.nspname || '.' || c.relname || ' authenticated UPDATE', coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'UPDATE')), 'none') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.soc_user_roles') AND to_regrole('authenticated') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.has_soc_team_role(uuid, public.soc_role[])') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('private.is_soc_team_member(uuid)') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege schema ' || n.nspname || ' authenticated USAGE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'USAGE') THEN 'granted' ELSE 'absent' END FROM pg_namespace n WHERE n.nspname = 'private' AND to_regrole('authenticated') IS NOT NULL
@@ -603,11 +686,36 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role TRIGGER', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'TRIGGER') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role TRUNCATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'TRUNCATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
       UNION ALL SELECT 'privilege table ' || n.nspname || '.' || c.relname || ' service_role UPDATE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'UPDATE') THEN 'granted' ELSE 'absent' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('public.user_project_preferences') AND to_regrole('service_role') IS NOT NULL
-    ) AS object) WHERE id = current_setting('schema_pkg.attempt')::bigint;
+    ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\if :ERROR
+\else
 UPDATE schema_pkg.history SET status = 'completed', duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
+\endif
 
+\set schema_pkg_failed :ERROR
 COMMIT;
+\if :ERROR
+\set schema_pkg_failed true
+\endif
+\set ON_ERROR_STOP on
+\if :schema_pkg_failed
+SET schema_pkg.error = :'LAST_ERROR_MESSAGE';
+DO $failed$
+DECLARE
+  failure text := current_setting('schema_pkg.error');
+BEGIN
+  UPDATE schema_pkg.history SET status = 'failed', error = failure,
+         duration = clock_timestamp() - started_at
+   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  COMMIT;
+  RAISE EXCEPTION '%', 'schema_pkg: downgrade 0010 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0010; recorded in schema_pkg.history; run this file again once the cause is fixed';
+END
+$failed$;
+\endif
+\set VERBOSITY :schema_pkg_verbosity
+\set SHOW_CONTEXT :schema_pkg_show_context
 
 UPDATE schema_pkg.migration_lock
    SET holder_pid = NULL, holder_backend_start = NULL, holder_application = NULL,

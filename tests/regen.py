@@ -37,7 +37,7 @@ from schema_pkg.sqlrender import render_all
 SQL_DIR = CHECKOUT_DIR / "sql"
 PGTAP_DIR = CHECKOUT_DIR / "tests" / "pgtap"
 README = CHECKOUT_DIR / "README.md"
-STEPS = ("lock-report", "sql", "fingerprints", "manifest", "rls-report", "mutants", "pgtap", "readme")
+STEPS = ("lock-report", "fingerprints", "sql", "manifest", "rls-report", "mutants", "pgtap", "readme")
 FIGURE = re.compile(r"(<!-- figure:(?P<name>[\w-]+) -->)(?P<text>.*?)(<!-- /figure -->)", re.S)
 
 

@@ -15,6 +15,7 @@ from tests.test_sql_guards import SQL_DIR, sql
 
 HEAD = script_directory().get_current_head()
 BUILDING = ("SELECT pid FROM pg_stat_activity WHERE application_name = 'schema_pkg' "
+            "AND datname = current_database() "  # never another test's run (xdist)
             "AND query LIKE 'CREATE INDEX CONCURRENTLY%%'")
 
 

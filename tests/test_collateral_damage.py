@@ -57,6 +57,7 @@ def test_0001_online_downgrade_refuses_too_even_when_data_loss_is_allowed(auth_w
     result = schema_pkg("-q", "--url", url_text(url), "downgrade", "base", "--allow-data-loss")
     assert_one_line_error(result, 1, "would drop schema auth with CASCADE, and objects that are "
                                      "not ours depend on it")
+    assert "error: schema_pkg:" not in result.stderr  # one prefix, the CLI's
     assert sql(url, APP_OBJECTS_LEFT) == [(1, 1, True, True)]
 
 
@@ -134,3 +135,14 @@ def test_the_lock_report_says_a_declared_column_drop_can_lose_data():
     step = Step("9999", "downgrade", "t", dropped_columns=("public.profiles.nickname",))
     assert data_loss(step).startswith("yes, drops columns public.profiles.nickname")
     assert data_loss(Step("9999", "downgrade", "t")) == "no"
+
+
+@pytest.mark.same_on_every_version
+def test_the_lock_report_counts_tables_of_a_guarded_schema_drop_as_guarded():
+    from schema_pkg.lockreport import Step, data_loss
+
+    dropped = Step("9999", "downgrade", "t", before={1: "auth.users"}, guarded_schemas=("auth",))
+    assert data_loss(dropped) == ("yes, drops auth.users (the data-loss guard refuses while they "
+                                  "hold rows unless allowed)")
+    unguarded = Step("9999", "downgrade", "t", before={1: "auth.users"})
+    assert data_loss(unguarded) == "yes, drops auth.users (no data-loss guard for auth.users)"

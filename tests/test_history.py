@@ -12,7 +12,8 @@ from sqlalchemy.pool import NullPool
 
 from schema_pkg import guards, history
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
-from schema_pkg.history import Applied, packaged_checksum, parse_interval
+from schema_pkg.guards import committed_parts
+from schema_pkg.history import Applied, packaged_checksum, packaged_statements, parse_interval
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url, redact
 from tests.clirun import schema_pkg, url_text
@@ -22,7 +23,7 @@ REVISIONS = [script.revision for script in revisions_in_order()]
 
 
 def rows(url, query: str = "SELECT revision, direction, checksum, mode FROM schema_pkg.history "
-                          "ORDER BY id") -> list:
+                          "WHERE step IS NULL ORDER BY id") -> list:
     with psycopg.connect(libpq_url(url)) as conn:
         return conn.execute(query).fetchall()
 
@@ -105,7 +106,7 @@ def test_adopt_records_the_revisions_it_stamps(scratch_url):
                                  for r in adopted]
 
 
-@pytest.mark.parametrize("text, interval", [
+@pytest.mark.parametrize("rendered, interval", [
     ("00:00:01.5", timedelta(seconds=1.5)),
     ("01:02:03", timedelta(hours=1, minutes=2, seconds=3)),
     ("-00:01:01.5", -timedelta(minutes=1, seconds=1.5)),
@@ -113,8 +114,8 @@ def test_adopt_records_the_revisions_it_stamps(scratch_url):
     ("3 days 02:00:00", timedelta(days=3, hours=2)),
     (None, None),
 ])
-def test_a_recorded_duration_is_read_back_as_postgresql_renders_it(text, interval):
-    assert parse_interval(text) == interval
+def test_a_recorded_duration_is_read_back_as_postgresql_renders_it(rendered, interval):
+    assert parse_interval(rendered) == interval
 
 
 def applied_row(**changes) -> Applied:
@@ -122,25 +123,29 @@ def applied_row(**changes) -> Applied:
                started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
                duration=timedelta(seconds=1.5), applied_by="deployer", application_name="ci",
                mode="online", session_user_name="postgres", package_version="0.1.0",
-               server_version_num=150020)
+               server_version_num=150020, fingerprint={"tables": []}, fingerprint_format=2)
     return Applied(**{**row, **changes})
 
 
 def test_a_record_line_shows_when_what_how_long_who_from_where_and_whether_it_matches():
     assert str(applied_row()) == (
         "2026-01-02 03:04:05+0000  0003  upgrade   online     1.50 s  deployer  ci  "
-        "[session_user=postgres package=0.1.0 server=150020]  "
+        "[session_user=postgres package=0.1.0 server=150020 fingerprint_format=2]  "
         f"sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
 
 
 def test_a_record_line_says_changed_failed_or_unknown_as_the_row_is():
     changed = str(applied_row(checksum="0" * 64, application_name="", session_user_name=None,
                               package_version=None, server_version_num=None,
-                              client_addr="10.0.0.1", file_name="f.sql", duration=None))
+                              client_addr="10.0.0.1", file_name="f.sql", duration=None,
+                              fingerprint=None))
     assert changed == ("2026-01-02 03:04:05+0000  0003  upgrade   online     0.00 s  deployer  -  "
-                       "[from=10.0.0.1 file=f.sql]  sha256:000000000000  CHANGED since it ran")
-    bare = str(applied_row(session_user_name=None, package_version=None, server_version_num=None))
-    assert bare.endswith(f"  deployer  ci  sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
+                       "[from=10.0.0.1 file=f.sql fingerprint_format=none]  sha256:000000000000  "
+                       "CHANGED since it ran")
+    step = str(applied_row(session_user_name=None, package_version=None, server_version_num=None,
+                           step=2, step_name="CREATE INDEX CONCURRENTLY ix"))  # no details at all
+    assert step.startswith("2026-01-02 03:04:05+0000  0003 step 2 (CREATE INDEX CONCURRENTLY ix)  upgrade ")
+    assert step.endswith(f"  deployer  ci  sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
     assert str(applied_row(status="failed", error="boom")).endswith("  FAILED: boom")
     assert str(applied_row(status="started")).endswith("  STARTED")
     assert str(applied_row(revision="9999")).endswith("  CHANGED since it ran")  # not shipped
@@ -215,3 +220,28 @@ def test_the_record_reads_back_each_rows_duration(head):
         "applied_by, application_name, mode) VALUES "
         "('0001', 'upgrade', 'abc', now(), interval '1 day 00:00:01.5', 'x', 'x', 'online')"))
     assert history.applied(head)[-1].duration == timedelta(days=1, seconds=1.5)
+
+
+def step_names(url, revision: str) -> list:
+    return rows(url, "SELECT step, step_name, status FROM schema_pkg.history WHERE revision = "
+                     f"'{revision}' AND direction = 'upgrade' AND step IS NOT NULL ORDER BY id")
+
+
+@pytest.mark.parametrize("revision", [r for r in REVISIONS
+                                      if len(committed_parts(packaged_statements()[(r, "upgrade")])) > 1])
+def test_each_part_that_commits_on_its_own_is_a_step_with_its_row_online_and_by_file(
+        scratch_url, revision):
+    """The online run and the file number the steps alike (from the revision's statements),
+    and the history --applied listing shows them; a one-transaction revision has no step rows."""
+    down = REVISIONS[REVISIONS.index(revision) - 1]
+    parts = committed_parts(packaged_statements()[(revision, "upgrade")])
+    expected = [(n, name, "completed") for n, name in enumerate(parts, 1)]
+    migrate(scratch_url, revision)
+    assert step_names(scratch_url, revision) == expected
+    assert step_names(scratch_url, REVISIONS[0]) == []  # one transaction: its row is the step's
+    listing = schema_pkg("--url", url_text(scratch_url), "history", "--applied").stdout
+    assert f"  {revision} step {len(parts)} ({parts[-1]})  upgrade" in listing
+    migrate(scratch_url, down, downgrade=True)
+    (path,) = [p for p in SQL_DIR.glob(f"{revision}_*.upgrade.sql")]
+    assert psql(scratch_url, path).returncode == 0
+    assert step_names(scratch_url, revision) == expected * 2

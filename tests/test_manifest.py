@@ -86,20 +86,26 @@ def test_a_marker_naming_no_revision_is_an_error():
         manifest.released({**RELEASED_THROUGH_0002, "released_through": "0042"})
 
 
-def test_fingerprints_live_in_the_manifest_and_a_released_one_is_never_rewritten():
+def test_fingerprints_live_in_the_manifest_per_format_and_a_released_one_is_never_rewritten():
     from schema_pkg import fingerprint
 
+    now, older = str(fingerprint.FORMAT), str(fingerprint.FORMAT - 1)
     entry = {"checksum": {"upgrade": "u", "downgrade": "d"}}
-    current = {"format": manifest.FORMAT, "released_through": "0001",
-               "revisions": {"0001": {**entry, "fingerprint": {"upgrade": {"table t": "old"}}},
-                             "0002": dict(entry), "0003": {**entry, "fingerprint": {"upgrade": {}}}}}
-    maps = {"0001 upgrade": {"table t": "new"}, "0002 upgrade": {"table u": "x"},
-            "0003 upgrade": {"table v": "y"}}
+    current = {"format": manifest.FORMAT, "released_through": "0002",
+               "revisions": {"0001": {**entry, "fingerprints": {now: {"upgrade": {"table t": "old"}}}},
+                             "0002": {**entry, "fingerprint": {"upgrade": {"table u": "v1"}}},
+                             "0003": dict(entry),
+                             "0004": {**entry, "fingerprints": {older: {"upgrade": {}}}}}}
+    maps = {"0001 upgrade": {"table t": "new"}, "0002 upgrade": {"table u": "v2"},
+            "0003 upgrade": {"table v": "y"}, "0004 upgrade": {"table w": "z"}}
     written = fingerprint.with_fingerprints(current, maps)["revisions"]
-    assert written["0001"]["fingerprint"] == {"upgrade": {"table t": "old"}}  # released: kept
-    assert written["0002"]["fingerprint"] == {"upgrade": {"table u": "x"}}
-    assert written["0003"]["fingerprint"] == {"upgrade": {"table v": "y"}}
-    assert written["0002"]["checksum"] == entry["checksum"]
+    assert written["0001"]["fingerprints"] == {now: {"upgrade": {"table t": "old"}}}  # released: kept
+    # released, written before formats were numbered: keeps format 1, gains the current one
+    assert written["0002"]["fingerprint"] == {"upgrade": {"table u": "v1"}}
+    assert written["0002"]["fingerprints"] == {now: {"upgrade": {"table u": "v2"}}}
+    assert written["0003"]["fingerprints"] == {now: {"upgrade": {"table v": "y"}}}
+    assert written["0004"]["fingerprints"] == {now: {"upgrade": {"table w": "z"}}}  # unreleased
+    assert written["0003"]["checksum"] == entry["checksum"]
 
 
 def test_every_revision_in_the_manifest_carries_its_expected_fingerprints(current):

@@ -38,7 +38,8 @@ def wait_until(url, query: str, params=(), timeout: float = 20) -> None:
 
 
 def history_rows(url) -> list:
-    return sql(url, "SELECT revision, direction, mode FROM schema_pkg.history ORDER BY id")
+    return sql(url, "SELECT revision, direction, mode FROM schema_pkg.history WHERE step IS NULL "
+                    "ORDER BY id")
 
 
 def test_an_api_roles_advisory_lock_on_the_old_key_no_longer_stops_a_deploy(baseline_url):
@@ -132,7 +133,7 @@ def test_a_file_waits_for_a_running_deploy_then_applies(baseline_url):
     assert recorded_revision(baseline_url) == "0006"
 
 
-def test_an_online_run_waits_for_a_file_in_progress_and_names_it(baseline_url):
+def test_an_online_run_waits_for_a_file_in_progress_says_so_and_names_it(baseline_url):
     # The file holds the lock while it waits (up to 30 s) for a lock 0006 needs.
     with psycopg.connect(libpq_url(baseline_url)) as reader:
         reader.execute("LOCK TABLE profiles IN ACCESS SHARE MODE")
@@ -142,9 +143,14 @@ def test_an_online_run_waits_for_a_file_in_progress_and_names_it(baseline_url):
                                  "WHERE a.application_name = 'dba-psql')")
         online = schema_pkg("-q", "--url", url_text(baseline_url), "upgrade", "head",
                             SCHEMA_PKG_MIGRATION_LOCK_WAIT="0.5")
+        loud = schema_pkg("--url", url_text(baseline_url), "upgrade", "head",
+                          SCHEMA_PKG_MIGRATION_LOCK_WAIT="0.5")
         reader.rollback()
     assert_one_line_error(online, 1, "another schema_pkg migration holds the migration lock")
     assert "(dba-psql, since" in online.stderr
+    waiting = [line for line in loud.stderr.splitlines() if "waiting up to" in line]
+    assert len(waiting) == 1 and "for the migration lock, held by pid" in waiting[0], loud.stderr
+    assert "(dba-psql, since" in waiting[0]
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 0, stderr
     assert recorded_revision(baseline_url) == "0006"

@@ -105,8 +105,9 @@ def test_a_failing_statement_stops_the_file_without_on_error_stop_given(scratch_
     result = psql(scratch_url, SQL_DIR / "full_upgrade.sql")
     assert result.returncode == 3 and 'type "project_category" already exists' in result.stderr
     assert recorded_revision(scratch_url) == "0001"
-    assert sql(scratch_url, "SELECT revision, status FROM schema_pkg.history ORDER BY id") == [
-        ("0001", "completed"), ("0002", "started")]  # the stopped attempt stays recorded
+    assert sql(scratch_url, "SELECT revision, status, error FROM schema_pkg.history ORDER BY id") == [
+        ("0001", "completed", None),
+        ("0002", "failed", 'type "project_category" already exists')]  # recorded by the run
 
 
 def test_files_applied_in_order_reach_head_and_record_each_revision(scratch_url):
@@ -114,7 +115,8 @@ def test_files_applied_in_order_reach_head_and_record_each_revision(scratch_url)
         if direction == "upgrade":
             assert psql(scratch_url, committed(path)).returncode == 0, path
     assert recorded_revision(scratch_url) == HEAD
-    assert [r for (r,) in sql(scratch_url, "SELECT revision FROM schema_pkg.history ORDER BY id")] \
+    assert [r for (r,) in sql(scratch_url, "SELECT revision FROM schema_pkg.history "
+                                                "WHERE step IS NULL ORDER BY id")] \
         == [s.revision for s in SCRIPTS]
 
 

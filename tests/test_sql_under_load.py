@@ -7,6 +7,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from schema_pkg.guards import parts_of
+from schema_pkg.history import packaged_statements
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
@@ -17,6 +19,9 @@ from tests.test_sql_guards import invalid_indexes, psql, sql, upgrade_files_from
 FILE_0008 = upgrade_files_from("0008")[0]
 INDEXES_0008 = ("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                 "WHERE c.relname LIKE '%%_idx' AND c.relnamespace = 'public'::regnamespace")
+SNAPSHOT_OLD_ENOUGH = ("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                       "'report' AND xact_start < clock_timestamp() - interval '1 second')")
+STEPS_0008 = len(parts_of(packaged_statements()[("0008", "upgrade")]))
 IN_PREWAIT = ("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'dba-psql' "
               "AND query LIKE 'DO $prewait$%%')")
 
@@ -37,8 +42,7 @@ def open_snapshot(url) -> psycopg.Connection:
 
 def test_a_file_waits_for_an_open_snapshot_then_builds_its_indexes(at_0007):
     reader = open_snapshot(at_0007)
-    wait_until(at_0007, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
-                        "'report' AND xact_start < clock_timestamp() - interval '1 second')")
+    wait_until(at_0007, SNAPSHOT_OLD_ENOUGH)
     run = run_file_in_background(at_0007, FILE_0008)
     wait_until(at_0007, IN_PREWAIT)
     assert recorded_revision(at_0007) == "0007"
@@ -53,8 +57,7 @@ def test_a_file_waits_for_an_open_snapshot_then_builds_its_indexes(at_0007):
 
 def test_the_pre_wait_is_bounded_names_the_pids_and_applies_nothing(at_0007):
     with open_snapshot(at_0007) as reader:
-        wait_until(at_0007, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name "
-                            "= 'report' AND xact_start < clock_timestamp() - interval '1 second')")
+        wait_until(at_0007, SNAPSHOT_OLD_ENOUGH)
         result = psql(at_0007, FILE_0008, "-v", "concurrent_prewait=0.5")
         pid = reader.info.backend_pid
     assert result.returncode == 3, result.stderr
@@ -63,6 +66,33 @@ def test_the_pre_wait_is_bounded_names_the_pids_and_applies_nothing(at_0007):
     assert "nothing of 0008 was applied" in result.stderr
     assert recorded_revision(at_0007) == "0007"
     assert sql(at_0007, INDEXES_0008) == [(0,)]
+
+
+def test_a_refused_pre_wait_records_its_attempt_failed_with_the_pids(at_0007):
+    with open_snapshot(at_0007) as reader:
+        wait_until(at_0007, SNAPSHOT_OLD_ENOUGH)
+        assert psql(at_0007, FILE_0008, "-v", "concurrent_prewait=0.5").returncode == 3
+        pid = reader.info.backend_pid
+    [(status, error)] = sql(at_0007, "SELECT status, error FROM schema_pkg.history "
+                                     "WHERE revision = '0008'")
+    assert status == "failed" and error.startswith("0008 not started: transactions still open")
+    assert f"pid {pid} (report," in error and error.endswith("nothing of 0008 was applied")
+
+
+def test_a_rerun_with_every_build_completed_does_not_wait_for_old_transactions(at_0007):
+    sql(at_0007, "CREATE FUNCTION public.frozen() RETURNS trigger LANGUAGE plpgsql AS "
+                 "$$BEGIN RAISE EXCEPTION 'frozen'; END$$")
+    sql(at_0007, "CREATE TRIGGER frozen BEFORE UPDATE ON public.alembic_version "
+                 "FOR EACH ROW EXECUTE FUNCTION public.frozen()")
+    first = psql(at_0007, FILE_0008)  # every build completes, recording the revision fails
+    assert first.returncode == 3 and f"all {STEPS_0008} of its steps stay applied" in first.stderr
+    sql(at_0007, "DROP TRIGGER frozen ON public.alembic_version")
+    with open_snapshot(at_0007):
+        wait_until(at_0007, SNAPSHOT_OLD_ENOUGH)
+        rerun = psql(at_0007, FILE_0008, "-v", "concurrent_prewait=0.5")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "builds indexes CONCURRENTLY; waiting" not in rerun.stderr
+    assert recorded_revision(at_0007) == "0008"
 
 
 def test_a_concurrently_build_outwaits_the_files_lock_timeout(at_0007):
