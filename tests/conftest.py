@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import BASELINE_REVISION, CHECKOUT_DIR
-from tests import spec
+from tests import spec, under_mutmut
 from tests.rls import pgprove
 
 # make test-fast, the edit-run loop.  A test is marked `fast` unless it is marked `slow` or
@@ -47,6 +47,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_fast(item):
             item.add_marker(pytest.mark.fast)
+    if under_mutmut.active():
+        items[:] = under_mutmut.module_by_module(items, under_mutmut.recorded_durations(CHECKOUT_DIR))
+
+
+def pytest_sessionstart(session):
+    if under_mutmut.active():
+        under_mutmut.clear_caches()
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime, timedelta
+
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
+from schema_pkg import guards, history
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
 from schema_pkg.guards import committed_parts
-from schema_pkg.history import packaged_checksum, packaged_statements
+from schema_pkg.history import Applied, packaged_checksum, packaged_statements, parse_interval
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url, redact
 from tests.clirun import schema_pkg, url_text
@@ -98,6 +104,122 @@ def test_adopt_records_the_revisions_it_stamps(scratch_url):
     adopted = REVISIONS[: REVISIONS.index(BASELINE_REVISION) + 1]
     assert rows(scratch_url) == [(r, "upgrade", packaged_checksum(r, "upgrade"), "adopt")
                                  for r in adopted]
+
+
+@pytest.mark.parametrize("rendered, interval", [
+    ("00:00:01.5", timedelta(seconds=1.5)),
+    ("01:02:03", timedelta(hours=1, minutes=2, seconds=3)),
+    ("-00:01:01.5", -timedelta(minutes=1, seconds=1.5)),
+    ("1 day", timedelta(days=1)),
+    ("3 days 02:00:00", timedelta(days=3, hours=2)),
+    (None, None),
+])
+def test_a_recorded_duration_is_read_back_as_postgresql_renders_it(rendered, interval):
+    assert parse_interval(rendered) == interval
+
+
+def applied_row(**changes) -> Applied:
+    row = dict(revision="0003", direction="upgrade", checksum=packaged_checksum("0003", "upgrade"),
+               started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+               duration=timedelta(seconds=1.5), applied_by="deployer", application_name="ci",
+               mode="online", session_user_name="postgres", package_version="0.1.0",
+               server_version_num=150020, fingerprint={"tables": []}, fingerprint_format=2)
+    return Applied(**{**row, **changes})
+
+
+def test_a_record_line_shows_when_what_how_long_who_from_where_and_whether_it_matches():
+    assert str(applied_row()) == (
+        "2026-01-02 03:04:05+0000  0003  upgrade   online     1.50 s  deployer  ci  "
+        "[session_user=postgres package=0.1.0 server=150020 fingerprint_format=2]  "
+        f"sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
+
+
+def test_a_record_line_says_changed_failed_or_unknown_as_the_row_is():
+    changed = str(applied_row(checksum="0" * 64, application_name="", session_user_name=None,
+                              package_version=None, server_version_num=None,
+                              client_addr="10.0.0.1", file_name="f.sql", duration=None,
+                              fingerprint=None))
+    assert changed == ("2026-01-02 03:04:05+0000  0003  upgrade   online     0.00 s  deployer  -  "
+                       "[from=10.0.0.1 file=f.sql fingerprint_format=none]  sha256:000000000000  "
+                       "CHANGED since it ran")
+    step = str(applied_row(session_user_name=None, package_version=None, server_version_num=None,
+                           step=2, step_name="CREATE INDEX CONCURRENTLY ix"))  # no details at all
+    assert step.startswith("2026-01-02 03:04:05+0000  0003 step 2 (CREATE INDEX CONCURRENTLY ix)  upgrade ")
+    assert step.endswith(f"  deployer  ci  sha256:{packaged_checksum('0003', 'upgrade')[:12]}  ok")
+    assert str(applied_row(status="failed", error="boom")).endswith("  FAILED: boom")
+    assert str(applied_row(status="started")).endswith("  STARTED")
+    assert str(applied_row(revision="9999")).endswith("  CHANGED since it ran")  # not shipped
+
+
+def test_the_packaged_statements_hold_both_directions_of_every_revision():
+    statements = history.packaged_statements()
+    assert len(statements) == 2 * len(REVISIONS)
+    assert sorted(statements) == sorted((r, d) for r in REVISIONS for d in ("upgrade", "downgrade"))
+
+
+def test_a_completed_row_records_the_file_it_came_from(schema_pkg_connection):
+    conn = schema_pkg_connection
+    conn.execute(guards.START_CLOCK)
+    conn.execute(history.record("0001", "upgrade", "abc", "sql", "0001.upgrade.sql"))
+    assert conn.execute("SELECT revision, status, mode, file_name, duration >= interval '0' "
+                        "FROM schema_pkg.history ORDER BY id DESC LIMIT 1").fetchone() == (
+        "0001", "completed", "sql", "0001.upgrade.sql", True)
+
+
+def test_rendering_the_packaged_statements_prints_and_logs_nothing(capsys, caplog):
+    caplog.set_level(logging.INFO, logger="alembic")
+    assert history.render_statements("upgrade")
+    assert capsys.readouterr().out == ""
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
+    assert logging.getLogger("alembic").level == logging.INFO  # as it was
+
+
+def test_the_packaged_statements_render_in_a_process_that_has_run_no_alembic_command(monkeypatch):
+    import alembic.context
+    import alembic.op
+
+    for module in (alembic.context, alembic.op):  # as imported, before any command installs a proxy
+        monkeypatch.delattr(module, "_proxy", raising=False)
+    assert len(history.render_statements("downgrade")) == len(REVISIONS)
+
+
+def test_adopt_records_its_stamps_under_the_tools_name(head):
+    history.record_stamp(head, ["0001"])
+    assert head.execute(text("SELECT revision, mode, application_name FROM schema_pkg.history "
+                             "ORDER BY id DESC LIMIT 1")).one() == ("0001", "adopt", "schema-pkg adopt")
+
+
+def test_a_failure_marks_the_attempt_it_started_failed_instead_of_adding_a_row(head_url):
+    engine = create_engine(head_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text(guards.START_CLOCK))
+        conn.execute(text(history.start("0001", "upgrade", "abc", "online")))
+        conn.commit()
+        count = conn.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar()
+        history.record_failure(conn, "0001", "upgrade", "abc", "online", "boom")
+        assert conn.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar() == count
+        assert conn.execute(text("SELECT revision, status, error, duration IS NOT NULL "
+                                 "FROM schema_pkg.history ORDER BY id DESC LIMIT 1")).one() == (
+            "0001", "failed", "boom", True)
+    engine.dispose()
+
+
+def test_only_completed_upgrades_decide_whether_a_revision_changed_since_it_ran(head):
+    head.execute(text(
+        "INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, "
+        "applied_by, application_name, mode, status) VALUES "
+        "('0001', 'upgrade', repeat('0', 64), now(), interval '0', 'x', 'x', 'online', 'failed'), "
+        "('0001', 'downgrade', repeat('0', 64), now(), interval '0', 'x', 'x', 'online', 'completed')"))
+    assert history.tampered(head, ["0001"]) == []
+    assert history.latest_completed(head, ["0001"])["0001"].checksum == packaged_checksum("0001", "upgrade")
+
+
+def test_the_record_reads_back_each_rows_duration(head):
+    head.execute(text(
+        "INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, "
+        "applied_by, application_name, mode) VALUES "
+        "('0001', 'upgrade', 'abc', now(), interval '1 day 00:00:01.5', 'x', 'x', 'online')"))
+    assert history.applied(head)[-1].duration == timedelta(days=1, seconds=1.5)
 
 
 def step_names(url, revision: str) -> list:

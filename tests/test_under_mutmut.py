@@ -1,0 +1,48 @@
+"""tests/under_mutmut.py: how the suite runs under mutmut (order and caches)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from schema_pkg import history
+from tests import under_mutmut
+
+pytestmark = pytest.mark.same_on_every_version
+
+
+def items(*nodeids: str) -> list:
+    return [SimpleNamespace(nodeid=nodeid) for nodeid in nodeids]
+
+
+def test_a_mutants_tests_run_module_by_module_cheapest_module_first_each_in_its_own_order():
+    given = items("tests/b.py::two", "tests/a.py::one", "tests/b.py::one", "tests/c.py::new",
+                  "tests/a.py::two")
+    durations = {"tests/a.py::one": 5.0, "tests/a.py::two": 7.0, "tests/b.py::two": 0.1,
+                 "tests/b.py::one": 0.3}
+    assert [i.nodeid for i in under_mutmut.module_by_module(given, durations)] == [
+        "tests/c.py::new",  # no recorded duration yet: counts as free
+        "tests/b.py::two", "tests/b.py::one",
+        "tests/a.py::one", "tests/a.py::two",
+    ]
+
+
+def test_mutmuts_recorded_durations_are_read_from_its_stats_and_absent_stats_are_none(tmp_path):
+    assert under_mutmut.recorded_durations(tmp_path) == {}
+    (tmp_path / under_mutmut.STATS).write_text('{"duration_by_test": {"tests/a.py::one": 1.5}}')
+    assert under_mutmut.recorded_durations(tmp_path) == {"tests/a.py::one": 1.5}
+
+
+def test_a_session_under_mutmut_starts_with_schema_pkgs_caches_empty():
+    history.packaged_statements()
+    assert history.packaged_statements.cache_info().currsize == 1
+    assert "schema_pkg.history.packaged_statements" in under_mutmut.clear_caches()
+    assert history.packaged_statements.cache_info().currsize == 0
+
+
+def test_only_a_mutmut_run_sets_the_mutant_variable(monkeypatch):
+    monkeypatch.delenv("MUTANT_UNDER_TEST", raising=False)
+    assert not under_mutmut.active()
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "")  # mutmut's clean run
+    assert under_mutmut.active()
