@@ -22,11 +22,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.same_on_every_version]
 
 
 def interrupt(url, when, **env: str) -> tuple[int, str]:
-    """Start `schema-pkg upgrade head`, wait for ``when()``, send SIGINT; (code, stderr)."""
+    """Start `schema-pkg upgrade head`, wait for ``when(run)``, send SIGINT; (code, stderr)."""
     run = subprocess.Popen([sys.executable, "-m", "schema_pkg", "--url", url_text(url), "upgrade",
                             "head"], env=environment(**env), stderr=subprocess.PIPE, text=True,
                            cwd=CHECKOUT)
-    when()
+    when(run)
     run.send_signal(signal.SIGINT)
     return run.wait(timeout=60), run.stderr.read()
 
@@ -38,9 +38,22 @@ def assert_interrupted_at(code: int, stderr: str, revision: str) -> None:
     assert lines == [f"schema-pkg: interrupted; database left at {revision}"], stderr
 
 
+def has_loaded_the_driver(run: subprocess.Popen) -> None:
+    """Wait until ``run`` has mapped psycopg's C library: the command is importing what it
+    uses, past the interpreter's own start-up (a Ctrl-C inside that is Python's, not ours:
+    under load a fixed sleep sometimes landed there)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and run.poll() is None:
+        with open(f"/proc/{run.pid}/maps") as maps:
+            if "psycopg" in maps.read():  # psycopg_binary or psycopg_c
+                return
+        time.sleep(0.005)
+    raise AssertionError("schema-pkg never loaded psycopg")
+
+
 def test_ctrl_c_while_starting_names_the_revision(scratch_url):
     migrate(scratch_url, "0005")
-    code, stderr = interrupt(scratch_url, lambda: time.sleep(0.15))
+    code, stderr = interrupt(scratch_url, has_loaded_the_driver)
     assert_interrupted_at(code, stderr, "0005")
 
 
@@ -80,7 +93,7 @@ def hold(url, statement: str, seconds: float = 30, release_when=None) -> Holder:
 def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(scratch_url):
     migrate(scratch_url, "0005")
     holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
-    code, stderr = interrupt(scratch_url, lambda: wait_for_lock_wait(scratch_url),
+    code, stderr = interrupt(scratch_url, lambda run: wait_for_lock_wait(scratch_url),
                              SCHEMA_PKG_LOCK_TIMEOUT="60s")
     holder.release()
     assert_interrupted_at(code, stderr, "0005")
@@ -92,7 +105,7 @@ def test_ctrl_c_during_a_concurrent_index_build_names_the_revision(scratch_url):
     # SHARE UPDATE EXCLUSIVE holds no snapshot (the pre-wait lets it be) but
     # stalls the build on its last table, where the Ctrl-C arrives.
     holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE")
-    code, stderr = interrupt(scratch_url, lambda: wait_for_lock_wait(scratch_url))
+    code, stderr = interrupt(scratch_url, lambda run: wait_for_lock_wait(scratch_url))
     holder.release()
     assert_interrupted_at(code, stderr, "0007")
     assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head").returncode == 0
