@@ -126,16 +126,7 @@ def start(revision: str, direction: str, digest: str, mode: str,
           file_name: str | None = None) -> str:
     """The attempt's row, status 'started', its id kept in the session for :data:`COMPLETE`."""
     values = row_values(revision, direction, digest, mode, "started", file_name)
-    return f"""DO $start$
-DECLARE
-  attempt bigint;
-BEGIN
-  INSERT INTO {SCHEMA}.history ({', '.join(values)})
-  VALUES ({', '.join(values.values())})
-  RETURNING id INTO attempt;
-  PERFORM set_config('{ATTEMPT_SETTING}', attempt::text, false);
-END
-$start$"""
+    return steps_sql.insert_keeping_id(values, ATTEMPT_SETTING, "start")
 
 
 def fail_attempt(error: str) -> str:

@@ -63,21 +63,27 @@ def done(revision: str, direction: str, digest: str, step: int) -> str:
             f"WHERE c.step = {step})")
 
 
-def start(values: dict[str, str], step: int, name: str) -> str:
-    """The step's row, 'started' now; its id kept in the session for :data:`COMPLETE`.
-    ``values``: the revision's row values (:func:`schema_pkg.history.row_values`)."""
-    values = {**values, "started_at": "clock_timestamp()", "status": "'started'",
-              "step": str(step), "step_name": guards.quote(name)}
-    return f"""DO $step$
+def insert_keeping_id(values: dict[str, str], setting: str, tag: str) -> str:
+    """A DO block inserting a history row of ``values`` (column -> SQL expression) and
+    keeping its id in the session setting ``setting``, for the UPDATE that ends it."""
+    return f"""DO ${tag}$
 DECLARE
   attempt bigint;
 BEGIN
   INSERT INTO {SCHEMA}.history ({', '.join(values)})
   VALUES ({', '.join(values.values())})
   RETURNING id INTO attempt;
-  PERFORM set_config('{STEP_SETTING}', attempt::text, false);
+  PERFORM set_config('{setting}', attempt::text, false);
 END
-$step$"""
+${tag}$"""
+
+
+def start(values: dict[str, str], step: int, name: str) -> str:
+    """The step's row, 'started' now; its id kept in the session for :data:`COMPLETE`.
+    ``values``: the revision's row values (:func:`schema_pkg.history.row_values`)."""
+    values = {**values, "started_at": "clock_timestamp()", "status": "'started'",
+              "step": str(step), "step_name": guards.quote(name)}
+    return insert_keeping_id(values, STEP_SETTING, "step")
 
 
 COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
