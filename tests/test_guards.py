@@ -105,6 +105,8 @@ def test_a_transaction_without_a_semicolon_counts_as_one_statement_and_nothing_a
 def test_a_stopped_attempt_leaves_nothing_of_one_transaction_and_the_steps_before_the_failure():
     assert stepguards.left_applied("CREATE TABLE a (x int);\n") == (
         "its one transaction rolls back, so nothing of it is applied")
+    two_parts = "CREATE TABLE a (x int);\nCOMMIT;\nCREATE INDEX CONCURRENTLY ix ON a (x);\nBEGIN;\n"
+    assert stepguards.left_applied(two_parts).startswith("its 2 steps commit one by one (1. ")
     assert stepguards.left_applied(PARTS).startswith(
         "its 4 steps commit one by one (1. a transaction of 2 statement(s) starting CREATE TABLE "
         "a (x int); 2. CREATE INDEX CONCURRENTLY ix ON a (x); 3. DROP INDEX CONCURRENTLY old_ix; "
