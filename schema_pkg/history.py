@@ -131,14 +131,10 @@ def start(revision: str, direction: str, digest: str, mode: str,
 
 def fail_attempt(error: str) -> str:
     """SQL: this session's attempt row failed with ``error`` (an SQL expression)."""
-    return (f"UPDATE {SCHEMA}.history SET status = 'failed', error = {error}, "
-            f"duration = clock_timestamp() - started_at "
-            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+    return steps_sql.end_row(ATTEMPT_SETTING, "failed", error)
 
 
-COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
-            f"duration = clock_timestamp() - started_at "
-            f"WHERE id = current_setting('{ATTEMPT_SETTING}')::bigint")
+COMPLETE = steps_sql.end_row(ATTEMPT_SETTING, "completed")
 
 
 def close_unfinished(revision: str, direction: str, digest: str, steps: int,

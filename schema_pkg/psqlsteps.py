@@ -17,7 +17,7 @@ with one line on stdout.  Needs psql 10 or later (``\\if``, ``\\gset``).
 
 from __future__ import annotations
 
-from schema_pkg import guards, steps
+from schema_pkg import guards, history, steps
 from schema_pkg.sqlsplit import has_statement, split_statements
 
 FAILED = "schema_pkg_failed"
@@ -63,17 +63,12 @@ def failure(revision_error: str, message: str, step_row: bool) -> str:
     """A DO block (the session's last transaction is over) that marks the attempt (and
     the step's row) failed with the error, commits, and raises ``message``.  Both
     texts are SQL expressions that may use ``failure`` (the error text)."""
-    step = (f"""  UPDATE {steps.SCHEMA}.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('{steps.STEP_SETTING}')::bigint;
-""" if step_row else "")
+    step = (f"  {steps.end_row(steps.STEP_SETTING, 'failed', 'failure')};\n" if step_row else "")
     return f"""DO $failed$
 DECLARE
   failure text := current_setting('{ERROR_SETTING}');
 BEGIN
-{step}  UPDATE {steps.SCHEMA}.history SET status = 'failed', error = {revision_error},
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+{step}  {history.fail_attempt(revision_error)};
   COMMIT;
   RAISE EXCEPTION '%', {message};
 END

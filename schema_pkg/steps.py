@@ -86,9 +86,16 @@ def start(values: dict[str, str], step: int, name: str) -> str:
     return insert_keeping_id(values, STEP_SETTING, "step")
 
 
-COMPLETE = (f"UPDATE {SCHEMA}.history SET status = 'completed', "
+def end_row(setting: str, status: str, error: str | None = None) -> str:
+    """SQL: the history row whose id the session keeps in ``setting`` (see
+    :func:`insert_keeping_id`) ends with ``status`` (and ``error``, an SQL expression)."""
+    error_set = f", error = {error}" if error is not None else ""
+    return (f"UPDATE {SCHEMA}.history SET status = '{status}'{error_set}, "
             f"duration = clock_timestamp() - started_at "
-            f"WHERE id = current_setting('{STEP_SETTING}')::bigint")
+            f"WHERE id = current_setting('{setting}')::bigint")
+
+
+COMPLETE = end_row(STEP_SETTING, "completed")
 
 
 def skipped(doing: str, step: int, count: int, name: str) -> str:

@@ -512,9 +512,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0004 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0004; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END

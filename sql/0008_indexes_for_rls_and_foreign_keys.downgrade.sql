@@ -463,12 +463,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 1 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_team_id_idx): ' || failure || '; no step of it was applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 1';
 END
@@ -520,12 +516,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 2 of 13 (DROP INDEX CONCURRENTLY IF EXISTS soc_user_roles_user_id_role_idx): ' || failure || '; step 1 stays applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 2';
 END
@@ -577,12 +569,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 3 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_project_id_idx): ' || failure || '; steps 1-2 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 3';
 END
@@ -634,12 +622,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 4 of 13 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx): ' || failure || '; steps 1-3 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 4';
 END
@@ -691,12 +675,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 5 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_tech_stack_project_id_idx): ' || failure || '; steps 1-4 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 5';
 END
@@ -748,12 +728,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 6 of 13 (DROP INDEX CONCURRENTLY IF EXISTS project_features_project_id_idx): ' || failure || '; steps 1-5 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 6';
 END
@@ -805,12 +781,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 7 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_is_public_idx): ' || failure || '; steps 1-6 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 7';
 END
@@ -862,12 +834,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 8 of 13 (DROP INDEX CONCURRENTLY IF EXISTS projects_owner_id_idx): ' || failure || '; steps 1-7 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 8';
 END
@@ -919,12 +887,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 9 of 13 (DROP INDEX CONCURRENTLY IF EXISTS qmlab_experiments_user_id_created_at_idx): ' || failure || '; steps 1-8 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 9';
 END
@@ -976,12 +940,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 10 of 13 (DROP INDEX CONCURRENTLY IF EXISTS optilibria_runs_user_id_created_at_idx): ' || failure || '; steps 1-9 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 10';
 END
@@ -1033,12 +993,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 11 of 13 (DROP INDEX CONCURRENTLY IF EXISTS talai_experiments_user_id_created_at_idx): ' || failure || '; steps 1-10 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 11';
 END
@@ -1090,12 +1046,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 12 of 13 (DROP INDEX CONCURRENTLY IF EXISTS mezan_workflows_user_id_created_at_idx): ' || failure || '; steps 1-11 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 12';
 END
@@ -1147,12 +1099,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 stopped at step 13 of 13 (DROP INDEX CONCURRENTLY IF EXISTS simcore_simulations_user_id_created_at_idx): ' || failure || '; steps 1-12 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 13';
 END
@@ -1259,9 +1207,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0008 failed while recording it: ' || failure || '; all 13 of its steps stay applied, alembic_version still says 0008; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
 END

@@ -543,12 +543,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…): ' || failure || '; no step of it was applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 1';
 END
@@ -606,12 +602,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…): ' || failure || '; step 1 stays applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 2';
 END
@@ -669,12 +661,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…): ' || failure || '; steps 1-2 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 3';
 END
@@ -732,12 +720,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…): ' || failure || '; steps 1-3 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 4';
 END
@@ -795,12 +779,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…): ' || failure || '; steps 1-4 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 5';
 END
@@ -858,12 +838,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)): ' || failure || '; steps 1-5 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 6';
 END
@@ -921,12 +897,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…): ' || failure || '; steps 1-6 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 7';
 END
@@ -984,12 +956,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…): ' || failure || '; steps 1-7 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 8';
 END
@@ -1047,12 +1015,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…): ' || failure || '; steps 1-8 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 9';
 END
@@ -1110,12 +1074,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…): ' || failure || '; steps 1-9 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 10';
 END
@@ -1173,12 +1133,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…): ' || failure || '; steps 1-10 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 11';
 END
@@ -1236,12 +1192,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…): ' || failure || '; steps 1-11 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 12';
 END
@@ -1299,12 +1251,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…): ' || failure || '; steps 1-12 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 13';
 END
@@ -1428,9 +1376,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 failed while recording it: ' || failure || '; all 13 of its steps stay applied, alembic_version still says 0007; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
 END

@@ -496,12 +496,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 1 of 9 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…): ' || failure || '; no step of it was applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 1';
 END
@@ -553,12 +549,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 2 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_key): ' || failure || '; step 1 stays applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 2';
 END
@@ -607,12 +599,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 3 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …): ' || failure || '; steps 1-2 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 3';
 END
@@ -656,12 +644,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 4 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey): ' || failure || '; steps 1-3 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 4';
 END
@@ -710,12 +694,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 5 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…): ' || failure || '; steps 1-4 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 5';
 END
@@ -759,12 +739,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 6 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey): ' || failure || '; steps 1-5 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 6';
 END
@@ -813,12 +789,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 7 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…): ' || failure || '; steps 1-6 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 7';
 END
@@ -862,12 +834,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 8 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…): ' || failure || '; steps 1-7 stay applied; the failed statement changed nothing; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 8';
 END
@@ -1003,12 +971,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 stopped at step 9 of 9 (a transaction of 11 statement(s) starting DROP TRIGGER soc_user_roles_keep_an_owner ON soc_…): ' || failure || '; steps 1-8 stay applied; its transaction rolled back; alembic_version still says 0009; recorded in schema_pkg.history; run this file again to resume at step 9';
 END
@@ -1133,9 +1097,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: downgrade 0009 failed while recording it: ' || failure || '; all 9 of its steps stay applied, alembic_version still says 0009; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
 END

@@ -526,9 +526,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0001 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at base; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -734,9 +732,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0002 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0001; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -1084,9 +1080,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0003 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0002; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -1445,9 +1439,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0004 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0003; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -1642,9 +1634,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0005 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0004; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -2094,9 +2084,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0006 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0005; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -2304,9 +2292,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0007 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0006; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
@@ -2535,12 +2521,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 1 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS simcore_simulations_user_id_created_at_idx ON sim…): ' || failure || '; no step of it was applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 1';
 END
@@ -2598,12 +2580,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 2 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS mezan_workflows_user_id_created_at_idx ON mezan_w…): ' || failure || '; step 1 stays applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 2';
 END
@@ -2661,12 +2639,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 3 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS talai_experiments_user_id_created_at_idx ON talai…): ' || failure || '; steps 1-2 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 3';
 END
@@ -2724,12 +2698,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 4 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS optilibria_runs_user_id_created_at_idx ON optilib…): ' || failure || '; steps 1-3 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 4';
 END
@@ -2787,12 +2757,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 5 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS qmlab_experiments_user_id_created_at_idx ON qmlab…): ' || failure || '; steps 1-4 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 5';
 END
@@ -2850,12 +2816,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 6 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_owner_id_idx ON projects (owner_id)): ' || failure || '; steps 1-5 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 6';
 END
@@ -2913,12 +2875,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 7 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_is_public_idx ON projects (is_public) WH…): ' || failure || '; steps 1-6 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 7';
 END
@@ -2976,12 +2934,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 8 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_features_project_id_idx ON project_featur…): ' || failure || '; steps 1-7 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 8';
 END
@@ -3039,12 +2993,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 9 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS project_tech_stack_project_id_idx ON project_tech…): ' || failure || '; steps 1-8 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 9';
 END
@@ -3102,12 +3052,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 10 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_id_idx O…): ' || failure || '; steps 1-9 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 10';
 END
@@ -3165,12 +3111,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 11 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_project_id_idx ON user_p…): ' || failure || '; steps 1-10 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 11';
 END
@@ -3228,12 +3170,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 12 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_user_id_role_idx ON soc_user_roles…): ' || failure || '; steps 1-11 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 12';
 END
@@ -3291,12 +3229,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 stopped at step 13 of 13 (CREATE INDEX CONCURRENTLY IF NOT EXISTS soc_user_roles_team_id_idx ON soc_user_roles (tea…): ' || failure || '; steps 1-12 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0007; recorded in schema_pkg.history; run this file again to resume at step 13';
 END
@@ -3420,9 +3354,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0008 failed while recording it: ' || failure || '; all 13 of its steps stay applied, alembic_version still says 0007; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
 END
@@ -3837,12 +3769,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 9 (a transaction of 20 statement(s) starting DO $duplicates$) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 1 of 9 (a transaction of 20 statement(s) starting DO $duplicates$) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 1 of 9 (a transaction of 20 statement(s) starting DO $duplicates$): ' || failure || '; no step of it was applied; its transaction rolled back; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 1';
 END
@@ -3890,12 +3818,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 2 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 2 of 9 (ALTER TABLE project_features DROP CONSTRAINT IF EXISTS project_features_project_id_fkey, …): ' || failure || '; step 1 stays applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 2';
 END
@@ -3939,12 +3863,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 3 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 3 of 9 (ALTER TABLE project_features VALIDATE CONSTRAINT project_features_project_id_fkey): ' || failure || '; steps 1-2 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 3';
 END
@@ -3993,12 +3913,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 4 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 4 of 9 (ALTER TABLE project_tech_stack DROP CONSTRAINT IF EXISTS project_tech_stack_project_id_fk…): ' || failure || '; steps 1-3 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 4';
 END
@@ -4042,12 +3958,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 5 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 5 of 9 (ALTER TABLE project_tech_stack VALIDATE CONSTRAINT project_tech_stack_project_id_fkey): ' || failure || '; steps 1-4 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 5';
 END
@@ -4096,12 +4008,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 6 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 6 of 9 (ALTER TABLE user_project_preferences DROP CONSTRAINT IF EXISTS user_project_preferences_p…): ' || failure || '; steps 1-5 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 6';
 END
@@ -4145,12 +4053,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 7 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 7 of 9 (ALTER TABLE user_project_preferences VALIDATE CONSTRAINT user_project_preferences_project…): ' || failure || '; steps 1-6 stay applied; the failed statement changed nothing; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 7';
 END
@@ -4208,12 +4112,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 9 (CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 8 of 9 (CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 8 of 9 (CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS user_project_preferences_user_id_project_i…): ' || failure || '; steps 1-7 stay applied; a failed build leaves its index INVALID (a unique one rejects duplicate writes meanwhile), which the rerun drops before building it again; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 8';
 END
@@ -4265,12 +4165,8 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
-  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.step_attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'step 9 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx) failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 stopped at step 9 of 9 (DROP INDEX CONCURRENTLY IF EXISTS user_project_preferences_user_id_project_id_idx): ' || failure || '; steps 1-8 stay applied; a failed DROP INDEX CONCURRENTLY can leave its index INVALID, which the rerun drops; alembic_version still says 0008; recorded in schema_pkg.history; run this file again to resume at step 9';
 END
@@ -4423,9 +4319,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = 'recording the revision failed: ' || failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0009 failed while recording it: ' || failure || '; all 9 of its steps stay applied, alembic_version still says 0008; recorded in schema_pkg.history; run this file again: it skips the steps and records the revision';
 END
@@ -5401,9 +5295,7 @@ DO $failed$
 DECLARE
   failure text := current_setting('schema_pkg.error');
 BEGIN
-  UPDATE schema_pkg.history SET status = 'failed', error = failure,
-         duration = clock_timestamp() - started_at
-   WHERE id = current_setting('schema_pkg.attempt')::bigint;
+  UPDATE schema_pkg.history SET status = 'failed', error = failure, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
   COMMIT;
   RAISE EXCEPTION '%', 'schema_pkg: upgrade 0010 failed: ' || failure || '; its one transaction rolled back, so nothing of it was applied and the database is still at 0009; recorded in schema_pkg.history; run this file again once the cause is fixed';
 END
