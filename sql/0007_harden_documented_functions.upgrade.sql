@@ -457,14 +457,20 @@ UPDATE schema_pkg.history SET fingerprint = (SELECT coalesce(jsonb_object_agg(k,
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname IN ('public', 'private') AND p.prokind = 'f'
          AND p.proname = ANY (ARRAY['alter', 'anon', 'authenticated', 'execute', 'from', 'function', 'get_user_team_id', 'grant', 'has_soc_role', 'on', 'pg_temp', 'public', 'revoke', 'search_path', 'service_role', 'set', 'soc_role', 'to', 'uuid']::text[])
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND 0 IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('anon') IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('authenticated') IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.get_user_team_id(uuid)') AND to_regrole('service_role') IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' public EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = 0 AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND 0 IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' anon EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('anon') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('anon') IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' authenticated EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('authenticated') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('authenticated') IS NOT NULL
-      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || ' service_role EXECUTE', CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e WHERE e.grantee = to_regrole('service_role') AND e.privilege_type = 'EXECUTE') THEN 'granted' ELSE 'absent' END FROM pg_proc p WHERE p.oid = to_regprocedure('public.has_soc_role(soc_role, uuid)') AND to_regrole('service_role') IS NOT NULL
+      UNION ALL SELECT 'privilege function ' || p.oid::regprocedure::text || w.label,
+             CASE WHEN EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e
+                      WHERE e.grantee = w.grantee AND e.privilege_type = w.privilege) THEN 'granted' ELSE 'absent' END
+        FROM (VALUES ('public.get_user_team_id(uuid)', ' public EXECUTE', 0::oid, 'EXECUTE'),
+               ('public.get_user_team_id(uuid)', ' anon EXECUTE', to_regrole('anon')::oid, 'EXECUTE'),
+               ('public.get_user_team_id(uuid)', ' authenticated EXECUTE', to_regrole('authenticated')::oid, 'EXECUTE'),
+               ('public.get_user_team_id(uuid)', ' service_role EXECUTE', to_regrole('service_role')::oid, 'EXECUTE'),
+               ('public.has_soc_role(soc_role, uuid)', ' public EXECUTE', 0::oid, 'EXECUTE'),
+               ('public.has_soc_role(soc_role, uuid)', ' anon EXECUTE', to_regrole('anon')::oid, 'EXECUTE'),
+               ('public.has_soc_role(soc_role, uuid)', ' authenticated EXECUTE', to_regrole('authenticated')::oid, 'EXECUTE'),
+               ('public.has_soc_role(soc_role, uuid)', ' service_role EXECUTE', to_regrole('service_role')::oid, 'EXECUTE'))
+          AS w(object, label, grantee, privilege)
+        JOIN pg_proc p ON p.oid = to_regprocedure(w.object)
+       WHERE w.grantee IS NOT NULL
     ) AS object), fingerprint_format = 2 WHERE id = current_setting('schema_pkg.attempt')::bigint;
 \endif
 
