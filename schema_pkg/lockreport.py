@@ -91,39 +91,65 @@ def user_tables(conn) -> dict[int, str]:
     return dict(conn.execute(text(USER_TABLES_SQL)).all())
 
 
+class GateSessions:
+    """The sessions that hold the gates, one per table, and the watcher's connection: opened
+    once and kept from one gated statement to the next (a gate opens by rolling back its
+    session, not by disconnecting), so each statement costs a LOCK per table, not a new
+    backend per table."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.sessions: dict[int, psycopg.Connection] = {}
+        self.watcher: psycopg.Connection | None = None
+
+    def session(self, oid: int) -> psycopg.Connection:
+        if oid not in self.sessions:
+            self.sessions[oid] = psycopg.connect(self.url)
+        return self.sessions[oid]
+
+    def watching(self) -> psycopg.Connection:
+        if self.watcher is None:
+            self.watcher = psycopg.connect(self.url, autocommit=True)
+        return self.watcher
+
+    def close(self) -> None:
+        for session in [*self.sessions.values(), self.watcher]:
+            if session is not None:
+                session.close()
+
+
 class Gates:
     """While one autocommit statement runs: a session per table holding ACCESS
     EXCLUSIVE, and a watcher that records each lock the statement queues for and
     opens that table's gate."""
 
-    def __init__(self, url: str, tables: dict[int, str], pid: int, step: Step):
-        self.url, self.tables, self.pid, self.step = url, tables, pid, step
-        self.sessions = {}
+    def __init__(self, pool: GateSessions, tables: dict[int, str], pid: int, step: Step):
+        self.pool, self.tables, self.pid, self.step = pool, tables, pid, step
+        self.closed = {}
         for oid, name in tables.items():
-            session = psycopg.connect(url)
+            session = pool.session(oid)
             session.execute(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE")
-            self.sessions[oid] = session
+            self.closed[oid] = session
         self.done = threading.Event()
-        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread = threading.Thread(target=self.watch, args=(pool.watching(),), daemon=True)
         self.thread.start()
 
-    def watch(self) -> None:
-        with psycopg.connect(self.url, autocommit=True) as watcher:
-            while not self.done.is_set():
-                for oid, mode in watcher.execute(QUEUED_LOCKS_SQL, [self.pid]).fetchall():
-                    self.step.saw(self.tables.get(oid), mode, "statement")
-                    self.open(oid)
-                time.sleep(0.002)
+    def watch(self, watcher: psycopg.Connection) -> None:
+        while not self.done.is_set():
+            for oid, mode in watcher.execute(QUEUED_LOCKS_SQL, [self.pid]).fetchall():
+                self.step.saw(self.tables.get(oid), mode, "statement")
+                self.open(oid)
+            time.sleep(0.002)
 
     def open(self, oid: int) -> None:
-        session = self.sessions.pop(oid, None)
+        session = self.closed.pop(oid, None)
         if session is not None:
-            session.close()
+            session.rollback()  # ends the transaction holding the lock
 
     def finish(self) -> None:
         self.done.set()
         self.thread.join(10)
-        for oid in list(self.sessions):
+        for oid in list(self.closed):
             self.open(oid)
 
 
@@ -131,7 +157,7 @@ class Observer:
     """SQLAlchemy hooks on the migration connection, recording into ``self.step``."""
 
     def __init__(self, conn, url: str):
-        self.conn, self.url = conn, url
+        self.conn, self.gate_sessions = conn, GateSessions(url)
         self.step: Step | None = None
         self.gates: Gates | None = None
         event.listen(conn, "before_cursor_execute", self.before)
@@ -140,7 +166,7 @@ class Observer:
     def before(self, conn, cursor, statement, parameters, context, executemany):
         dbapi = cursor.connection
         if self.step and dbapi.autocommit and not statement.lstrip().upper().startswith("SELECT"):
-            self.gates = Gates(self.url, self.step.before, dbapi.info.backend_pid, self.step)
+            self.gates = Gates(self.gate_sessions, self.step.before, dbapi.info.backend_pid, self.step)
 
     def after(self, conn, cursor, statement, parameters, context, executemany):
         if self.gates is not None:
@@ -163,31 +189,36 @@ def observe(server_url) -> list[Step]:
     scripts = revisions_in_order()
     plan = [(s, "upgrade", s.revision) for s in scripts]
     plan += [(s, "downgrade", s.down_revision or "base") for s in reversed(scripts)]
-    steps = []
     try:
         with connection(url) as conn:
             observer = Observer(conn, libpq_url(url))
-            for script, direction, target in plan:
-                step = Step(script.revision, direction, (script.doc or "").strip().splitlines()[0],
-                            guarded=guards.dropped_tables(script),
-                            dropped_columns=guards.dropped_columns(script) if direction == "downgrade"
-                            else (),
-                            guarded_schemas=tuple(guards.schemas_dropped_with_cascade(
-                                packaged_statements()[(script.revision, direction)]))
-                            if direction == "downgrade" else ())
-                step.before = user_tables(conn)
-                conn.commit()
-                config = make_config(command=direction, quiet=True)
-                config.attributes["connection"] = conn
-                observer.step = step
-                (command.upgrade if direction == "upgrade" else command.downgrade)(config, target)
-                observer.step = None
-                step.after = set(user_tables(conn).values())
-                conn.commit()
-                steps.append(step)
+            try:
+                return [observe_step(conn, observer, *each) for each in plan]
+            finally:
+                observer.gate_sessions.close()
     finally:
         scratch.close()
-    return steps
+
+
+def observe_step(conn, observer: Observer, script, direction: str, target: str) -> Step:
+    """Run one revision step on ``conn`` with ``observer`` recording its locks."""
+    step = Step(script.revision, direction, (script.doc or "").strip().splitlines()[0],
+                guarded=guards.dropped_tables(script),
+                dropped_columns=guards.dropped_columns(script) if direction == "downgrade"
+                else (),
+                guarded_schemas=tuple(guards.schemas_dropped_with_cascade(
+                    packaged_statements()[(script.revision, direction)]))
+                if direction == "downgrade" else ())
+    step.before = user_tables(conn)
+    conn.commit()
+    config = make_config(command=direction, quiet=True)
+    config.attributes["connection"] = conn
+    observer.step = step
+    (command.upgrade if direction == "upgrade" else command.downgrade)(config, target)
+    observer.step = None
+    step.after = set(user_tables(conn).values())
+    conn.commit()
+    return step
 
 
 def stall(step: Step, table: str, rank: int, scope: str, longest: str) -> str:

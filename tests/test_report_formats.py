@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 import jsonschema
 import pytest
@@ -26,8 +25,8 @@ FINDINGS_SCHEMA = json.loads((CHECKOUT_DIR / "schema_pkg" / "findings.schema.jso
 ANNOTATION = re.compile(r"^::(error|warning|notice) file=(versions/[^,]+\.py),line=(\d+),title=[^:]+::.+$")
 
 
-def run(url, command, output_format, wait=True):
-    return schema_pkg("-q", "--url", url_text(url), command, "--format", output_format, wait=wait)
+def run(url, command, output_format):
+    return schema_pkg("-q", "--url", url_text(url), command, "--format", output_format)
 
 
 def valid_sarif(output: str) -> dict:
@@ -36,17 +35,10 @@ def valid_sarif(output: str) -> dict:
     return log
 
 
-@dataclass(frozen=True)
-class Output:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture(scope="module")
 def outputs(schema_pkg_scratch):
     """Every format of advise at the baseline (errors), and of advise and verify at head with
-    drift (a column, an index and a grant nobody wrote a revision for), run at once."""
+    drift (a column, an index and a grant nobody wrote a revision for)."""
     baseline, drifted = schema_pkg_scratch.clone(BASELINE_REVISION), schema_pkg_scratch.clone("head")
     with connection(drifted) as conn:
         conn.execute(text("ALTER TABLE profiles ADD COLUMN nickname text"))
@@ -56,15 +48,10 @@ def outputs(schema_pkg_scratch):
         conn.execute(text("ALTER TABLE profiles ALTER COLUMN full_name SET DEFAULT 'x', "
                           "ALTER COLUMN full_name SET NOT NULL"))
         conn.commit()
-    runs = {(name, command, fmt): run(url, command, fmt, wait=False)
-            for name, url, command in (("baseline", baseline, "advise"), ("drifted", drifted, "advise"),
-                                       ("drifted", drifted, "verify"))
-            for fmt in FORMATS}
-    results = {}
-    for key, process in runs.items():
-        stdout, stderr = process.communicate(timeout=180)
-        results[key] = Output(process.returncode, stdout, stderr)
-    yield results
+    yield {(name, command, fmt): run(url, command, fmt)
+           for name, url, command in (("baseline", baseline, "advise"), ("drifted", drifted, "advise"),
+                                      ("drifted", drifted, "verify"))
+           for fmt in FORMATS}
     schema_pkg_scratch.drop(baseline)
     schema_pkg_scratch.drop(drifted)
 
