@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import threading
 
-import psycopg
-from psycopg.rows import namedtuple_row
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 
@@ -94,6 +92,9 @@ class BlockerWatch:
         """Every ``interval``: is the migration blocked?  When it is, who blocks it on what.
         On a connection of its own, in autocommit (each poll sees the server now), through
         psycopg alone: it runs for the whole migration, about 50 times a second."""
+        import psycopg  # here: rendering the SQL files (offline) never loads the driver
+        from psycopg.rows import namedtuple_row
+
         try:
             with psycopg.connect(libpq_url(self.url), autocommit=True, row_factory=namedtuple_row,
                                  application_name="schema_pkg watch") as conn:
@@ -105,7 +106,7 @@ class BlockerWatch:
         except Exception:  # a watch that cannot connect just sees nothing
             return
 
-    def look(self, conn: psycopg.Connection) -> None:
+    def look(self, conn) -> None:
         rows = conn.execute(BLOCKERS_SQL, {"pid": self.pid}).fetchall()
         if rows:
             self.seen = describe(rows)

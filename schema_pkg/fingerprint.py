@@ -155,9 +155,10 @@ def touched_names(statements: str) -> list[str]:
                   | {quoted for quoted in re.findall(r'"([^"]+)"', text)})
 
 
+@lru_cache(maxsize=64)
 def fingerprint_sql(statements: str, revision: str) -> str:
     """A query returning the map of a step of ``revision`` as jsonb (one text for both
-    paths)."""
+    paths; built once per step and process)."""
     names = ", ".join(guards.quote(n) for n in touched_names(statements)) or "NULL"
     schemas = ", ".join(guards.quote(s) for s in SCHEMAS)
     privileges = "\n      UNION ALL ".join(privilege_rows(privileges_set(statements),

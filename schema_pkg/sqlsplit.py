@@ -11,6 +11,7 @@ ends the statement before it and belongs to it.  Joining the pieces gives the te
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$")
 META_LINE = re.compile(r"[ \t]*\\")
@@ -55,6 +56,13 @@ def skip_quoted(text: str, i: int) -> int:
 def split_statements(text: str) -> list[str]:
     """The statements of ``text``, each with the comments and blank lines before it and
     its ``;`` (or meta-command line); a tail without a statement is kept as its own piece."""
+    return list(split_once(text))
+
+
+@lru_cache(maxsize=256)
+def split_once(text: str) -> tuple[str, ...]:
+    """:func:`split_statements`, computed once per text: every migration splits the same
+    revisions' statements, part by part, before and after each step."""
     pieces: list[str] = []
     start = i = 0
     at_line_start = True
@@ -79,7 +87,7 @@ def split_statements(text: str) -> list[str]:
         i = j
     if text[start:]:
         pieces.append(text[start:])
-    return pieces
+    return tuple(pieces)
 
 
 def has_statement(piece: str) -> bool:
