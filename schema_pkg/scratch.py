@@ -25,8 +25,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import queue
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -58,6 +60,34 @@ def run_of(name: str) -> str | None:
     return match.group(1) if match else None
 
 
+class BackgroundDrops:
+    """Drops databases on a thread of its own, one after the other.  DROP DATABASE forces a
+    checkpoint and waits for it (about a quarter of a second while the suite writes), time
+    the next test can use; :meth:`finish` waits for every drop and raises the first failure."""
+
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue()
+        self.failures: list[Exception] = []
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def submit(self, janitor) -> None:
+        self.queue.put(janitor)
+
+    def run(self) -> None:
+        while (janitor := self.queue.get()) is not None:
+            try:
+                janitor.drop()
+            except Exception as exc:  # raised by finish(), at the end of the session
+                self.failures.append(exc)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.failures:
+            raise self.failures[0]
+
+
 class ScratchDatabases:
     def __init__(self, server_url: URL):
         self.server_url = server_url
@@ -67,6 +97,7 @@ class ScratchDatabases:
         self.created: dict = {}  # name -> its DatabaseJanitor
         self.templates: dict[str, URL] = {}
         self.roles: list[str] = []
+        self.dropping = BackgroundDrops()
         self.lock = psycopg.connect(libpq_url(server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         self.lock.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [self.prefix])
 
@@ -99,8 +130,9 @@ class ScratchDatabases:
         return self.server_url.set(database=name)
 
     def drop(self, url: URL) -> None:
+        """Drop a database this run made (in the background: :class:`BackgroundDrops`)."""
         janitor = self.created.pop(url.database, None) or self.janitor(url.database)
-        janitor.drop()
+        self.dropping.submit(janitor)
 
     def template(self, revision: str = "head") -> URL:
         """A template database migrated to ``revision``, built once per session."""
@@ -127,10 +159,13 @@ class ScratchDatabases:
         """Drop everything this run made, then release its lock."""
         for name in list(self.created):
             self.drop(self.server_url.set(database=name))
-        with self.admin() as conn:
-            for role in self.roles:
-                drop_role(conn, role)
-        self.lock.close()
+        try:
+            self.dropping.finish()
+        finally:
+            with self.admin() as conn:
+                for role in self.roles:
+                    drop_role(conn, role)
+            self.lock.close()
 
     def drop_dead_runs(self) -> list[str]:
         """Drop the databases and roles of runs whose lock nobody holds; returns their names."""
