@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -53,8 +54,11 @@ def redact(url: URL | str) -> str:
 
 
 def libpq_url(url: URL) -> str:
-    """A SQLAlchemy URL as a libpq connection string for psycopg (password included)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """A SQLAlchemy URL as a libpq connection string for psycopg (password included).  The
+    query is percent-encoded as libpq decodes it: SQLAlchemy writes a space as ``+``, which
+    libpq keeps (``options=-c role=x`` would reach the server as ``-c+role=x``)."""
+    text = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    return f"{text}?{urlencode(url.query, doseq=True, quote_via=quote)}" if url.query else text
 
 
 def normalize_url(raw: str) -> URL:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy.engine import make_url
 
 from schema_pkg.settings import (
@@ -88,6 +89,13 @@ def test_redact_keeps_a_parseable_url_and_names_an_unparseable_one():
 
 def test_libpq_url_carries_the_password_for_the_driver():
     assert libpq_url(make_url("postgresql+psycopg://u:p%40w@h:5/d")) == "postgresql://u:p%40w@h:5/d"
+
+
+def test_libpq_url_keeps_a_query_value_as_libpq_reads_it():
+    url = make_url("postgresql+psycopg://u@h/d").update_query_dict(
+        {"options": "-c role=x", "sslmode": "require"})
+    read = conninfo_to_dict(libpq_url(url))
+    assert (read["options"], read["sslmode"]) == ("-c role=x", "require")
 
 
 @pytest.mark.parametrize("name", ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"])
