@@ -27,8 +27,22 @@ def interrupt(url, when, **env: str) -> tuple[int, str]:
                             "head"], env=environment(**env), stderr=subprocess.PIPE, text=True,
                            cwd=CHECKOUT)
     when(run)
+    state = signal_state(run.pid)
     run.send_signal(signal.SIGINT)
-    return run.wait(timeout=60), run.stderr.read()
+    code, stderr = run.wait(timeout=60), run.stderr.read()
+    if code != 130:  # once, under load, the Ctrl-C went unnoticed: say how the process held SIGINT
+        stderr += f"\n(test: the process's signal masks when SIGINT was sent: {state})"
+    return code, stderr
+
+
+def signal_state(pid: int) -> str:
+    """The blocked, ignored and caught signal masks of process ``pid`` (SIGINT is 0x2)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return ", ".join(line.strip() for line in status
+                             if line.startswith(("SigBlk", "SigIgn", "SigCgt", "State")))
+    except OSError as exc:
+        return f"unreadable ({exc})"
 
 
 def assert_interrupted_at(code: int, stderr: str, revision: str) -> None:
