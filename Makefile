@@ -11,11 +11,13 @@ REV    ?= -1
 PG_VERSIONS ?= machine 17 18
 # make test runs the suite on JOBS pytest-xdist workers (default: two per core: the suite
 # waits much of the time, on subprocesses, locks and the server), each test file on one
-# worker; JOBS=0 runs it serially in one process (the fallback).  make test-fast is serial
+# worker, the costliest files first (tests/conftest.py orders them; xdist keeps that order
+# with --no-loadscope-reorder instead of starting with the files that hold most tests);
+# JOBS=0 runs it serially in one process (the fallback).  make test-fast is serial
 # unless JOBS is given: its databases are built once, and a second worker would build them
 # again for a few seconds of tests.
 JOBS   ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
-PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
+PARALLEL = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile --no-loadscope-reorder)
 
 .PHONY: install migrate downgrade sql check verify adopt advise test test-fast test-matrix lint rls-report pgtap prove lock-report fingerprints mutants fuzz mutants-python bench clean revision regen manifest
 

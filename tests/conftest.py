@@ -43,10 +43,30 @@ def is_fast(item: pytest.Item) -> bool:
     return True
 
 
+def cost(item: pytest.Item) -> int:
+    """2: it waits for a costly once-per-run fixture (the mutant runs, the app project...);
+    1: it is marked slow; 0: anything else."""
+    if COSTLY_ONCE & set(item.fixturenames):
+        return 2
+    return 1 if item.get_closest_marker("slow") is not None else 0
+
+
+def costliest_files_first(items: list[pytest.Item]) -> None:
+    """Order the files by the cost of their costliest test, keeping the order within each
+    cost and within each file.  pytest-xdist hands each worker the next file in collection
+    order, so the long files start first and the run does not end with one worker alone on
+    a long file while the others have finished."""
+    costs: dict[str, int] = {}
+    for item in items:
+        costs[item.path] = max(costs.get(item.path, 0), cost(item))
+    items.sort(key=lambda item: -costs[item.path])
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_fast(item):
             item.add_marker(pytest.mark.fast)
+    costliest_files_first(items)
     if under_mutmut.active():
         items[:] = under_mutmut.module_by_module(items, under_mutmut.recorded_durations(CHECKOUT_DIR))
 
