@@ -245,3 +245,34 @@ def test_each_part_that_commits_on_its_own_is_a_step_with_its_row_online_and_by_
     (path,) = [p for p in SQL_DIR.glob(f"{revision}_*.upgrade.sql")]
     assert psql(scratch_url, path).returncode == 0
     assert step_names(scratch_url, revision) == expected * 2
+
+
+def test_a_failure_whose_rows_rolled_back_adds_a_failed_row_for_the_attempt_and_one_for_its_step(head):
+    """When the rollback took the attempt's 'started' rows with it, the failure still leaves
+    one failed row for the attempt and one for the step that failed (its number and name),
+    each with its own error and no time spent."""
+    history.record_failure(head, "0001", "upgrade", "abc", "online", "boom",
+                           (2, "CREATE INDEX CONCURRENTLY ix", "step boom"))
+    assert head.execute(text(
+        "SELECT revision, direction, step, step_name, status, error, duration "
+        "FROM schema_pkg.history ORDER BY id DESC LIMIT 2")).all() == [
+        ("0001", "upgrade", 2, "CREATE INDEX CONCURRENTLY ix", "failed", "step boom", timedelta(0)),
+        ("0001", "upgrade", None, None, "failed", "boom", timedelta(0))]
+
+
+ENDS_WITH_A_TRANSACTION = [key for key, own in sorted(packaged_statements().items())
+                           if len(parts := guards.parts_of(own)) > 1 and parts[-1].transaction]
+
+
+@pytest.mark.parametrize("revision, direction", ENDS_WITH_A_TRANSACTION)
+def test_a_revision_ending_with_a_transaction_part_completes_that_steps_row_online(
+        schema_pkg_database_at, revision, direction):
+    """The last part of such a revision commits with the revision's own record, and its
+    step row is completed in that transaction, like every step before it."""
+    down = REVISIONS[REVISIONS.index(revision) - 1]
+    url = schema_pkg_database_at(revision if direction == "downgrade" else down)
+    migrate(url, down if direction == "downgrade" else revision, downgrade=direction == "downgrade")
+    count = len(guards.parts_of(packaged_statements()[(revision, direction)]))
+    assert rows(url, "SELECT step, status FROM schema_pkg.history WHERE revision = "
+                     f"'{revision}' AND direction = '{direction}' AND step IS NOT NULL ORDER BY id") == [
+        (n, "completed") for n in range(1, count + 1)]
