@@ -56,6 +56,17 @@ def pytest_sessionstart(session):
         under_mutmut.clear_caches()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if under_mutmut.collecting_stats():
+        under_mutmut.clear_caches()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if under_mutmut.active():
+        session.exitstatus = under_mutmut.exit_status(exitstatus, session.testsfailed)
+
+
 @pytest.fixture(scope="session")
 def document() -> spec.DocSchema:
     return spec.parse()

@@ -46,3 +46,18 @@ def test_only_a_mutmut_run_sets_the_mutant_variable(monkeypatch):
     assert not under_mutmut.active()
     monkeypatch.setenv("MUTANT_UNDER_TEST", "")  # mutmut's clean run
     assert under_mutmut.active()
+
+
+def test_a_collection_error_under_mutmut_counts_as_the_tests_failing():
+    interrupted, failed = pytest.ExitCode.INTERRUPTED, pytest.ExitCode.TESTS_FAILED
+    assert under_mutmut.exit_status(interrupted, failures=1) == failed
+    assert under_mutmut.exit_status(interrupted, failures=0) == interrupted  # Ctrl-C
+    assert under_mutmut.exit_status(pytest.ExitCode.OK, failures=0) == pytest.ExitCode.OK
+
+
+def test_only_mutmuts_stats_pass_collects_stats(monkeypatch):
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "stats")
+    assert under_mutmut.collecting_stats()
+    for other in ("", "schema_pkg.history.x_checksum__mutmut_1"):
+        monkeypatch.setenv("MUTANT_UNDER_TEST", other)
+        assert not under_mutmut.collecting_stats()

@@ -17,6 +17,19 @@ process, and this module undoes both:
   cheapest modules first (by the per-test durations mutmut recorded), so a mutant
   that a fast unit test kills costs that test, not the database tests behind it
   (mutmut runs with -x).  The set of tests never changes.
+
+And two things in mutmut's own passes:
+
+* Attribution.  mutmut's stats pass records, test by test, which mutated functions
+  ran; a function whose result is cached runs once (often while a module is
+  collected, e.g. a parametrize over the packaged statements) and is then counted
+  for one test, not for the tests that use its result, so its mutants ran only that
+  test and survived.  During the stats pass each test starts with the caches empty
+  (:func:`collecting_stats`), so every test that uses a cached result runs the
+  function that makes it.
+* Collection errors.  A mutant that makes collection fail (the packaged statements
+  do not render) ends pytest with "interrupted" (2), which mutmut reports as
+  neither killed nor survived: :func:`exit_status` makes it a failure (1).
 """
 
 from __future__ import annotations
@@ -32,6 +45,17 @@ STATS = "mutmut-stats.json"  # written by mutmut in the mutants/ copy it runs th
 
 def active() -> bool:
     return "MUTANT_UNDER_TEST" in os.environ
+
+
+def collecting_stats() -> bool:
+    """mutmut's stats pass, which records the mutated functions each test runs."""
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
+
+
+def exit_status(status: int, failures: int) -> int:
+    """pytest's exit status under mutmut: "interrupted" after failures (with -x, only
+    collection errors end a session so) is the tests failing."""
+    return 1 if status == 2 and failures else status
 
 
 def recorded_durations(root: Path) -> dict[str, float]:
