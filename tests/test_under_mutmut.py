@@ -49,10 +49,9 @@ def test_only_a_mutmut_run_sets_the_mutant_variable(monkeypatch):
 
 
 def test_a_collection_error_under_mutmut_counts_as_the_tests_failing():
-    interrupted, failed = pytest.ExitCode.INTERRUPTED, pytest.ExitCode.TESTS_FAILED
-    assert under_mutmut.exit_status(interrupted, failures=1) == failed
-    assert under_mutmut.exit_status(interrupted, failures=0) == interrupted  # Ctrl-C
-    assert under_mutmut.exit_status(pytest.ExitCode.OK, failures=0) == pytest.ExitCode.OK
+    for status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.USAGE_ERROR):
+        assert under_mutmut.exit_status(status, ["tests/x.py"]) == pytest.ExitCode.TESTS_FAILED
+        assert under_mutmut.exit_status(status, []) == status  # Ctrl-C, a wrong argument
 
 
 def test_only_mutmuts_stats_pass_collects_stats(monkeypatch):

@@ -28,8 +28,9 @@ And two things in mutmut's own passes:
   (:func:`collecting_stats`), so every test that uses a cached result runs the
   function that makes it.
 * Collection errors.  A mutant that makes collection fail (the packaged statements
-  do not render) ends pytest with "interrupted" (2), which mutmut reports as
-  neither killed nor survived: :func:`exit_status` makes it a failure (1).
+  do not render) ends pytest with "interrupted" (2), or with a usage error (4)
+  when a test of the failed module was named, which mutmut reports as neither
+  killed nor survived: :func:`exit_status` makes it the tests failing (1).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ import os
 import statistics
 import sys
 from pathlib import Path
+
+import pytest
 
 STATS = "mutmut-stats.json"  # written by mutmut in the mutants/ copy it runs the tests in
 
@@ -52,10 +55,12 @@ def collecting_stats() -> bool:
     return os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
 
-def exit_status(status: int, failures: int) -> int:
-    """pytest's exit status under mutmut: "interrupted" after failures (with -x, only
-    collection errors end a session so) is the tests failing."""
-    return 1 if status == 2 and failures else status
+failed_to_collect: list[str] = []  # this session's modules that failed to collect (conftest)
+
+
+def exit_status(status: int, failed: list[str]) -> int:
+    """pytest's exit status under mutmut: after a collection error, the tests failing."""
+    return pytest.ExitCode.TESTS_FAILED if failed else status
 
 
 def recorded_durations(root: Path) -> dict[str, float]:
