@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import guards, history
+from schema_pkg import guards, history, steps
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
 from schema_pkg.guards import committed_parts
 from schema_pkg.history import Applied, packaged_checksum, packaged_statements, parse_interval
@@ -202,6 +202,23 @@ def test_a_failure_marks_the_attempt_it_started_failed_instead_of_adding_a_row(h
                                  "FROM schema_pkg.history ORDER BY id DESC LIMIT 1")).one() == (
             "0001", "failed", "boom", True)
     engine.dispose()
+
+
+def test_a_failed_step_marks_the_step_row_it_started_failed_instead_of_adding_a_row(head):
+    """A step that commits on its own keeps its 'started' row through the failure: the
+    failure marks that row failed with the step's error, and the attempt's row with its own."""
+    head.execute(text(guards.START_CLOCK))
+    values = history.row_values("0008", "upgrade", "abc", "online", "started", None)
+    head.execute(text(history.start("0008", "upgrade", "abc", "online")))
+    head.execute(text(steps.start(values, 1, "CREATE INDEX CONCURRENTLY ix")))
+    count = head.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar()
+    history.mark_failed(head, "0008", "upgrade", "abc", "online", "boom", None)
+    history.mark_failed(head, "0008", "upgrade", "abc", "online", "step boom",
+                        (1, "CREATE INDEX CONCURRENTLY ix"))
+    assert head.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar() == count
+    assert head.execute(text("SELECT step, status, error FROM schema_pkg.history "
+                             "ORDER BY id DESC LIMIT 2")).all() == [
+        (1, "failed", "step boom"), (None, "failed", "boom")]
 
 
 def test_only_completed_upgrades_decide_whether_a_revision_changed_since_it_ran(head):
