@@ -7,6 +7,9 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from schema_pkg import deploy
 from schema_pkg.config import script_directory
@@ -64,6 +67,27 @@ def test_without_retries_the_blocker_is_still_named(baseline_url, blocker):
     assert recorded_revision(baseline_url) == "0005"
 
 
+def test_a_lock_timeout_whose_blocker_went_unseen_names_the_sessions_holding_locks_now(
+        baseline_url, blocker):
+    """The watcher can miss a blocker (a try shorter than its poll): the message then
+    lists the sessions that hold locks on our relations when the run gives up."""
+    from schema_pkg.migration_env import migration_failure
+    from schema_pkg.settings import Target, Timeouts
+
+    engine = create_engine(baseline_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text("SET lock_timeout = '50ms'"))
+        with pytest.raises(DBAPIError) as timed_out:
+            conn.execute(text("LOCK TABLE profiles"))
+        conn.rollback()
+        failure = migration_failure(conn, timed_out.value, Timeouts(), Target(baseline_url, "test"),
+                                    blockers=None, tries=1, lock_ms=50)
+    engine.dispose()
+    assert str(failure).startswith("lock not available after 1 try (last lock_timeout 50 ms); "
+                                   "database left at 0005; sessions holding locks: "
+                                   f"pid {blocker.info.backend_pid} (")
+
+
 def wait_for_lock_wait(url, timeout=30.0) -> int:
     """The pid of the schema_pkg backend once pg_stat_activity shows it waiting on a relation."""
     deadline = time.monotonic() + timeout
@@ -88,7 +112,7 @@ def test_backend_killed_mid_upgrade_leaves_last_revision_and_rerun_completes(bas
     code, stderr = run.wait(timeout=60), run.stderr.read()
     assert code == 1 and "Traceback" not in stderr, stderr
     assert "connection lost during migration" in stderr
-    assert "database left at 0005" in stderr
+    assert "database left at 0005 (each completed revision is committed); rerun to finish" in stderr
     blocker.rollback()
     assert recorded_revision(baseline_url) == "0005"
     assert not schema_exists(baseline_url, "private"), "0006 was partly applied"
