@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import psycopg
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.pool import NullPool
 
 from schema_pkg import deploy
@@ -185,3 +185,54 @@ def test_transaction_pooler_port_is_refused_with_advice():
 def test_a_terminated_session_is_a_lost_connection_whatever_the_driver_saw(sqlstate, ended):
     error = SimpleNamespace(orig=SimpleNamespace(sqlstate=sqlstate))
     assert deploy.ended_the_session(error) is ended
+
+
+def test_an_error_that_carries_no_sqlstate_is_neither_a_lock_timeout_nor_an_ended_session():
+    for error in (ValueError("not from the database"), SimpleNamespace(orig=ValueError("no code"))):
+        assert deploy.sqlstate(error) is None
+        assert not deploy.is_lock_timeout(error) and not deploy.ended_the_session(error)
+
+
+class RunConnection:
+    """What migration_env.lost() reads of the run's connection, and its invalidate()."""
+
+    def __init__(self, closed: bool):
+        self.invalidated, self.closed, self.invalidations = False, closed, 0
+
+    def invalidate(self):
+        self.invalidated, self.invalidations = True, self.invalidations + 1
+
+
+@pytest.mark.parametrize("sqlstate, driver_saw_it, closed, is_lost, invalidations", [
+    ("57P01", False, False, True, 1),  # the server ended it: invalidated, never reused
+    ("57P01", False, True, True, 0),  # already closed: lost, left as it is
+    (None, True, False, True, 0),  # SQLAlchemy saw the connection die
+    ("55P03", False, False, False, 0),  # a lock timeout: the connection goes on
+])
+def test_the_run_lost_its_connection_when_the_server_ended_it_the_driver_saw_it_or_it_is_closed(
+        sqlstate, driver_saw_it, closed, is_lost, invalidations):
+    from schema_pkg.migration_env import lost
+
+    connection = RunConnection(closed)
+    error = SimpleNamespace(orig=SimpleNamespace(sqlstate=sqlstate), connection_invalidated=driver_saw_it)
+    assert lost(connection, error) is is_lost
+    assert connection.invalidations == invalidations
+
+
+def test_the_database_error_behind_sqlalchemys_refusal_to_go_on_is_found():
+    """After the connection died, SQLAlchemy refuses to go on ("Can't reconnect until
+    invalid transaction is rolled back"); the error that killed it is behind that."""
+    from schema_pkg.migration_env import database_error
+
+    dead = DBAPIError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating connection"))
+    try:
+        try:
+            raise dead
+        except DBAPIError:
+            raise InvalidRequestError("Can't reconnect until invalid transaction is rolled back")
+    except InvalidRequestError as refused:
+        assert database_error(refused) is dead
+    chained = InvalidRequestError("refused")
+    chained.__cause__ = dead
+    assert database_error(chained) is dead
+    assert database_error(ValueError("not from the database")) is None
