@@ -32,8 +32,15 @@ TARGET_MEDIAN = 5.0  # seconds per mutant (issue 17)
 
 
 def explained_names() -> set[str]:
-    """Mutant names (``x_fn__mutmut_N``, ``xǁClassǁmethod__mutmut_N``) written in the notes."""
-    return set(re.findall(r"`([\wǁ]+__mutmut_\d+)`", NOTES.read_text()))
+    """Mutant names written in the notes: ``x_fn__mutmut_N`` or ``xǁClassǁmethod__mutmut_N``,
+    alone (any module's) or after their module (``history.x_fn__mutmut_N``: that module's)."""
+    return set(re.findall(r"`((?:\w+\.)?[\wǁ]+__mutmut_\d+)`", NOTES.read_text()))
+
+
+def is_explained(name: str, explained: set[str]) -> bool:
+    """``name`` as mutmut writes it (``schema_pkg.history.x_fn__mutmut_N``)."""
+    module, short = name.split(".")[-2:]
+    return short in explained or f"{module}.{short}" in explained
 
 
 def module_figures(meta: Path, explained: set[str]) -> tuple[dict[str, int], list[float]]:
@@ -41,11 +48,10 @@ def module_figures(meta: Path, explained: set[str]) -> tuple[dict[str, int], lis
     counts = dict.fromkeys(("mutants", "killed", "explained", "survived", "no test", "not run"), 0)
     for name, code in data["exit_code_by_key"].items():
         counts["mutants"] += 1
-        short = name.split(".")[-1]
         if code in KILLED:
             counts["killed"] += 1
         elif code in SURVIVED:
-            counts["explained" if short in explained else "survived"] += 1
+            counts["explained" if is_explained(name, explained) else "survived"] += 1
         elif code in NO_TESTS:
             counts["no test"] += 1
         else:  # not run yet (None), or a status this report does not group
@@ -57,7 +63,7 @@ def unfinished(meta: Path, explained: set[str]) -> list[str]:
     """The mutants of one module not run yet, without a test, or surviving unexplained."""
     return [name for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
             if code is None or code in NO_TESTS
-            or (code in SURVIVED and name.split(".")[-1] not in explained)]
+            or (code in SURVIVED and not is_explained(name, explained))]
 
 
 def main() -> None:

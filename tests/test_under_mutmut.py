@@ -72,3 +72,10 @@ def test_the_mutants_left_to_run_are_those_not_run_without_a_test_or_surviving_u
         f"m.x_{name}__mutmut_1": code for name, code in codes.items()}}))
     assert mutants.unfinished(meta, {"x_explained__mutmut_1"}) == [
         "m.x_survived__mutmut_1", "m.x_not_run__mutmut_1", "m.x_no_test__mutmut_1"]
+
+
+def test_a_survivor_named_in_the_notes_is_explained_for_its_module_or_any_when_unqualified():
+    explained = {"history.x_record_failure__mutmut_2", "x_quote__mutmut_1"}
+    assert mutants.is_explained("schema_pkg.history.x_record_failure__mutmut_2", explained)
+    assert not mutants.is_explained("schema_pkg.migration_env.x_record_failure__mutmut_2", explained)
+    assert mutants.is_explained("schema_pkg.guards.x_quote__mutmut_1", explained)
