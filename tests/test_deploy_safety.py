@@ -193,6 +193,14 @@ def test_an_error_that_carries_no_sqlstate_is_neither_a_lock_timeout_nor_an_ende
         assert not deploy.is_lock_timeout(error) and not deploy.ended_the_session(error)
 
 
+def test_an_errors_first_line_is_the_servers_message_without_sqlalchemys_wrapping():
+    lock = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout\nCONTEXT: x")
+    assert deploy.first_line(DBAPIError("LOCK TABLE t", {}, lock)) == (
+        "canceling statement due to lock timeout")
+    assert deploy.first_line(ValueError("  first\nsecond")) == "first"
+    assert deploy.first_line(ValueError()) == "ValueError"  # no message: its kind
+
+
 class RunConnection:
     """What migration_env.lost() reads of the run's connection, and its invalidate()."""
 
