@@ -239,6 +239,13 @@ def test_the_record_reads_back_each_rows_duration(head):
     assert history.applied(head)[-1].duration == timedelta(days=1, seconds=1.5)
 
 
+def test_rows_recorded_before_the_record_had_a_status_read_back_as_completed(head):
+    """A record kept by an older schema_pkg (no status column: each row a completed run),
+    read by this one's history --applied or verify before any upgrade adds the column."""
+    head.execute(text("ALTER TABLE schema_pkg.history DROP COLUMN status"))
+    assert {row.status for row in history.applied(head)} == {"completed"}
+
+
 def step_names(url, revision: str) -> list:
     return rows(url, "SELECT step, step_name, status FROM schema_pkg.history WHERE revision = "
                      f"'{revision}' AND direction = 'upgrade' AND step IS NOT NULL ORDER BY id")
