@@ -70,7 +70,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", nargs="*", help="module names (default: every mutated module)")
     parser.add_argument("--unfinished", action="store_true",
-                        help="print the names of the mutants not run yet, without a test or surviving unexplained")
+                        help="print the names of the mutants not run yet, without a test "
+                             "or surviving unexplained")
     args = parser.parse_args()
     metas = sorted(META.glob("*.py.meta"))
     if args.modules:

@@ -237,7 +237,8 @@ def test_the_database_error_behind_sqlalchemys_refusal_to_go_on_is_found():
         try:
             raise dead
         except DBAPIError:
-            raise InvalidRequestError("Can't reconnect until invalid transaction is rolled back")
+            # chained implicitly, as SQLAlchemy raises it
+            raise InvalidRequestError("Can't reconnect until invalid transaction is rolled back")  # noqa: B904
     except InvalidRequestError as refused:
         assert database_error(refused) is dead
     chained = InvalidRequestError("refused")
