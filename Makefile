@@ -103,7 +103,12 @@ fuzz:                 ## the RLS state machine, long random search; SEED=n to re
 	$(BIN)/python -m tests.rls.fuzz $(if $(SEED),--seed $(SEED),) $(if $(EXAMPLES),--examples $(EXAMPLES),)
 
 mutants-python:       ## mutmut over the deploy path (on demand, never in CI; needs .[mutation]); MUTANTS='schema_pkg.guards*' narrows it
-	@start=$$(date +%s); nice -n 10 $(BIN)/mutmut run --max-children 2 $(MUTANTS); status=$$?; \
+	@start=$$(date +%s); source=$$(cat $$(find schema_pkg tests -name '*.py' | sort) | sha256sum); \
+	  if [ -f mutants/mutmut-stats.json ] && [ "$$source" != "$$(cat mutants/stats-source 2>/dev/null)" ]; then \
+	    echo "schema_pkg/ or tests/ changed since mutmut's stats: collecting them afresh (docs/deploy-mutants.md)"; \
+	    rm mutants/mutmut-stats.json; fi; \
+	  nice -n 10 $(BIN)/mutmut run --max-children 2 $(MUTANTS); status=$$?; \
+	  [ -f mutants/mutmut-stats.json ] && echo "$$source" > mutants/stats-source; \
 	  $(BIN)/mutmut results; $(BIN)/python -m benchmarks.mutants; \
 	  echo "make mutants-python: $$(( $$(date +%s) - start )) s in all"; exit $$status
 

@@ -6,6 +6,11 @@ recorded it), median, 90th percentile and total.  Reads mutants/*.meta; runs not
 asserts nothing; never in CI.
 
     python -m benchmarks.mutants [--modules guards stepguards history]
+    python -m benchmarks.mutants --unfinished [--modules ...]
+
+``--unfinished`` prints instead the names of the mutants not run yet, without a test
+or surviving unexplained, one a line: ``mutmut run`` with names reruns just those (with a pattern,
+``schema_pkg.guards*``, it reruns every matching mutant, finished or not).
 """
 
 from __future__ import annotations
@@ -27,8 +32,15 @@ TARGET_MEDIAN = 5.0  # seconds per mutant (issue 17)
 
 
 def explained_names() -> set[str]:
-    """Mutant names (``x_fn__mutmut_N``, ``xǁClassǁmethod__mutmut_N``) written in the notes."""
-    return set(re.findall(r"`([\wǁ]+__mutmut_\d+)`", NOTES.read_text()))
+    """Mutant names written in the notes: ``x_fn__mutmut_N`` or ``xǁClassǁmethod__mutmut_N``,
+    alone (any module's) or after their module (``history.x_fn__mutmut_N``: that module's)."""
+    return set(re.findall(r"`((?:\w+\.)?[\wǁ]+__mutmut_\d+)`", NOTES.read_text()))
+
+
+def is_explained(name: str, explained: set[str]) -> bool:
+    """``name`` as mutmut writes it (``schema_pkg.history.x_fn__mutmut_N``)."""
+    module, short = name.split(".")[-2:]
+    return short in explained or f"{module}.{short}" in explained
 
 
 def module_figures(meta: Path, explained: set[str]) -> tuple[dict[str, int], list[float]]:
@@ -36,11 +48,10 @@ def module_figures(meta: Path, explained: set[str]) -> tuple[dict[str, int], lis
     counts = dict.fromkeys(("mutants", "killed", "explained", "survived", "no test", "not run"), 0)
     for name, code in data["exit_code_by_key"].items():
         counts["mutants"] += 1
-        short = name.split(".")[-1]
         if code in KILLED:
             counts["killed"] += 1
         elif code in SURVIVED:
-            counts["explained" if short in explained else "survived"] += 1
+            counts["explained" if is_explained(name, explained) else "survived"] += 1
         elif code in NO_TESTS:
             counts["no test"] += 1
         else:  # not run yet (None), or a status this report does not group
@@ -48,9 +59,19 @@ def module_figures(meta: Path, explained: set[str]) -> tuple[dict[str, int], lis
     return counts, list(data["durations_by_key"].values())
 
 
+def unfinished(meta: Path, explained: set[str]) -> list[str]:
+    """The mutants of one module not run yet, without a test, or surviving unexplained."""
+    return [name for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
+            if code is None or code in NO_TESTS
+            or (code in SURVIVED and not is_explained(name, explained))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", nargs="*", help="module names (default: every mutated module)")
+    parser.add_argument("--unfinished", action="store_true",
+                        help="print the names of the mutants not run yet, without a test "
+                             "or surviving unexplained")
     args = parser.parse_args()
     metas = sorted(META.glob("*.py.meta"))
     if args.modules:
@@ -58,6 +79,9 @@ def main() -> None:
     if not metas:
         raise SystemExit("no mutmut results under mutants/: run make mutants-python first")
     explained = explained_names()
+    if args.unfinished:
+        print("\n".join(name for meta in metas for name in unfinished(meta, explained)))
+        return
     header = ("mutants", "killed", "explained", "survived", "no test", "not run")
     print(f"{'module':16}" + "".join(f"{h:>10}" for h in header) + f"{'median s':>10}{'runs':>6}")
     every = []

@@ -76,6 +76,34 @@ def pytest_sessionstart(session):
         under_mutmut.clear_caches()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if under_mutmut.collecting_stats():
+        under_mutmut.clear_caches()
+
+
+def pytest_collectreport(report):
+    if under_mutmut.active() and report.failed:
+        under_mutmut.failed_to_collect.append(report.nodeid)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config):
+    """Under mutmut, a collection error ends pytest as the tests failing (docs in
+    tests/under_mutmut.py); pytest's usage error for a named test of a module that
+    failed to collect included."""
+    if not under_mutmut.active():
+        return (yield)
+    under_mutmut.failed_to_collect.clear()
+    try:
+        status = yield
+    except pytest.UsageError:
+        if not under_mutmut.failed_to_collect:
+            raise
+        status = pytest.ExitCode.USAGE_ERROR
+    return under_mutmut.exit_status(status, under_mutmut.failed_to_collect)
+
+
 @pytest.fixture(scope="session")
 def document() -> spec.DocSchema:
     return spec.parse()

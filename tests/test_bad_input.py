@@ -110,6 +110,13 @@ def test_unknown_revision_in_an_offline_range_exits_2():
 
 
 @NO_SERVER
+def test_an_offline_range_from_base_renders_as_the_revision_alone():
+    from_base = schema_pkg("upgrade", "base:0001", "--sql")
+    assert from_base.returncode == 0, from_base.stderr
+    assert from_base.stdout == schema_pkg("upgrade", "0001", "--sql").stdout
+
+
+@NO_SERVER
 def test_offline_range_renders_just_that_step():
     result = schema_pkg("downgrade", "0005:0004", "--sql")
     assert result.returncode == 0, result.stderr

@@ -7,6 +7,9 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.pool import NullPool
 
 from schema_pkg import deploy
 from schema_pkg.config import script_directory
@@ -64,6 +67,27 @@ def test_without_retries_the_blocker_is_still_named(baseline_url, blocker):
     assert recorded_revision(baseline_url) == "0005"
 
 
+def test_a_lock_timeout_whose_blocker_went_unseen_names_the_sessions_holding_locks_now(
+        baseline_url, blocker):
+    """The watcher can miss a blocker (a try shorter than its poll): the message then
+    lists the sessions that hold locks on our relations when the run gives up."""
+    from schema_pkg.migration_env import migration_failure
+    from schema_pkg.settings import Target, Timeouts
+
+    engine = create_engine(baseline_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text("SET lock_timeout = '50ms'"))
+        with pytest.raises(DBAPIError) as timed_out:
+            conn.execute(text("LOCK TABLE profiles"))
+        conn.rollback()
+        failure = migration_failure(conn, timed_out.value, Timeouts(), Target(baseline_url, "test"),
+                                    blockers=None, tries=1, lock_ms=50)
+    engine.dispose()
+    assert str(failure).startswith("lock not available after 1 try (last lock_timeout 50 ms); "
+                                   "database left at 0005; sessions holding locks: "
+                                   f"pid {blocker.info.backend_pid} (")
+
+
 def wait_for_lock_wait(url, timeout=30.0) -> int:
     """The pid of the schema_pkg backend once pg_stat_activity shows it waiting on a relation."""
     deadline = time.monotonic() + timeout
@@ -88,7 +112,7 @@ def test_backend_killed_mid_upgrade_leaves_last_revision_and_rerun_completes(bas
     code, stderr = run.wait(timeout=60), run.stderr.read()
     assert code == 1 and "Traceback" not in stderr, stderr
     assert "connection lost during migration" in stderr
-    assert "database left at 0005" in stderr
+    assert "database left at 0005 (each completed revision is committed); rerun to finish" in stderr
     blocker.rollback()
     assert recorded_revision(baseline_url) == "0005"
     assert not schema_exists(baseline_url, "private"), "0006 was partly applied"
@@ -161,3 +185,63 @@ def test_transaction_pooler_port_is_refused_with_advice():
 def test_a_terminated_session_is_a_lost_connection_whatever_the_driver_saw(sqlstate, ended):
     error = SimpleNamespace(orig=SimpleNamespace(sqlstate=sqlstate))
     assert deploy.ended_the_session(error) is ended
+
+
+def test_an_error_that_carries_no_sqlstate_is_neither_a_lock_timeout_nor_an_ended_session():
+    for error in (ValueError("not from the database"), SimpleNamespace(orig=ValueError("no code"))):
+        assert deploy.sqlstate(error) is None
+        assert not deploy.is_lock_timeout(error) and not deploy.ended_the_session(error)
+
+
+def test_an_errors_first_line_is_the_servers_message_without_sqlalchemys_wrapping():
+    lock = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout\nCONTEXT: x")
+    assert deploy.first_line(DBAPIError("LOCK TABLE t", {}, lock)) == (
+        "canceling statement due to lock timeout")
+    assert deploy.first_line(ValueError("  first\nsecond")) == "first"
+    assert deploy.first_line(ValueError()) == "ValueError"  # no message: its kind
+
+
+class RunConnection:
+    """What migration_env.lost() reads of the run's connection, and its invalidate()."""
+
+    def __init__(self, closed: bool):
+        self.invalidated, self.closed, self.invalidations = False, closed, 0
+
+    def invalidate(self):
+        self.invalidated, self.invalidations = True, self.invalidations + 1
+
+
+@pytest.mark.parametrize("sqlstate, driver_saw_it, closed, is_lost, invalidations", [
+    ("57P01", False, False, True, 1),  # the server ended it: invalidated, never reused
+    ("57P01", False, True, True, 0),  # already closed: lost, left as it is
+    (None, True, False, True, 0),  # SQLAlchemy saw the connection die
+    ("55P03", False, False, False, 0),  # a lock timeout: the connection goes on
+])
+def test_the_run_lost_its_connection_when_the_server_ended_it_the_driver_saw_it_or_it_is_closed(
+        sqlstate, driver_saw_it, closed, is_lost, invalidations):
+    from schema_pkg.migration_env import lost
+
+    connection = RunConnection(closed)
+    error = SimpleNamespace(orig=SimpleNamespace(sqlstate=sqlstate), connection_invalidated=driver_saw_it)
+    assert lost(connection, error) is is_lost
+    assert connection.invalidations == invalidations
+
+
+def test_the_database_error_behind_sqlalchemys_refusal_to_go_on_is_found():
+    """After the connection died, SQLAlchemy refuses to go on ("Can't reconnect until
+    invalid transaction is rolled back"); the error that killed it is behind that."""
+    from schema_pkg.migration_env import database_error
+
+    dead = DBAPIError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating connection"))
+    try:
+        try:
+            raise dead
+        except DBAPIError:
+            # chained implicitly, as SQLAlchemy raises it
+            raise InvalidRequestError("Can't reconnect until invalid transaction is rolled back")  # noqa: B904
+    except InvalidRequestError as refused:
+        assert database_error(refused) is dead
+    chained = InvalidRequestError("refused")
+    chained.__cause__ = dead
+    assert database_error(chained) is dead
+    assert database_error(ValueError("not from the database")) is None

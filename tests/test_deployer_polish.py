@@ -170,6 +170,16 @@ def test_version_is_printed():
     assert result.returncode == 0 and result.stdout.startswith("schema-pkg ")
 
 
+@pytest.mark.parametrize("title, cut", [
+    ("Indexes for policies", "Indexes for policies"),  # exactly the width: whole
+    ("Indexes for data: policy columns", "Indexes for data…"),  # no punctuation before the …
+    ("Indexes for tables and columns", "Indexes for tables…"),  # a word ending at the cut stays
+    ("Build a GIN INDEX, then the rest", "Build a GIN INDEX…"),  # with every letter
+])
+def test_a_title_keeps_the_whole_words_that_fit_its_width_then_an_ellipsis(title, cut):
+    assert cut_at_word(title, 20) == cut
+
+
 @pytest.mark.parametrize("title", [
     "Indexes for how the data is read: policy columns, foreign keys, \"my latest N\".",
     "RLS for the 6 tables the document leaves open (ours, not the document's).",

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import guards, history
+from schema_pkg import guards, history, steps
 from schema_pkg.config import BASELINE_REVISION, revisions_in_order
 from schema_pkg.guards import committed_parts
 from schema_pkg.history import Applied, packaged_checksum, packaged_statements, parse_interval
@@ -204,6 +204,23 @@ def test_a_failure_marks_the_attempt_it_started_failed_instead_of_adding_a_row(h
     engine.dispose()
 
 
+def test_a_failed_step_marks_the_step_row_it_started_failed_instead_of_adding_a_row(head):
+    """A step that commits on its own keeps its 'started' row through the failure: the
+    failure marks that row failed with the step's error, and the attempt's row with its own."""
+    head.execute(text(guards.START_CLOCK))
+    values = history.row_values("0008", "upgrade", "abc", "online", "started", None)
+    head.execute(text(history.start("0008", "upgrade", "abc", "online")))
+    head.execute(text(steps.start(values, 1, "CREATE INDEX CONCURRENTLY ix")))
+    count = head.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar()
+    history.mark_failed(head, "0008", "upgrade", "abc", "online", "boom", None)
+    history.mark_failed(head, "0008", "upgrade", "abc", "online", "step boom",
+                        (1, "CREATE INDEX CONCURRENTLY ix"))
+    assert head.execute(text("SELECT count(*) FROM schema_pkg.history")).scalar() == count
+    assert head.execute(text("SELECT step, status, error FROM schema_pkg.history "
+                             "ORDER BY id DESC LIMIT 2")).all() == [
+        (1, "failed", "step boom"), (None, "failed", "boom")]
+
+
 def test_only_completed_upgrades_decide_whether_a_revision_changed_since_it_ran(head):
     head.execute(text(
         "INSERT INTO schema_pkg.history (revision, direction, checksum, started_at, duration, "
@@ -220,6 +237,13 @@ def test_the_record_reads_back_each_rows_duration(head):
         "applied_by, application_name, mode) VALUES "
         "('0001', 'upgrade', 'abc', now(), interval '1 day 00:00:01.5', 'x', 'x', 'online')"))
     assert history.applied(head)[-1].duration == timedelta(days=1, seconds=1.5)
+
+
+def test_rows_recorded_before_the_record_had_a_status_read_back_as_completed(head):
+    """A record kept by an older schema_pkg (no status column: each row a completed run),
+    read by this one's history --applied or verify before any upgrade adds the column."""
+    head.execute(text("ALTER TABLE schema_pkg.history DROP COLUMN status"))
+    assert {row.status for row in history.applied(head)} == {"completed"}
 
 
 def step_names(url, revision: str) -> list:
@@ -245,3 +269,34 @@ def test_each_part_that_commits_on_its_own_is_a_step_with_its_row_online_and_by_
     (path,) = [p for p in SQL_DIR.glob(f"{revision}_*.upgrade.sql")]
     assert psql(scratch_url, path).returncode == 0
     assert step_names(scratch_url, revision) == expected * 2
+
+
+def test_a_failure_whose_rows_rolled_back_adds_a_failed_row_for_the_attempt_and_one_for_its_step(head):
+    """When the rollback took the attempt's 'started' rows with it, the failure still leaves
+    one failed row for the attempt and one for the step that failed (its number and name),
+    each with its own error and no time spent."""
+    history.record_failure(head, "0001", "upgrade", "abc", "online", "boom",
+                           (2, "CREATE INDEX CONCURRENTLY ix", "step boom"))
+    assert head.execute(text(
+        "SELECT revision, direction, step, step_name, status, error, duration "
+        "FROM schema_pkg.history ORDER BY id DESC LIMIT 2")).all() == [
+        ("0001", "upgrade", 2, "CREATE INDEX CONCURRENTLY ix", "failed", "step boom", timedelta(0)),
+        ("0001", "upgrade", None, None, "failed", "boom", timedelta(0))]
+
+
+ENDS_WITH_A_TRANSACTION = [key for key, own in sorted(packaged_statements().items())
+                           if len(parts := guards.parts_of(own)) > 1 and parts[-1].transaction]
+
+
+@pytest.mark.parametrize("revision, direction", ENDS_WITH_A_TRANSACTION)
+def test_a_revision_ending_with_a_transaction_part_completes_that_steps_row_online(
+        schema_pkg_database_at, revision, direction):
+    """The last part of such a revision commits with the revision's own record, and its
+    step row is completed in that transaction, like every step before it."""
+    down = REVISIONS[REVISIONS.index(revision) - 1]
+    url = schema_pkg_database_at(revision if direction == "downgrade" else down)
+    migrate(url, down if direction == "downgrade" else revision, downgrade=direction == "downgrade")
+    count = len(guards.parts_of(packaged_statements()[(revision, direction)]))
+    assert rows(url, "SELECT step, status FROM schema_pkg.history WHERE revision = "
+                     f"'{revision}' AND direction = '{direction}' AND step IS NOT NULL ORDER BY id") == [
+        (n, "completed") for n in range(1, count + 1)]

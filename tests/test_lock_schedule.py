@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import time
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 
+from schema_pkg import concurrent
 from schema_pkg.config import script_directory
 from schema_pkg.deploy import lock_schedule, pause_seconds
 from schema_pkg.scratch import migrate
@@ -39,6 +42,21 @@ def test_pauses_are_jittered_and_short():
     pauses = {pause_seconds(500) for _ in range(20)}
     assert len(pauses) > 1 and all(0.25 <= p <= 0.75 for p in pauses)
     assert pause_seconds(1000) <= 1.0
+
+
+
+@pytest.mark.parametrize("jitter, lock_ms, pause", [(min, 500, 0.25), (max, 500, 0.75), (min, 5000, 1.0)])
+def test_a_pause_is_half_to_one_and_a_half_times_the_try_and_at_most_a_second(
+        monkeypatch, jitter, lock_ms, pause):
+    monkeypatch.setattr(random, "uniform", lambda low, high: jitter(low, high))
+    assert pause_seconds(lock_ms) == pause
+
+
+def test_the_sessions_waited_for_are_named_one_by_one_with_application_state_and_age():
+    rows = [SimpleNamespace(pid=7, application="api", state="idle in transaction", age=12),
+            SimpleNamespace(pid=9, application="psql", state="active", age=3)]
+    assert concurrent.describe(rows) == ("pid 7 (api, idle in transaction, open 12 s); "
+                                         "pid 9 (psql, active, open 3 s)")
 
 
 WAITING_ON_A_LOCK = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from schema_pkg.catalog import snapshot, without_alembic_version
@@ -86,3 +86,31 @@ def test_env_uses_a_connection_handed_over_in_config_attributes(scratch_url):
         command.upgrade(config, "0002")
     engine.dispose()
     assert recorded_revision(scratch_url) == "0002"
+
+
+def test_an_engine_handed_over_is_connected_for_the_run_and_each_revision_is_recorded(scratch_url):
+    from schema_pkg.verify import recorded_revision
+
+    engine = create_engine(scratch_url, poolclass=NullPool)
+    config = make_config()
+    config.attributes["connection"] = engine
+    command.upgrade(config, "0002")
+    engine.dispose()
+    assert recorded_revision(scratch_url) == "0002"
+    with connection(scratch_url) as conn:
+        assert conn.execute(text("SELECT revision, status FROM schema_pkg.history "
+                                 "ORDER BY id")).all() == [("0001", "completed"), ("0002", "completed")]
+
+
+def test_an_idle_connection_handed_over_commits_each_revision_on_its_own(scratch_url):
+    """Left idle, alembic runs a transaction per revision: they are committed, seen from
+    another session, before the caller commits anything."""
+    from schema_pkg.verify import recorded_revision
+
+    engine = create_engine(scratch_url, poolclass=NullPool)
+    with engine.connect() as conn:
+        config = make_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        assert recorded_revision(scratch_url) == "0002"
+    engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 
 from schema_pkg.config import script_directory
 from schema_pkg.guards import committed_parts
-from schema_pkg.history import packaged_statements
+from schema_pkg.history import packaged_checksum, packaged_statements
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
@@ -182,10 +182,11 @@ def test_an_online_failure_is_recorded_with_its_error(scratch_url):
     sql(scratch_url, "CREATE SCHEMA private")  # 0006 creates it: that revision fails
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head")
     assert result.returncode == 1
-    (status, error), = sql(scratch_url, "SELECT status, error FROM schema_pkg.history "
-                                        "WHERE revision = '0006'")
+    (status, error, checksum), = sql(scratch_url, "SELECT status, error, checksum FROM "
+                                                  "schema_pkg.history WHERE revision = '0006'")
     assert status == "failed" and 'schema "private" already exists' in error
     assert "database left at 0005" in error
+    assert checksum == packaged_checksum("0006", "upgrade")  # the revision that failed, as packaged
 
 
 def slow_build_of(index: str) -> str:

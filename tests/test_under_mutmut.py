@@ -1,11 +1,14 @@
-"""tests/under_mutmut.py: how the suite runs under mutmut (order and caches)."""
+"""tests/under_mutmut.py: how the suite runs under mutmut (order, caches, collection
+errors); and benchmarks/mutants.py's list of the mutants left to run."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
 
+from benchmarks import mutants
 from schema_pkg import history
 from tests import under_mutmut
 
@@ -46,3 +49,33 @@ def test_only_a_mutmut_run_sets_the_mutant_variable(monkeypatch):
     assert not under_mutmut.active()
     monkeypatch.setenv("MUTANT_UNDER_TEST", "")  # mutmut's clean run
     assert under_mutmut.active()
+
+
+def test_a_collection_error_under_mutmut_counts_as_the_tests_failing():
+    for status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.USAGE_ERROR):
+        assert under_mutmut.exit_status(status, ["tests/x.py"]) == pytest.ExitCode.TESTS_FAILED
+        assert under_mutmut.exit_status(status, []) == status  # Ctrl-C, a wrong argument
+
+
+def test_only_mutmuts_stats_pass_collects_stats(monkeypatch):
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "stats")
+    assert under_mutmut.collecting_stats()
+    for other in ("", "schema_pkg.history.x_checksum__mutmut_1"):
+        monkeypatch.setenv("MUTANT_UNDER_TEST", other)
+        assert not under_mutmut.collecting_stats()
+
+
+def test_the_mutants_left_to_run_are_those_not_run_without_a_test_or_surviving_unexplained(tmp_path):
+    meta = tmp_path / "m.py.meta"
+    codes = {"killed": 1, "survived": 0, "explained": 0, "not_run": None, "no_test": 33, "timeout": 36}
+    meta.write_text(json.dumps({"exit_code_by_key": {
+        f"m.x_{name}__mutmut_1": code for name, code in codes.items()}}))
+    assert mutants.unfinished(meta, {"x_explained__mutmut_1"}) == [
+        "m.x_survived__mutmut_1", "m.x_not_run__mutmut_1", "m.x_no_test__mutmut_1"]
+
+
+def test_a_survivor_named_in_the_notes_is_explained_for_its_module_or_any_when_unqualified():
+    explained = {"history.x_record_failure__mutmut_2", "x_quote__mutmut_1"}
+    assert mutants.is_explained("schema_pkg.history.x_record_failure__mutmut_2", explained)
+    assert not mutants.is_explained("schema_pkg.migration_env.x_record_failure__mutmut_2", explained)
+    assert mutants.is_explained("schema_pkg.guards.x_quote__mutmut_1", explained)

@@ -17,6 +17,20 @@ process, and this module undoes both:
   cheapest modules first (by the per-test durations mutmut recorded), so a mutant
   that a fast unit test kills costs that test, not the database tests behind it
   (mutmut runs with -x).  The set of tests never changes.
+
+And two things in mutmut's own passes:
+
+* Attribution.  mutmut's stats pass records, test by test, which mutated functions
+  ran; a function whose result is cached runs once (often while a module is
+  collected, e.g. a parametrize over the packaged statements) and is then counted
+  for one test, not for the tests that use its result, so its mutants ran only that
+  test and survived.  During the stats pass each test starts with the caches empty
+  (:func:`collecting_stats`), so every test that uses a cached result runs the
+  function that makes it.
+* Collection errors.  A mutant that makes collection fail (the packaged statements
+  do not render) ends pytest with "interrupted" (2), or with a usage error (4)
+  when a test of the failed module was named, which mutmut reports as neither
+  killed nor survived: :func:`exit_status` makes it the tests failing (1).
 """
 
 from __future__ import annotations
@@ -27,11 +41,26 @@ import statistics
 import sys
 from pathlib import Path
 
+import pytest
+
 STATS = "mutmut-stats.json"  # written by mutmut in the mutants/ copy it runs the tests in
 
 
 def active() -> bool:
     return "MUTANT_UNDER_TEST" in os.environ
+
+
+def collecting_stats() -> bool:
+    """mutmut's stats pass, which records the mutated functions each test runs."""
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
+
+
+failed_to_collect: list[str] = []  # this session's modules that failed to collect (conftest)
+
+
+def exit_status(status: int, failed: list[str]) -> int:
+    """pytest's exit status under mutmut: after a collection error, the tests failing."""
+    return pytest.ExitCode.TESTS_FAILED if failed else status
 
 
 def recorded_durations(root: Path) -> dict[str, float]:
