@@ -16,6 +16,7 @@ from tests.clirun import CHECKOUT, assert_one_line_error, environment
 from tests.rls import mutation
 
 CLIENT_SIDE = pytest.mark.same_on_every_version
+A_PROCESS = pytest.mark.slow  # starts Python (about a second): make test, not make test-fast
 
 
 def run(module: str, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -51,6 +52,7 @@ def test_a_report_pinned_to_another_version_is_left_alone_and_says_why(tmp_path)
     assert "compared exactly on PostgreSQL 15" in reason and "this server is 17" in reason
 
 
+@A_PROCESS
 def test_lock_report_alone_leaves_a_report_pinned_elsewhere(tmp_path, schema_pkg_server):
     report = tmp_path / "locks.md"
     report.write_text("# Locks\n\nObserved on PostgreSQL 9.\n")
@@ -61,6 +63,7 @@ def test_lock_report_alone_leaves_a_report_pinned_elsewhere(tmp_path, schema_pkg
 
 
 @CLIENT_SIDE
+@A_PROCESS
 @pytest.mark.parametrize("module", ["tests.regen", "schema_pkg.lockreport", "tests.rls.mutation"])
 def test_a_server_that_does_not_answer_is_one_line(module):
     result = run(module, DATABASE_URL="postgresql://postgres@127.0.0.1:1/none")
@@ -68,6 +71,7 @@ def test_a_server_that_does_not_answer_is_one_line(module):
 
 
 @CLIENT_SIDE
+@A_PROCESS
 def test_regen_names_an_unknown_step():
     assert_one_line_error(run("tests.regen", "--skip", "docs"), 2, "unknown step(s) docs")
 

@@ -27,6 +27,7 @@ def test_committed_sql_is_current(tmp_path):
     assert not stale, f"stale SQL in sql/: {stale}; run `make regen` and commit sql/"
 
 
+@pytest.mark.slow  # a whole process: make test, not make test-fast
 def test_rendering_needs_no_database(tmp_path):
     env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
     result = subprocess.run(
