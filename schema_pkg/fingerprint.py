@@ -229,16 +229,20 @@ PRIVILEGE_OBJECTS["columns"] = PRIVILEGE_OBJECTS["table"]
 PRIVILEGE_OBJECTS["all columns"] = PRIVILEGE_OBJECTS["tables"]
 HELD = ("EXISTS (SELECT 1 FROM aclexplode({acl}) e\n"
         "                      WHERE e.grantee = w.grantee AND e.privilege_type = w.privilege)")
+
+
+def granted_or_absent(acl: str) -> str:
+    """Whether the row's grantee holds the row's privilege in ``acl``."""
+    return f"CASE WHEN {HELD.format(acl=acl)} THEN 'granted' ELSE 'absent' END"
+
+
 PRIVILEGE_VALUES = {  # kind -> (the row's key before the label, its value)
     "function": ("'privilege function ' || p.oid::regprocedure::text",
-                 "CASE WHEN " + HELD.format(acl="coalesce(p.proacl, acldefault('f', p.proowner))")
-                 + " THEN 'granted' ELSE 'absent' END"),
+                 granted_or_absent("coalesce(p.proacl, acldefault('f', p.proowner))")),
     "schema": ("'privilege schema ' || n.nspname",
-               "CASE WHEN " + HELD.format(acl="coalesce(n.nspacl, acldefault('n', n.nspowner))")
-               + " THEN 'granted' ELSE 'absent' END"),
+               granted_or_absent("coalesce(n.nspacl, acldefault('n', n.nspowner))")),
     "table": ("'privilege table ' || n.nspname || '.' || c.relname",
-              "CASE WHEN " + HELD.format(acl="coalesce(c.relacl, acldefault('r', c.relowner))")
-              + " THEN 'granted' ELSE 'absent' END"),
+              granted_or_absent("coalesce(c.relacl, acldefault('r', c.relowner))")),
     "columns": ("'privilege columns ' || n.nspname || '.' || c.relname",
                 "coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a\n"
                 "                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped\n"

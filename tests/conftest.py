@@ -8,6 +8,7 @@ import fcntl
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -56,7 +57,7 @@ def costliest_files_first(items: list[pytest.Item]) -> None:
     cost and within each file.  pytest-xdist hands each worker the next file in collection
     order, so the long files start first and the run does not end with one worker alone on
     a long file while the others have finished."""
-    costs: dict[str, int] = {}
+    costs: dict[Path, int] = {}
     for item in items:
         costs[item.path] = max(costs.get(item.path, 0), cost(item))
     items.sort(key=lambda item: -costs[item.path])
@@ -66,9 +67,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_fast(item):
             item.add_marker(pytest.mark.fast)
-    costliest_files_first(items)
     if under_mutmut.active():
         items[:] = under_mutmut.module_by_module(items, under_mutmut.recorded_durations(CHECKOUT_DIR))
+    else:
+        costliest_files_first(items)
 
 
 def pytest_sessionstart(session):
