@@ -12,7 +12,8 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
-from tests.test_migration_lock import run_file_in_background, wait_until
+from tests.test_migration_lock import (run_file_in_background, session_in_this_database,
+                                      wait_until)
 from tests.test_sql_guards import SQL_DIR, psql, sql
 
 AUTH_DOWNGRADE = next(SQL_DIR.glob("0001_*.downgrade.sql"))
@@ -82,8 +83,7 @@ def test_a_row_committed_while_the_guard_checks_is_never_dropped(scratch_url):
     with psycopg.connect(libpq_url(scratch_url), application_name="app") as app:
         app.execute("INSERT INTO projects (name, slug, category) VALUES ('p', 'p', 'portfolio')")
         run = run_file_in_background(scratch_url, TABLES_DOWNGRADE, "-v", "lock_timeout=30s")
-        wait_until(scratch_url, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE "
-                                "application_name = 'dba-psql' AND wait_event_type = 'Lock')")
+        wait_until(scratch_url, session_in_this_database("dba-psql", "wait_event_type = 'Lock'"))
         app.commit()
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 3

@@ -114,6 +114,14 @@ def test_a_file_refuses_after_its_bounded_wait_and_names_the_holder(baseline_url
     assert history_rows(baseline_url) == before
 
 
+def session_in_this_database(application: str, condition: str = "true") -> str:
+    """A query true once a session of ``application`` in the queried database matches
+    ``condition``.  Never a session of another test: xdist workers run the same files in
+    other databases of the same server at the same moment."""
+    return ("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            f"AND application_name = '{application}' AND {condition})")
+
+
 def run_file_in_background(url, path, *options: str) -> subprocess.Popen:
     return subprocess.Popen(["psql", "-X", "-q", *options, "-d", libpq_url(url), "-f", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -123,8 +131,7 @@ def run_file_in_background(url, path, *options: str) -> subprocess.Popen:
 def test_a_file_waits_for_a_running_deploy_then_applies(baseline_url):
     holder = hold_the_lease(baseline_url)
     run = run_file_in_background(baseline_url, FILE_0006)
-    wait_until(baseline_url, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
-                             "WHERE application_name = 'dba-psql' AND query LIKE 'DO $lock$%%')")
+    wait_until(baseline_url, session_in_this_database("dba-psql", "query LIKE 'DO $lock$%%'"))
     assert recorded_revision(baseline_url) == "0005"
     holder.execute(migrationlock.RELEASE)
     holder.close()

@@ -14,7 +14,8 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
-from tests.test_migration_lock import run_file_in_background, wait_until
+from tests.test_migration_lock import (run_file_in_background, session_in_this_database,
+                                      wait_until)
 from tests.test_sql_guards import SQL_DIR, invalid_indexes, psql, sql, upgrade_files_from
 
 HEAD = script_directory().get_current_head()
@@ -99,8 +100,7 @@ def test_0009_with_a_duplicate_written_mid_run_fails_and_the_rerun_says_what_is_
     with psycopg.connect(libpq_url(url), application_name="app") as app:
         app.execute("LOCK TABLE user_project_preferences IN SHARE MODE")
         run = run_file_in_background(url, FILE_0009, "-v", "lock_timeout=30s")
-        wait_until(url, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
-                        "'dba-psql' AND wait_event_type = 'Lock')")
+        wait_until(url, session_in_this_database("dba-psql", "wait_event_type = 'Lock'"))
         app.execute(DUPLICATE)
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 3

@@ -13,17 +13,17 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.test_deploy_path import slow_ddl
-from tests.test_migration_lock import run_file_in_background, wait_until
+from tests.test_migration_lock import (run_file_in_background, session_in_this_database,
+                                      wait_until)
 from tests.test_sql_guards import invalid_indexes, psql, sql, upgrade_files_from
 
 FILE_0008 = upgrade_files_from("0008")[0]
 INDEXES_0008 = ("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                 "WHERE c.relname LIKE '%%_idx' AND c.relnamespace = 'public'::regnamespace")
-SNAPSHOT_OLD_ENOUGH = ("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
-                       "'report' AND xact_start < clock_timestamp() - interval '1 second')")
+SNAPSHOT_OLD_ENOUGH = session_in_this_database(
+    "report", "xact_start < clock_timestamp() - interval '1 second'")
 STEPS_0008 = len(parts_of(packaged_statements()[("0008", "upgrade")]))
-IN_PREWAIT = ("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'dba-psql' "
-              "AND query LIKE 'DO $prewait$%%')")
+IN_PREWAIT = session_in_this_database("dba-psql", "query LIKE 'DO $prewait$%%'")
 
 
 @pytest.fixture
@@ -100,9 +100,9 @@ def test_a_concurrently_build_outwaits_the_files_lock_timeout(at_0007):
     lock_timeout (1 s); the build waits for it instead of timing out."""
     reader = open_snapshot(at_0007)
     run = run_file_in_background(at_0007, FILE_0008)
-    wait_until(at_0007, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
-                        "'dba-psql' AND query LIKE 'CREATE INDEX CONCURRENTLY%%' "
-                        "AND query_start < clock_timestamp() - interval '1.5 seconds')")
+    wait_until(at_0007, session_in_this_database(
+        "dba-psql", "query LIKE 'CREATE INDEX CONCURRENTLY%%' "
+                    "AND query_start < clock_timestamp() - interval '1.5 seconds'"))
     reader.close()
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 0, stderr
@@ -127,9 +127,9 @@ def test_psql_v_lock_timeout_overrides_the_files_default(baseline_url):
         holder.execute("LOCK TABLE profiles IN ACCESS SHARE MODE")
         run = run_file_in_background(baseline_url, upgrade_files_from("0006")[0],
                                      "-v", "lock_timeout=30s")
-        wait_until(baseline_url, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE "
-                                 "application_name = 'dba-psql' AND wait_event_type = 'Lock' "
-                                 "AND query_start < clock_timestamp() - interval '1.5 seconds')")
+        wait_until(baseline_url, session_in_this_database(
+            "dba-psql", "wait_event_type = 'Lock' "
+                        "AND query_start < clock_timestamp() - interval '1.5 seconds'"))
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 0, stderr
     assert recorded_revision(baseline_url) == "0006"
