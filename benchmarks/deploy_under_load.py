@@ -181,7 +181,7 @@ def run(scratch, template, with_blocker: bool) -> None:
             print(line)
         print_phases(load, started, ended)
     finally:
-        scratch.drop(url)
+        scratch.drop(url, wait=True)
 
 
 def apply_files(url: str, first: str) -> tuple[float, float, list[str]]:
@@ -229,7 +229,7 @@ def run_by_file(scratch, template) -> None:
             print(line)
         print_phases(load, started, ended)
     finally:
-        scratch.drop(url)
+        scratch.drop(url, wait=True)
 
 
 def main() -> int:

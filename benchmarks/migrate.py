@@ -50,7 +50,7 @@ def timed_run(scratch, name: str) -> tuple[float, float]:
                        stderr=subprocess.DEVNULL)
         return time.perf_counter() - started, children_cpu() - cpu_before
     finally:
-        scratch.drop(url)
+        scratch.drop(url, wait=True)  # never still dropping while the next run is timed
 
 
 def children_cpu() -> float:
@@ -67,7 +67,7 @@ def round_trip(scratch) -> float:
         migrate(url, "head")
         return time.perf_counter() - started
     finally:
-        scratch.drop(url)
+        scratch.drop(url, wait=True)
 
 
 def main() -> int:

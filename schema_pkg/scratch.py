@@ -73,10 +73,14 @@ class BackgroundDrops:
     def __init__(self):
         self.queue: queue.Queue = queue.Queue()
         self.failures: list[Exception] = []
+        self.pending = 0  # drops submitted and not yet finished
+        self.settled = threading.Condition()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def submit(self, janitor) -> None:
+        with self.settled:
+            self.pending += 1
         self.queue.put(janitor)
 
     def run(self) -> None:
@@ -90,6 +94,15 @@ class BackgroundDrops:
                 for done in [pool.submit(janitor.drop) for janitor in batch if janitor is not None]:
                     if done.exception() is not None:  # raised by finish(), at the end of the session
                         self.failures.append(done.exception())
+                    with self.settled:
+                        self.pending -= 1
+                        self.settled.notify_all()
+
+    def wait(self) -> None:
+        """Return once every drop submitted so far has finished (a benchmark's clock must
+        not run while a drop, and its checkpoint, still does)."""
+        with self.settled:
+            self.settled.wait_for(lambda: self.pending == 0)
 
     def finish(self) -> None:
         self.queue.put(None)
@@ -139,10 +152,13 @@ class ScratchDatabases:
         self.created[name] = janitor
         return self.server_url.set(database=name)
 
-    def drop(self, url: URL) -> None:
-        """Drop a database this run made (in the background: :class:`BackgroundDrops`)."""
+    def drop(self, url: URL, *, wait: bool = False) -> None:
+        """Drop a database this run made (in the background: :class:`BackgroundDrops`;
+        ``wait``: return only once every drop sent so far has finished)."""
         janitor = self.created.pop(url.database, None) or self.janitor(url.database)
         self.dropping.submit(janitor)
+        if wait:
+            self.dropping.wait()
 
     def template(self, revision: str = "head") -> URL:
         """A template database migrated to ``revision``, built once per session."""
