@@ -115,10 +115,11 @@ def current_revision(conn: Connection) -> str:
     return ", ".join(revisions) or "base"
 
 
-def guard_downgrade(conn: Connection, steps: Iterable, allowed: bool = False) -> None:
+def guard_downgrade(conn: Connection, steps: Iterable) -> None:
     """Before anything runs, the guards of every planned downgrade step (data loss,
     objects not ours that a CASCADE would take; the same SQL each step runs again inside
-    its own transaction); rolled back."""
+    its own transaction); rolled back.  The guards read --allow-data-loss from the
+    session (set_session_settings), as the files read psql's variable."""
     from schema_pkg.history import packaged_statements
 
     dropped_before: list[str] = []

@@ -209,14 +209,13 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                                              progress.note)
 
     guard = StepGuards("online", before_concurrent=before_concurrent, note=progress.note)
-    allowed = config().attributes.get("allow_data_loss", False)
     backend_pid = connection.connection.driver_connection.info.backend_pid
     with BlockerWatch(target.url, backend_pid) as watch:
         for attempt, current_ms in enumerate(schedule, 1):
             deploy.set_lock_timeout(connection, current_ms)
             configure(guard, [progress], connection=connection)
             if attempt == 1 and command_name() == "downgrade":
-                deploy.guard_downgrade(connection, planned_steps(), allowed=allowed)
+                deploy.guard_downgrade(connection, planned_steps())
             watch.clear()
             try:
                 run_once()

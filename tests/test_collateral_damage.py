@@ -12,8 +12,7 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
-from tests.test_migration_lock import (run_file_in_background, session_in_this_database,
-                                      wait_until)
+from tests.test_migration_lock import run_file_in_background, session_in_this_database, wait_until
 from tests.test_sql_guards import SQL_DIR, psql, sql
 
 AUTH_DOWNGRADE = next(SQL_DIR.glob("0001_*.downgrade.sql"))

@@ -14,8 +14,7 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
-from tests.test_migration_lock import (run_file_in_background, session_in_this_database,
-                                      wait_until)
+from tests.test_migration_lock import run_file_in_background, session_in_this_database, wait_until
 from tests.test_sql_guards import SQL_DIR, invalid_indexes, psql, sql, upgrade_files_from
 
 HEAD = script_directory().get_current_head()

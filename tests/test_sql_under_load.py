@@ -13,8 +13,7 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.test_deploy_path import slow_ddl
-from tests.test_migration_lock import (run_file_in_background, session_in_this_database,
-                                      wait_until)
+from tests.test_migration_lock import run_file_in_background, session_in_this_database, wait_until
 from tests.test_sql_guards import invalid_indexes, psql, sql, upgrade_files_from
 
 FILE_0008 = upgrade_files_from("0008")[0]
