@@ -37,6 +37,38 @@ def test_failure_at_0006_after_0005_committed_leaves_the_database_at_0005_and_sa
     assert recorded_revision(scratch_url) == "0005"
 
 
+def fail_ddl_from(revision: str) -> str:
+    """An event trigger that fails every DDL statement once the database is at ``revision``:
+    the next revision fails at its first statement, whatever it does."""
+    return f"""
+CREATE FUNCTION fail_ddl_from() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF to_regclass('public.alembic_version') IS NOT NULL THEN  -- at base it is not there yet
+    IF EXISTS (SELECT 1 FROM public.alembic_version WHERE version_num = '{revision}') THEN
+      RAISE EXCEPTION 'planted failure after {revision}';
+    END IF;
+  END IF;
+END $$;
+CREATE EVENT TRIGGER fail_ddl_from ON ddl_command_start EXECUTE FUNCTION fail_ddl_from();"""
+
+
+def upgrade_rows(url) -> list[tuple[str, str]]:
+    """(revision, status) of each upgrade's own row in the deployment record, in order."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        return conn.execute("SELECT revision, status FROM schema_pkg.history WHERE direction = "
+                            "'upgrade' AND step IS NULL ORDER BY id").fetchall()
+
+
+def test_a_run_failing_in_its_last_revision_keeps_every_earlier_one_committed_and_recorded(scratch_url):
+    *earlier, last = REVISIONS
+    execute(scratch_url, fail_ddl_from(earlier[-1]))
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head")
+    assert_one_line_error(result, 1, "migration failed")
+    assert f"planted failure after {earlier[-1]}; database left at {earlier[-1]}" in result.stderr
+    assert recorded_revision(scratch_url) == earlier[-1]
+    assert upgrade_rows(scratch_url) == [*((r, "completed") for r in earlier), (last, "failed")]
+
+
 # --- verify judges policies and RLS, and its exit code gates CI ----------------
 
 @pytest.mark.parametrize("change", [
