@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InvalidRequestError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import concurrent, deploy, guards, history, migrationlock, recordcheck
+from schema_pkg import concurrent, deploy, guards, history, migrationlock, recordcheck, steps
 from schema_pkg.blockers import BlockerWatch, describe_lock_holders
 from schema_pkg.settings import Target, TargetError, Timeouts, redact, resolve_target
 from schema_pkg.stepguards import StepGuards
@@ -237,7 +237,8 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                     time.sleep(pause)
                     continue
                 failure = migration_failure(connection, exc, timeouts, target, watch.seen,
-                                            tries=attempt, lock_ms=current_ms)
+                                            tries=attempt, lock_ms=current_ms,
+                                            partly=partly_applied(guard))
                 record_failure(connection, guard, target, timeouts, str(failure))
                 raise failure from None
             except CommandError as exc:  # a guard outside the database (the pre-wait)
@@ -295,21 +296,37 @@ def lost(connection, exc: DBAPIError) -> bool:
     return exc.connection_invalidated or connection.invalidated or connection.closed
 
 
+def partly_applied(guard: StepGuards) -> str:
+    """When the failed revision commits step by step and stopped after its first step:
+    which of its steps stay applied and where a rerun resumes, as the SQL files say it
+    ('' otherwise: the revision left nothing of itself behind)."""
+    run = guard.steps
+    if run is None or run.failed is None or run.failed[0] < 2:
+        return ""
+    number = run.failed[0]
+    return (f", and {run.doing} stopped at step {number} of {len(run.parts)}: "
+            f"{steps.applied_before(number)} (recorded in schema_pkg.history); "
+            f"a rerun resumes at step {number}")
+
+
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
-                      blockers: str | None = None, tries: int = 1, lock_ms: int = 0) -> CommandError:
+                      blockers: str | None = None, tries: int = 1, lock_ms: int = 0,
+                      partly: str = "") -> CommandError:
+    """The one line a failed run ends with: why, and where the database was left
+    (``partly``: :func:`partly_applied`)."""
     reason = deploy.first_line(exc)
     if lost(connection, exc):
         at = revision_after_lost_connection(target, timeouts)
-        return CommandError(f"connection lost during migration: {reason}; database left at {at} "
-                            "(each completed revision is committed); rerun to finish")
+        return CommandError(f"connection lost during migration: {reason}; database left at {at}"
+                            f"{partly or ' (each completed revision is committed); rerun to finish'}")
     at = deploy.current_revision(connection)
     if deploy.is_lock_timeout(exc):
         holders = f"blocked by {blockers}" if blockers else describe_lock_holders(connection)
         return CommandError(
             f"lock not available after {tries} {'try' if tries == 1 else 'tries'} "
-            f"(last lock_timeout {lock_ms} ms); database left at {at}; {holders}"
+            f"(last lock_timeout {lock_ms} ms); database left at {at}{partly}; {holders}"
         )
-    return CommandError(f"migration failed: {reason}; database left at {at}")
+    return CommandError(f"migration failed: {reason}; database left at {at}{partly}")
 
 
 def prepare_session(connection) -> None:

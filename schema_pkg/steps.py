@@ -98,6 +98,13 @@ def end_row(setting: str, status: str, error: str | None = None) -> str:
 COMPLETE = end_row(STEP_SETTING, "completed")
 
 
+def applied_before(step: int) -> str:
+    """What stays applied of a revision that stopped at ``step``: the steps before it."""
+    if step > 2:
+        return f"steps 1-{step - 1} stay applied"
+    return "step 1 stays applied" if step == 2 else "no step of it was applied"
+
+
 def skipped(doing: str, step: int, count: int, name: str) -> str:
     return f"schema_pkg: {doing} step {step} of {count} ({name}) completed in an earlier run; skipped"
 

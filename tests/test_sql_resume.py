@@ -225,6 +225,15 @@ def completed_once(url, revision: str) -> bool:
     return rows == [(n, 1) for n in range(1, count + 1)]
 
 
+def stopped_line(start: str, revision: str, stopped: int) -> str:
+    """What an online run that stopped at step ``stopped`` (> 1) of ``revision`` says of the
+    database: the revision it is at, the steps that stay applied, where a rerun resumes."""
+    count = len(committed_parts(packaged_statements()[(revision, "upgrade")]))
+    applied = f"steps 1-{stopped - 1} stay applied" if stopped > 2 else "step 1 stays applied"
+    return (f"database left at {start}, and upgrade {revision} stopped at step {stopped} of "
+            f"{count}: {applied} (recorded in schema_pkg.history); a rerun resumes at step {stopped}")
+
+
 def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(scratch_url):
     migrate(scratch_url, "0007")
     sql(scratch_url, slow_build_of(SLOW_INDEX))
@@ -257,8 +266,8 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     terminate_the_build(scratch_url)
     _, stderr = run.communicate(timeout=60)
     sql(scratch_url, "DROP EVENT TRIGGER slow_build")
-    assert run.returncode == 1 and "database left at 0007" in stderr
     stopped = slow_step()
+    assert run.returncode == 1 and stopped_line("0007", "0008", stopped) in stderr, stderr
     *done, (number, status, error) = step_rows(scratch_url, "0008")
     assert done == [(n, "completed", None) for n in range(1, stopped)]
     assert (number, status) == (stopped, "failed")
@@ -281,6 +290,7 @@ def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_p
                                              "'00000000-0000-0000-0000-0000000000a1')")
     first = schema_pkg("--url", url_text(url), "upgrade", "0009")
     assert first.returncode == 1  # 0009's own check refuses the duplicates in step 1
+    assert "database left at 0008" in first.stderr and "stopped at step" not in first.stderr
     assert step_rows(url, "0009")[-1][:2] == (1, "failed")
     assert "duplicated (user_id, project_id) pairs" in step_rows(url, "0009")[-1][2]
     sql(url, "DELETE FROM user_project_preferences WHERE user_id = "
@@ -293,6 +303,7 @@ def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_p
     assert second.returncode == 1, second.stderr
     *done, (stopped, status, _) = step_rows(url, "0009")
     assert status == "failed" and stopped > 1
+    assert stopped_line("0008", "0009", stopped) in second.stderr, second.stderr
     third = schema_pkg("--url", url_text(url), "upgrade", "0009")
     assert third.returncode == 0, third.stderr
     assert f"upgrade 0009 step {stopped - 1} of" in third.stdout + third.stderr  # skipped
