@@ -26,7 +26,7 @@ install:
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@# An editable install leaves the checkout's own modules uncompiled, and where
-	@# PYTHONDONTWRITEBYTECODE is set (as on this machine) every schema-pkg process
+	@# PYTHONDONTWRITEBYTECODE is set every schema-pkg process
 	@# would compile them again: compile them once, as pip does for an installed wheel.
 	$(BIN)/python -m compileall -q schema_pkg versions
 

@@ -119,7 +119,7 @@ def guard_downgrade(conn: Connection, steps: Iterable) -> None:
     """Before anything runs, the guards of every planned downgrade step (data loss,
     objects not ours that a CASCADE would take; the same SQL each step runs again inside
     its own transaction); rolled back.  The guards read --allow-data-loss from the
-    session (set_session_settings), as the files read psql's variable."""
+    session setting schema_pkg.allow_data_loss (set_session_settings), as the files do."""
     from schema_pkg.history import packaged_statements
 
     dropped_before: list[str] = []

@@ -23,6 +23,7 @@ Connection and input errors become alembic ``CommandError``s, which both
 
 from __future__ import annotations
 
+import contextlib
 import time
 from logging.config import fileConfig
 
@@ -237,15 +238,14 @@ def run_with_retries(connection, timeouts: Timeouts, target: Target) -> None:
                     time.sleep(pause)
                     continue
                 failure = migration_failure(connection, exc, timeouts, target, watch.seen,
-                                            tries=attempt, lock_ms=current_ms,
-                                            partly=partly_applied(guard))
+                                            tries=attempt, lock_ms=current_ms, guard=guard)
                 record_failure(connection, guard, target, timeouts, str(failure))
                 raise failure from None
             except CommandError as exc:  # a guard outside the database (the pre-wait)
                 if connection.in_transaction():
                     connection.rollback()
                 record_failure(connection, guard, target, timeouts, str(exc))
-                raise CommandError(f"{exc}; database left at {deploy.current_revision(connection)}") from None
+                raise CommandError(f"{exc}; database left at {where_left(connection, guard)}") from None
 
 
 def database_error(exc: BaseException) -> DBAPIError | None:
@@ -278,13 +278,15 @@ def record_failure(connection, guard: StepGuards, target: Target, timeouts: Time
         pass
 
 
-def revision_after_lost_connection(target: Target, timeouts: Timeouts) -> str:
-    """Read alembic_version over a new connection, since the old one is gone."""
+def revision_after_lost_connection(target: Target, timeouts: Timeouts,
+                                   guard: StepGuards | None = None) -> tuple[str, str]:
+    """The recorded revision and :func:`partly_applied`, read over a new connection, since
+    the old one is gone."""
     try:
         with connect(target, timeouts) as fresh:
-            return deploy.current_revision(fresh)
+            return deploy.current_revision(fresh), partly_applied(fresh, guard)
     except CommandError:
-        return "unknown (cannot reconnect)"
+        return "unknown (cannot reconnect)", ""
 
 
 def lost(connection, exc: DBAPIError) -> bool:
@@ -296,37 +298,54 @@ def lost(connection, exc: DBAPIError) -> bool:
     return exc.connection_invalidated or connection.invalidated or connection.closed
 
 
-def partly_applied(guard: StepGuards) -> str:
-    """When the failed revision commits step by step and stopped after its first step:
-    which of its steps stay applied and where a rerun resumes, as the SQL files say it
-    ('' otherwise: the revision left nothing of itself behind)."""
-    run = guard.steps
-    if run is None or run.failed is None or run.failed[0] < 2:
+def where_left(connection, guard: StepGuards | None = None) -> str:
+    """The recorded revision, and what stays applied of the revision the run stopped in
+    (:func:`partly_applied`)."""
+    return deploy.current_revision(connection) + partly_applied(connection, guard)
+
+
+def partly_applied(connection, guard: StepGuards | None) -> str:
+    """When the revision the run stopped in commits step by step: its steps that completed
+    (in this run or an earlier one) and stay applied, read from the deployment record as a
+    rerun reads them.  '' when none did, or when the record cannot be read: the failure is
+    what the line is about."""
+    if guard is None or guard.current is None:
         return ""
-    number = run.failed[0]
-    return (f", and {run.doing} stopped at step {number} of {len(run.parts)}: "
-            f"{steps.applied_before(number)} (recorded in schema_pkg.history); "
-            f"a rerun resumes at step {number}")
+    key = (guard.current, guard.direction)
+    count = len(guards.parts_of(guard.own[key]))
+    if count < 2:
+        return ""
+    try:
+        done = [n for (n,) in connection.execute(text(
+            f"SELECT c.step FROM ({steps.completed_steps(*key, guard.checksums[key])}) AS c "
+            "ORDER BY c.step"))]
+    except DBAPIError:
+        with contextlib.suppress(Exception):
+            connection.rollback()
+        return ""
+    if not done:
+        return ""
+    return (f"; {guard.direction} {guard.current} has {steps.listed(done)} of {count} applied "
+            "(recorded in schema_pkg.history; a rerun skips them)")
 
 
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
                       blockers: str | None = None, tries: int = 1, lock_ms: int = 0,
-                      partly: str = "") -> CommandError:
-    """The one line a failed run ends with: why, and where the database was left
-    (``partly``: :func:`partly_applied`)."""
+                      guard: StepGuards | None = None) -> CommandError:
+    """The one line a failed run ends with: why, and where the database was left."""
     reason = deploy.first_line(exc)
     if lost(connection, exc):
-        at = revision_after_lost_connection(target, timeouts)
+        at, partly = revision_after_lost_connection(target, timeouts, guard)
         return CommandError(f"connection lost during migration: {reason}; database left at {at}"
                             f"{partly or ' (each completed revision is committed); rerun to finish'}")
-    at = deploy.current_revision(connection)
     if deploy.is_lock_timeout(exc):
         holders = f"blocked by {blockers}" if blockers else describe_lock_holders(connection)
+        at, partly = deploy.current_revision(connection), partly_applied(connection, guard)
         return CommandError(
             f"lock not available after {tries} {'try' if tries == 1 else 'tries'} "
-            f"(last lock_timeout {lock_ms} ms); database left at {at}{partly}; {holders}"
+            f"(last lock_timeout {lock_ms} ms); database left at {at}; {holders}{partly}"
         )
-    return CommandError(f"migration failed: {reason}; database left at {at}{partly}")
+    return CommandError(f"migration failed: {reason}; database left at {where_left(connection, guard)}")
 
 
 def prepare_session(connection) -> None:

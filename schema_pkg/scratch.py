@@ -74,37 +74,50 @@ class BackgroundDrops:
         self.queue: queue.Queue = queue.Queue()
         self.failures: list[Exception] = []
         self.pending = 0  # drops submitted and not yet finished
+        self.finishing = False  # finish() was called: no more drops
+        self.running = True  # the thread that drops has not ended
         self.settled = threading.Condition()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def submit(self, janitor) -> None:
         with self.settled:
+            if self.finishing:
+                raise RuntimeError("scratch databases: a drop was submitted after close()")
             self.pending += 1
         self.queue.put(janitor)
 
     def run(self) -> None:
-        with ThreadPoolExecutor(self.AT_ONCE, thread_name_prefix="drop") as pool:
-            finished = False
-            while not finished:
-                batch = [self.queue.get()]
-                while not self.queue.empty():
-                    batch.append(self.queue.get())
-                finished = None in batch
-                for done in [pool.submit(janitor.drop) for janitor in batch if janitor is not None]:
-                    if done.exception() is not None:  # raised by finish(), at the end of the session
-                        self.failures.append(done.exception())
-                    with self.settled:
-                        self.pending -= 1
-                        self.settled.notify_all()
+        try:
+            with ThreadPoolExecutor(self.AT_ONCE, thread_name_prefix="drop") as pool:
+                finished = False
+                while not finished:
+                    batch = [self.queue.get()]
+                    while not self.queue.empty():
+                        batch.append(self.queue.get())
+                    finished = None in batch
+                    for done in [pool.submit(janitor.drop) for janitor in batch if janitor is not None]:
+                        if done.exception() is not None:  # raised by finish(), at the session's end
+                            self.failures.append(done.exception())
+                        with self.settled:
+                            self.pending -= 1
+                            self.settled.notify_all()
+        finally:
+            with self.settled:  # a wait() must not outlive this thread
+                self.running = False
+                self.settled.notify_all()
 
     def wait(self) -> None:
-        """Return once every drop submitted so far has finished (a benchmark's clock must
-        not run while a drop, and its checkpoint, still does)."""
+        """Return once no drop is pending (a benchmark's clock must not run while a drop,
+        and its checkpoint, still does).  A failed drop is raised by :meth:`finish`."""
         with self.settled:
-            self.settled.wait_for(lambda: self.pending == 0)
+            self.settled.wait_for(lambda: self.pending == 0 or not self.running)
+            if self.pending:
+                raise RuntimeError(f"scratch databases: {self.pending} drop(s) never ran")
 
     def finish(self) -> None:
+        with self.settled:
+            self.finishing = True
         self.queue.put(None)
         self.thread.join()
         if self.failures:

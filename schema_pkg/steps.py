@@ -105,6 +105,15 @@ def applied_before(step: int) -> str:
     return "step 1 stays applied" if step == 2 else "no step of it was applied"
 
 
+def listed(numbers: list[int]) -> str:
+    """'step 1', 'steps 1-4' (from the first, none missing) or 'steps 1, 3, 4'."""
+    if numbers == [1]:
+        return "step 1"
+    if numbers == list(range(1, len(numbers) + 1)):
+        return f"steps 1-{numbers[-1]}"
+    return "steps " + ", ".join(map(str, numbers))
+
+
 def skipped(doing: str, step: int, count: int, name: str) -> str:
     return f"schema_pkg: {doing} step {step} of {count} ({name}) completed in an earlier run; skipped"
 

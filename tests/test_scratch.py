@@ -58,6 +58,20 @@ def test_a_dead_runs_databases_and_roles_are_dropped_and_live_runs_are_kept(
     assert f"{DEAD}_supabase_postgres" not in names(other_run.server_url, "pg_roles")
 
 
+def test_a_drop_that_waits_returns_only_once_the_database_is_gone(other_run):
+    made = other_run.create()
+    other_run.drop(made, wait=True)
+    assert made.database not in names(other_run.server_url, "pg_database")
+
+
+def test_a_drop_after_the_run_ended_is_refused(schema_pkg_server):
+    run = ScratchDatabases(schema_pkg_server.url)
+    made = run.create()
+    run.close()
+    with pytest.raises(RuntimeError, match="after close"):
+        run.drop(made, wait=True)
+
+
 @pytest.mark.slow  # builds a template of its own
 def test_a_run_drops_its_databases_and_roles_when_it_ends(schema_pkg_server):
     run = ScratchDatabases(schema_pkg_server.url)

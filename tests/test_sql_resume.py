@@ -14,6 +14,7 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
+from tests.test_lock_schedule import hold_old_snapshot
 from tests.test_migration_lock import run_file_in_background, session_in_this_database, wait_until
 from tests.test_sql_guards import SQL_DIR, invalid_indexes, psql, sql, upgrade_files_from
 
@@ -225,13 +226,13 @@ def completed_once(url, revision: str) -> bool:
     return rows == [(n, 1) for n in range(1, count + 1)]
 
 
-def stopped_line(start: str, revision: str, stopped: int) -> str:
-    """What an online run that stopped at step ``stopped`` (> 1) of ``revision`` says of the
-    database: the revision it is at, the steps that stay applied, where a rerun resumes."""
+def applied_line(revision: str, completed: int) -> str:
+    """What a failed online run says of ``revision`` when its steps 1 to ``completed`` stay
+    applied (its other steps did not run or rolled back)."""
     count = len(committed_parts(packaged_statements()[(revision, "upgrade")]))
-    applied = f"steps 1-{stopped - 1} stay applied" if stopped > 2 else "step 1 stays applied"
-    return (f"database left at {start}, and upgrade {revision} stopped at step {stopped} of "
-            f"{count}: {applied} (recorded in schema_pkg.history); a rerun resumes at step {stopped}")
+    applied = f"steps 1-{completed}" if completed > 1 else "step 1"
+    return (f"upgrade {revision} has {applied} of {count} applied (recorded in schema_pkg.history; "
+            "a rerun skips them)")
 
 
 def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(scratch_url):
@@ -267,7 +268,8 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     _, stderr = run.communicate(timeout=60)
     sql(scratch_url, "DROP EVENT TRIGGER slow_build")
     stopped = slow_step()
-    assert run.returncode == 1 and stopped_line("0007", "0008", stopped) in stderr, stderr
+    assert run.returncode == 1, stderr
+    assert f"database left at 0007; {applied_line('0008', stopped - 1)}" in stderr, stderr
     *done, (number, status, error) = step_rows(scratch_url, "0008")
     assert done == [(n, "completed", None) for n in range(1, stopped)]
     assert (number, status) == (stopped, "failed")
@@ -284,13 +286,31 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     assert completed_once(scratch_url, "0008")
 
 
+def test_an_online_run_stopped_after_its_last_step_says_every_step_stays_applied(scratch_url):
+    migrate(scratch_url, "0007")
+    count = len(committed_parts(packaged_statements()[("0008", "upgrade")]))
+    with psycopg.connect(libpq_url(scratch_url)) as holder:
+        # Reads of alembic_version pass; the UPDATE recording 0008, after its last step, waits.
+        holder.execute("LOCK TABLE alembic_version IN EXCLUSIVE MODE")
+        run = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008",
+                         SCHEMA_PKG_LOCK_TIMEOUT="100ms", SCHEMA_PKG_LOCK_RETRIES="1")
+    assert run.returncode == 1, run.stderr
+    assert "lock not available" in run.stderr and "database left at 0007" in run.stderr
+    assert applied_line("0008", count) in run.stderr, run.stderr
+    assert recorded_revision(scratch_url) == "0007"
+    rerun = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")
+    assert rerun.returncode == 0, rerun.stderr
+    assert recorded_revision(scratch_url) == "0008"
+    assert completed_once(scratch_url, "0008")
+
+
 def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_preference):
     url = at_0008_with_a_preference
     sql(url, DUPLICATE.replace("b1", "b2") + ", ('00000000-0000-0000-0000-0000000000b2', "
                                              "'00000000-0000-0000-0000-0000000000a1')")
     first = schema_pkg("--url", url_text(url), "upgrade", "0009")
     assert first.returncode == 1  # 0009's own check refuses the duplicates in step 1
-    assert "database left at 0008" in first.stderr and "stopped at step" not in first.stderr
+    assert "database left at 0008" in first.stderr and " applied (recorded" not in first.stderr
     assert step_rows(url, "0009")[-1][:2] == (1, "failed")
     assert "duplicated (user_id, project_id) pairs" in step_rows(url, "0009")[-1][2]
     sql(url, "DELETE FROM user_project_preferences WHERE user_id = "
@@ -303,7 +323,15 @@ def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_p
     assert second.returncode == 1, second.stderr
     *done, (stopped, status, _) = step_rows(url, "0009")
     assert status == "failed" and stopped > 1
-    assert stopped_line("0008", "0009", stopped) in second.stderr, second.stderr
+    assert "database left at 0008; blocked by pid" in second.stderr, second.stderr
+    assert applied_line("0009", stopped - 1) in second.stderr, second.stderr
+    # A rerun the pre-wait refuses (an old snapshot) says the earlier run's steps stay applied.
+    holder = hold_old_snapshot(url)
+    refused = schema_pkg("--url", url_text(url), "upgrade", "0009", SCHEMA_PKG_CONCURRENT_PREWAIT="1")
+    holder.release()
+    assert refused.returncode == 1, refused.stderr
+    assert "0009 not started: transactions still open" in refused.stderr
+    assert f"database left at 0008; {applied_line('0009', stopped - 1)}" in refused.stderr
     third = schema_pkg("--url", url_text(url), "upgrade", "0009")
     assert third.returncode == 0, third.stderr
     assert f"upgrade 0009 step {stopped - 1} of" in third.stdout + third.stderr  # skipped
