@@ -275,7 +275,9 @@ def record_failure(connection, guard: StepGuards, target: Target, timeouts: Time
         else:
             history.record_failure(connection, *failed)
     except Exception:  # the record is best effort once the run has failed
-        pass
+        if not (connection.invalidated or connection.closed):
+            with contextlib.suppress(Exception):  # the failure's line still reads the database
+                connection.rollback()
 
 
 def revision_after_lost_connection(target: Target, timeouts: Timeouts,
@@ -284,7 +286,7 @@ def revision_after_lost_connection(target: Target, timeouts: Timeouts,
     the old one is gone."""
     try:
         with connect(target, timeouts) as fresh:
-            return deploy.current_revision(fresh), partly_applied(fresh, guard)
+            return revision_for_the_message(fresh), partly_applied(fresh, guard)
     except CommandError:
         return "unknown (cannot reconnect)", ""
 
@@ -301,7 +303,17 @@ def lost(connection, exc: DBAPIError) -> bool:
 def where_left(connection, guard: StepGuards | None = None) -> str:
     """The recorded revision, and what stays applied of the revision the run stopped in
     (:func:`partly_applied`)."""
-    return deploy.current_revision(connection) + partly_applied(connection, guard)
+    return revision_for_the_message(connection) + partly_applied(connection, guard)
+
+
+def revision_for_the_message(connection) -> str:
+    """The recorded revision; a failure to read it must not hide the failure being told."""
+    try:
+        return deploy.current_revision(connection)
+    except DBAPIError as exc:
+        with contextlib.suppress(Exception):
+            connection.rollback()
+        return f"an unknown revision (alembic_version unreadable: {deploy.first_line(exc)})"
 
 
 def partly_applied(connection, guard: StepGuards | None) -> str:
@@ -312,21 +324,20 @@ def partly_applied(connection, guard: StepGuards | None) -> str:
     if guard is None or guard.current is None:
         return ""
     key = (guard.current, guard.direction)
-    count = len(guards.parts_of(guard.own[key]))
-    if count < 2:
+    own, digest = guard.own.get(key), guard.checksums.get(key)
+    if own is None or digest is None or len(guards.parts_of(own)) < 2:
         return ""
     try:
         done = [n for (n,) in connection.execute(text(
-            f"SELECT c.step FROM ({steps.completed_steps(*key, guard.checksums[key])}) AS c "
-            "ORDER BY c.step"))]
+            f"SELECT c.step FROM ({steps.completed_steps(*key, digest)}) AS c ORDER BY c.step"))]
     except DBAPIError:
         with contextlib.suppress(Exception):
             connection.rollback()
         return ""
     if not done:
         return ""
-    return (f"; {guard.direction} {guard.current} has {steps.listed(done)} of {count} applied "
-            "(recorded in schema_pkg.history; a rerun skips them)")
+    return (f"; {guard.direction} {guard.current} has {steps.listed(done)} of "
+            f"{len(guards.parts_of(own))} applied (recorded in schema_pkg.history; a rerun skips them)")
 
 
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
@@ -340,7 +351,7 @@ def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: T
                             f"{partly or ' (each completed revision is committed); rerun to finish'}")
     if deploy.is_lock_timeout(exc):
         holders = f"blocked by {blockers}" if blockers else describe_lock_holders(connection)
-        at, partly = deploy.current_revision(connection), partly_applied(connection, guard)
+        at, partly = revision_for_the_message(connection), partly_applied(connection, guard)
         return CommandError(
             f"lock not available after {tries} {'try' if tries == 1 else 'tries'} "
             f"(last lock_timeout {lock_ms} ms); database left at {at}; {holders}{partly}"

@@ -85,7 +85,7 @@ class BackgroundDrops:
             if self.finishing:
                 raise RuntimeError("scratch databases: a drop was submitted after close()")
             self.pending += 1
-        self.queue.put(janitor)
+            self.queue.put(janitor)  # under the lock: never behind finish()'s sentinel
 
     def run(self) -> None:
         try:
@@ -118,10 +118,12 @@ class BackgroundDrops:
     def finish(self) -> None:
         with self.settled:
             self.finishing = True
-        self.queue.put(None)
+            self.queue.put(None)
         self.thread.join()
         if self.failures:
             raise self.failures[0]
+        if self.pending:  # the thread ended early: those databases are still there
+            raise RuntimeError(f"scratch databases: {self.pending} drop(s) never ran")
 
 
 class ScratchDatabases:

@@ -106,9 +106,9 @@ def applied_before(step: int) -> str:
 
 
 def listed(numbers: list[int]) -> str:
-    """'step 1', 'steps 1-4' (from the first, none missing) or 'steps 1, 3, 4'."""
-    if numbers == [1]:
-        return "step 1"
+    """'step 2', 'steps 1-4' (from the first, none missing) or 'steps 1, 3, 4'."""
+    if len(numbers) == 1:
+        return f"step {numbers[0]}"
     if numbers == list(range(1, len(numbers) + 1)):
         return f"steps 1-{numbers[-1]}"
     return "steps " + ", ".join(map(str, numbers))

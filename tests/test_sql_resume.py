@@ -323,8 +323,8 @@ def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_p
     assert second.returncode == 1, second.stderr
     *done, (stopped, status, _) = step_rows(url, "0009")
     assert status == "failed" and stopped > 1
-    assert "database left at 0008; blocked by pid" in second.stderr, second.stderr
-    assert applied_line("0009", stopped - 1) in second.stderr, second.stderr
+    assert "database left at 0008; " in second.stderr, second.stderr
+    assert second.stderr.rstrip().endswith(applied_line("0009", stopped - 1)), second.stderr
     # A rerun the pre-wait refuses (an old snapshot) says the earlier run's steps stay applied.
     holder = hold_old_snapshot(url)
     refused = schema_pkg("--url", url_text(url), "upgrade", "0009", SCHEMA_PKG_CONCURRENT_PREWAIT="1")
