@@ -42,14 +42,15 @@ STALLING_SESSIONS = """
 OLD_TRANSACTIONS_SQL = STALLING_SESSIONS.format(older_than=":older_than")
 
 
-def prewait_in_file(revision: str, skip_when: str, record_refusal: str) -> str:
+def prewait_in_file(revision: str, skip_when: str, record_refusal: str, applied: str) -> str:
     """The file's wait before a revision that builds CONCURRENTLY: a top-level DO
     block that reads pg_stat_activity afresh (pg_stat_clear_snapshot) and COMMITs
     between tries, so it neither sees a frozen view nor holds a snapshot itself; at
     most schema_pkg.concurrent_prewait seconds, then it refuses naming the pids.
     ``skip_when``: SQL, true when no build is left to run (an earlier attempt completed
     them all); ``record_refusal``: a statement run with the refusal in ``reason`` and
-    committed before the error (the attempt's row, failed with it)."""
+    committed before the error (the attempt's row, failed with it); ``applied``: SQL
+    (text), what stays applied of the revision then (:func:`steps.applied_by_earlier_runs`)."""
     return f"""DO $prewait$
 DECLARE
   deadline timestamptz := clock_timestamp()
@@ -76,8 +77,8 @@ BEGIN
     END IF;
     IF clock_timestamp() >= deadline THEN
       reason := format('{revision} not started: transactions still open after %s s '
-        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; '
-        'nothing of {revision} was applied', current_setting('{PREWAIT_SETTING}'), stalling);
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; %s',
+        current_setting('{PREWAIT_SETTING}'), stalling, {applied});
       {record_refusal};
       COMMIT;
       RAISE EXCEPTION 'schema_pkg: %', reason;

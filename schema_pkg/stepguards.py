@@ -146,8 +146,11 @@ class StepGuards:
         output = context.get_context().impl.static_output
         output("COMMIT;\n")
         if builds:
+            digest = self.checksums[(revision, self.direction)]
+            applied = steps.applied_by_earlier_runs(revision, self.direction, digest,
+                                                    len(guards.parts_of(own)))
             output(concurrent.prewait_in_file(revision, self.builds_done(revision, own),
-                                              history.fail_attempt("reason")) + ";\n")
+                                              history.fail_attempt("reason"), applied) + ";\n")
 
     def builds_done(self, revision: str, own: str) -> str:
         """SQL: every step of the revision that runs CONCURRENTLY completed in an

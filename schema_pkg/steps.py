@@ -118,6 +118,15 @@ def skipped(doing: str, step: int, count: int, name: str) -> str:
     return f"schema_pkg: {doing} step {step} of {count} ({name}) completed in an earlier run; skipped"
 
 
+def applied_by_earlier_runs(revision: str, direction: str, digest: str, count: int) -> str:
+    """SQL (text): what a run that stops before its first step leaves applied of the
+    revision: nothing, or the steps an earlier run completed, which stay."""
+    return (f"coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM "
+            f"({completed_steps(revision, direction, digest)}) AS c) || ' of {count} stay "
+            f"applied from an earlier run; nothing more of {revision} was applied', "
+            f"'nothing of {revision} was applied')")
+
+
 def what_is_applied(revision: str, direction: str, digest: str, count: int) -> str:
     """PL/pgSQL expression: which of the ``count`` steps are applied now."""
     if count == 1:

@@ -485,8 +485,8 @@ BEGIN
     END IF;
     IF clock_timestamp() >= deadline THEN
       reason := format('0008 not started: transactions still open after %s s '
-        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; '
-        'nothing of 0008 was applied', current_setting('schema_pkg.concurrent_prewait'), stalling);
+        '(psql -v concurrent_prewait=SECONDS) would stall its CONCURRENTLY builds: %s; %s',
+        current_setting('schema_pkg.concurrent_prewait'), stalling, coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM (SELECT DISTINCT s.step FROM schema_pkg.history AS s CROSS JOIN LATERAL (SELECT a.id, a.status FROM schema_pkg.history AS a WHERE a.revision = s.revision AND a.direction = s.direction AND a.step IS NULL AND a.id < s.id ORDER BY a.id DESC LIMIT 1) AS attempt WHERE s.revision = '0008' AND s.direction = 'upgrade' AND s.step IS NOT NULL AND s.status = 'completed' AND s.checksum = 'ab70b5b249db10f6ff4012dd1e7ba2a3ec01ebcad83893d9e44c705a18930eed' AND attempt.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM schema_pkg.history AS later WHERE later.id > attempt.id AND later.step IS NULL AND later.status = 'completed')) AS c) || ' of 13 stay applied from an earlier run; nothing more of 0008 was applied', 'nothing of 0008 was applied'));
       UPDATE schema_pkg.history SET status = 'failed', error = reason, duration = clock_timestamp() - started_at WHERE id = current_setting('schema_pkg.attempt')::bigint;
       COMMIT;
       RAISE EXCEPTION 'schema_pkg: %', reason;

@@ -332,6 +332,14 @@ def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_p
     assert refused.returncode == 1, refused.stderr
     assert "0009 not started: transactions still open" in refused.stderr
     assert f"database left at 0008; {applied_line('0009', stopped - 1)}" in refused.stderr
+    # So does the file's pre-wait, refusing for the same reason.
+    holder = hold_old_snapshot(url)
+    by_file = psql(url, FILE_0009, "-v", "concurrent_prewait=1")
+    holder.release()
+    assert by_file.returncode == 3, by_file.stderr
+    count = len(committed_parts(packaged_statements()[("0009", "upgrade")]))
+    assert (f"steps {', '.join(map(str, range(1, stopped)))} of {count} stay applied from an "
+            "earlier run; nothing more of 0009 was applied") in by_file.stderr, by_file.stderr
     third = schema_pkg("--url", url_text(url), "upgrade", "0009")
     assert third.returncode == 0, third.stderr
     assert f"upgrade 0009 step {stopped - 1} of" in third.stdout + third.stderr  # skipped
