@@ -51,6 +51,10 @@ def test_brief_collapses_whitespace_drops_the_semicolon_and_cuts_long_lines():
     assert guards.brief(long, width=10) == "x" * 9 + "…"
 
 
+def test_brief_drops_only_the_trailing_semicolons_and_keeps_a_name_ending_in_x():
+    assert guards.brief("DROP INDEX CONCURRENTLY public.IX;;") == "DROP INDEX CONCURRENTLY public.IX"
+
+
 def test_index_names_are_read_without_their_double_quotes():
     assert guards.built_concurrently('CREATE INDEX CONCURRENTLY "Xix" ON t (a);') == ["Xix"]
     assert "c.relname = 'Xix' AND" in guards.drop_invalid_index('"Xix"', "public.t")
