@@ -101,6 +101,15 @@ def test_committed_parts_are_each_transaction_and_each_autocommit_statement_in_o
     ]
 
 
+def test_each_part_is_a_transaction_or_not_and_keeps_its_statements_as_rendered():
+    assert guards.parts_of(PARTS) == [
+        guards.Part(True, "CREATE TABLE a (x int);  \n\nCREATE TABLE b (x int);\n"),
+        guards.Part(False, "CREATE INDEX CONCURRENTLY ix ON a\n  (x);"),
+        guards.Part(False, "  \nDROP INDEX CONCURRENTLY old_ix;\n"),
+        guards.Part(True, "ALTER TABLE a ADD y int; -- a comment;\n"),
+    ]
+
+
 def test_a_transaction_without_a_semicolon_counts_as_one_statement_and_nothing_as_none():
     assert guards.committed_parts("SELECT 1") == ["a transaction of 1 statement(s) starting SELECT 1"]
     assert guards.committed_parts("\n-- only a comment\n") == []
