@@ -168,6 +168,14 @@ def test_bare_alembic_downgrade_is_guarded_too(head_url):
     assert recorded_revision(head_url) == HEAD
 
 
+def test_bare_alembic_current_can_check_the_heads_and_say_where_it_looked(head_url):
+    # alembic's current reads its migration context only with --verbose or --check-heads
+    result = bare_alembic("-x", f"url={url_text(head_url)}", "current", "--verbose", "--check-heads")
+    assert result.returncode == 0, result.stderr
+    assert "Current revision(s) for postgresql" in result.stdout
+    assert f"Rev: {HEAD} (head)" in result.stdout
+
+
 def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
     insert_rows(head_url)
     result = schema_pkg("-q", "--url", url_text(head_url), "downgrade", "base", "--allow-data-loss")
