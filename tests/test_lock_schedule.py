@@ -38,6 +38,16 @@ def test_schedule_follows_the_settings():
     assert lock_schedule(Timeouts(lock_retries=2)) == [50, 100, 200]
 
 
+def test_the_tries_stop_as_soon_as_their_waits_add_up_to_the_budget():
+    schedule = lock_schedule(Timeouts(lock_timeout="150ms", lock_wait_budget=3))
+    assert schedule == [50, 100] + [150] * 19
+    assert sum(schedule) == 3000
+
+
+def test_a_budget_the_first_tries_already_fill_gets_the_longest_try_once():
+    assert lock_schedule(Timeouts(lock_timeout="200ms", lock_wait_budget=0.3)) == [50, 100, 200]
+
+
 def test_pauses_are_jittered_and_short():
     pauses = {pause_seconds(500) for _ in range(20)}
     assert len(pauses) > 1 and all(0.25 <= p <= 0.75 for p in pauses)
