@@ -163,3 +163,13 @@ def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
     assert_one_line_error(result, 1, "0008 not started: transactions still open after 1.5 s")
     assert "database left at 0007" in result.stderr
     assert recorded_revision(scratch_url) == "0007"
+
+
+def test_the_sessions_waited_for_are_listed_once_however_long_the_wait(scratch_url):
+    migrate(scratch_url, "0007")
+    holder = hold_old_snapshot(scratch_url)
+    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008",
+                        SCHEMA_PKG_CONCURRENT_PREWAIT="1")  # about 4 polls, 0.25 s apart
+    holder.release()
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("0008 builds indexes CONCURRENTLY; waiting up to 1 s") == 1
