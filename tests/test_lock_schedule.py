@@ -117,6 +117,22 @@ OLD_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*)
 OLDER_THAN_THE_THRESHOLD = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                             "AND backend_xmin IS NOT NULL "
                             "AND xact_start < clock_timestamp() - interval '1.05 s'")
+
+def test_the_wait_polls_four_times_a_second_until_the_sessions_are_gone(monkeypatch):
+    session = SimpleNamespace(pid=7, application="api", state="idle in transaction", age=12)
+    polls = iter([[session], [session], []])
+
+    class Connection:  # answers the pre-wait's two queries: the snapshot cleared, the sessions
+        def execute(self, statement, parameters=None):
+            return SimpleNamespace(all=lambda: next(polls)) if parameters else None
+
+    pauses, notes = [], []
+    monkeypatch.setattr(concurrent.time, "sleep", pauses.append)
+    concurrent.wait_for_old_transactions(Connection(), "0008", 120, notes.append)
+    assert pauses == [0.25, 0.25]
+    assert notes == ["0008 builds indexes CONCURRENTLY; waiting up to 120 s for 1 open "
+                     "transaction(s): pid 7 (api, idle in transaction, open 12 s)"]
+
 # The migration has run its query for old transactions and is pausing before the next poll:
 # it found ours (finding none, it would go straight on to the builds).
 PRE_WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
