@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from types import SimpleNamespace
 
@@ -168,6 +169,14 @@ def test_bare_alembic_downgrade_is_guarded_too(head_url):
     assert recorded_revision(head_url) == HEAD
 
 
+def test_bare_alembic_current_can_check_the_heads_and_say_where_it_looked(head_url):
+    # alembic's current reads its migration context only with --verbose or --check-heads
+    result = bare_alembic("-x", f"url={url_text(head_url)}", "current", "--verbose", "--check-heads")
+    assert result.returncode == 0, result.stderr
+    assert "Current revision(s) for postgresql" in result.stdout
+    assert f"Rev: {HEAD} (head)" in result.stdout
+
+
 def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
     insert_rows(head_url)
     result = schema_pkg("-q", "--url", url_text(head_url), "downgrade", "base", "--allow-data-loss")
@@ -245,3 +254,40 @@ def test_the_database_error_behind_sqlalchemys_refusal_to_go_on_is_found():
     chained.__cause__ = dead
     assert database_error(chained) is dead
     assert database_error(ValueError("not from the database")) is None
+
+
+TITLE = "Indexes for how the data is read: policy columns, foreign keys, and the latest N"
+
+
+def progress_lines(monkeypatch, quiet: bool, steps, at: str = "0010") -> list[str]:
+    """What a Progress prints for ``steps`` (is_upgrade, revision, doc), each taking 1.5 s
+    by a clock that ticks only when read, then at the end of a run at ``at``."""
+    clock = iter([10.0, 11.5, 11.5, 13.0, 13.0, 14.5, 14.5])
+    monkeypatch.setattr(deploy.time, "perf_counter", lambda: next(clock))
+    stream = io.StringIO()
+    progress = deploy.Progress(quiet=quiet, stream=stream)
+    for is_upgrade, revision, doc in steps:
+        progress(ctx=None, step=SimpleNamespace(is_upgrade=is_upgrade,
+                                                up_revision=SimpleNamespace(revision=revision, doc=doc)),
+                 heads=(), run_args=None)
+    progress.finish(at)
+    return stream.getvalue().splitlines()
+
+
+def test_each_revision_is_printed_applied_or_reverted_with_its_titles_first_line_and_seconds(
+        monkeypatch):
+    assert progress_lines(monkeypatch, False, [(True, "0008", f"{TITLE}\n\nMore."),
+                                               (False, "0001", None)]) == [
+        "  applied  0008  " + "Indexes for how the data is read: policy columns, foreign keys…".ljust(68)
+        + "   1.50 s",
+        "  reverted 0001  " + " " * 68 + "   1.50 s",
+    ]
+
+
+def test_an_upgrade_with_nothing_to_do_says_where_the_database_is(monkeypatch):
+    assert progress_lines(monkeypatch, False, []) == ["  nothing to do: the database is at 0010"]
+
+
+def test_quiet_progress_prints_nothing_and_never_says_nothing_to_do(monkeypatch):
+    assert progress_lines(monkeypatch, True, [(True, "0008", TITLE)]) == []
+    assert progress_lines(monkeypatch, True, []) == []

@@ -51,6 +51,10 @@ def test_brief_collapses_whitespace_drops_the_semicolon_and_cuts_long_lines():
     assert guards.brief(long, width=10) == "x" * 9 + "…"
 
 
+def test_brief_drops_only_the_trailing_semicolons_and_keeps_a_name_ending_in_x():
+    assert guards.brief("DROP INDEX CONCURRENTLY public.IX;;") == "DROP INDEX CONCURRENTLY public.IX"
+
+
 def test_index_names_are_read_without_their_double_quotes():
     assert guards.built_concurrently('CREATE INDEX CONCURRENTLY "Xix" ON t (a);') == ["Xix"]
     assert "c.relname = 'Xix' AND" in guards.drop_invalid_index('"Xix"', "public.t")
@@ -94,6 +98,15 @@ def test_committed_parts_are_each_transaction_and_each_autocommit_statement_in_o
         "CREATE INDEX CONCURRENTLY ix ON a (x)",
         "DROP INDEX CONCURRENTLY old_ix",
         "a transaction of 1 statement(s) starting ALTER TABLE a ADD y int",
+    ]
+
+
+def test_each_part_is_a_transaction_or_not_and_keeps_its_statements_as_rendered():
+    assert guards.parts_of(PARTS) == [
+        guards.Part(True, "CREATE TABLE a (x int);  \n\nCREATE TABLE b (x int);\n"),
+        guards.Part(False, "CREATE INDEX CONCURRENTLY ix ON a\n  (x);"),
+        guards.Part(False, "  \nDROP INDEX CONCURRENTLY old_ix;\n"),
+        guards.Part(True, "ALTER TABLE a ADD y int; -- a comment;\n"),
     ]
 
 

@@ -157,6 +157,15 @@ def test_the_packaged_statements_hold_both_directions_of_every_revision():
     assert sorted(statements) == sorted((r, d) for r in REVISIONS for d in ("upgrade", "downgrade"))
 
 
+def test_a_key_of_neither_direction_is_missing_named_in_its_error_and_renders_nothing():
+    statements = history.PackagedStatements()
+    with pytest.raises(KeyError) as missing:
+        statements[("0001", "sideways")]
+    assert missing.value.args == (("0001", "sideways"),)
+    assert ("0001", "sideways") not in statements
+    assert statements.rendered == {}
+
+
 def test_a_completed_row_records_the_file_it_came_from(schema_pkg_connection):
     conn = schema_pkg_connection
     conn.execute(guards.START_CLOCK)

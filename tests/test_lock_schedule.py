@@ -38,6 +38,16 @@ def test_schedule_follows_the_settings():
     assert lock_schedule(Timeouts(lock_retries=2)) == [50, 100, 200]
 
 
+def test_the_tries_stop_as_soon_as_their_waits_add_up_to_the_budget():
+    schedule = lock_schedule(Timeouts(lock_timeout="150ms", lock_wait_budget=3))
+    assert schedule == [50, 100] + [150] * 19
+    assert sum(schedule) == 3000
+
+
+def test_a_budget_the_first_tries_already_fill_gets_the_longest_try_once():
+    assert lock_schedule(Timeouts(lock_timeout="200ms", lock_wait_budget=0.3)) == [50, 100, 200]
+
+
 def test_pauses_are_jittered_and_short():
     pauses = {pause_seconds(500) for _ in range(20)}
     assert len(pauses) > 1 and all(0.25 <= p <= 0.75 for p in pauses)
@@ -107,6 +117,22 @@ OLD_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*)
 OLDER_THAN_THE_THRESHOLD = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                             "AND backend_xmin IS NOT NULL "
                             "AND xact_start < clock_timestamp() - interval '1.05 s'")
+
+def test_the_wait_polls_four_times_a_second_until_the_sessions_are_gone(monkeypatch):
+    session = SimpleNamespace(pid=7, application="api", state="idle in transaction", age=12)
+    polls = iter([[session], [session], []])
+
+    class Connection:  # answers the pre-wait's two queries: the snapshot cleared, the sessions
+        def execute(self, statement, parameters=None):
+            return SimpleNamespace(all=lambda: next(polls)) if parameters else None
+
+    pauses, notes = [], []
+    monkeypatch.setattr(concurrent.time, "sleep", pauses.append)
+    concurrent.wait_for_old_transactions(Connection(), "0008", 120, notes.append)
+    assert pauses == [0.25, 0.25]
+    assert notes == ["0008 builds indexes CONCURRENTLY; waiting up to 120 s for 1 open "
+                     "transaction(s): pid 7 (api, idle in transaction, open 12 s)"]
+
 # The migration has run its query for old transactions and is pausing before the next poll:
 # it found ours (finding none, it would go straight on to the builds).
 PRE_WAITING = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -153,3 +179,13 @@ def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
     assert_one_line_error(result, 1, "0008 not started: transactions still open after 1.5 s")
     assert "database left at 0007" in result.stderr
     assert recorded_revision(scratch_url) == "0007"
+
+
+def test_the_sessions_waited_for_are_listed_once_however_long_the_wait(scratch_url):
+    migrate(scratch_url, "0007")
+    holder = hold_old_snapshot(scratch_url)
+    result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008",
+                        SCHEMA_PKG_CONCURRENT_PREWAIT="1")  # about 4 polls, 0.25 s apart
+    holder.release()
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("0008 builds indexes CONCURRENTLY; waiting up to 1 s") == 1
