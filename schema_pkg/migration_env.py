@@ -275,9 +275,7 @@ def record_failure(connection, guard: StepGuards, target: Target, timeouts: Time
         else:
             history.record_failure(connection, *failed)
     except Exception:  # the record is best effort once the run has failed
-        if not (connection.invalidated or connection.closed):
-            with contextlib.suppress(Exception):  # the failure's line still reads the database
-                connection.rollback()
+        rollback_quietly(connection)  # the failure's line still reads the database
 
 
 def revision_after_lost_connection(target: Target, timeouts: Timeouts,
@@ -311,8 +309,7 @@ def revision_for_the_message(connection) -> str:
     try:
         return deploy.current_revision(connection)
     except DBAPIError as exc:
-        with contextlib.suppress(Exception):
-            connection.rollback()
+        rollback_quietly(connection)
         return f"an unknown revision (alembic_version unreadable: {deploy.first_line(exc)})"
 
 
@@ -325,19 +322,19 @@ def partly_applied(connection, guard: StepGuards | None) -> str:
         return ""
     key = (guard.current, guard.direction)
     own, digest = guard.own.get(key), guard.checksums.get(key)
-    if own is None or digest is None or len(guards.parts_of(own)) < 2:
+    count = len(guards.parts_of(own)) if own is not None else 0
+    if digest is None or count < 2:
         return ""
     try:
         done = [n for (n,) in connection.execute(text(
             f"SELECT c.step FROM ({steps.completed_steps(*key, digest)}) AS c ORDER BY c.step"))]
     except DBAPIError:
-        with contextlib.suppress(Exception):
-            connection.rollback()
+        rollback_quietly(connection)
         return ""
     if not done:
         return ""
-    return (f"; {guard.direction} {guard.current} has {steps.listed(done)} of "
-            f"{len(guards.parts_of(own))} applied (recorded in schema_pkg.history; a rerun skips them)")
+    return (f"; {guard.direction} {guard.current} has {steps.listed(done)} of {count} applied "
+            "(recorded in schema_pkg.history; a rerun skips them)")
 
 
 def migration_failure(connection, exc: DBAPIError, timeouts: Timeouts, target: Target,
@@ -422,6 +419,15 @@ def interrupted(exc: BaseException | None) -> bool:
             return True
         exc = exc.__context__
     return False
+
+
+def rollback_quietly(connection) -> None:
+    """End a failed transaction so the connection can be read again; a lost connection
+    has nothing to roll back."""
+    if connection.invalidated or connection.closed:
+        return
+    with contextlib.suppress(Exception):
+        connection.rollback()
 
 
 def release_quietly(connection) -> None:

@@ -93,8 +93,10 @@ def step(doing: str, start: str, parts: list[guards.Part], number: int, done_sql
     done, else its row started, its statements guarded, then completed or failed."""
     part, count = parts[number - 1], len(parts)
     name = part.name
-    tail = (f"; {steps.applied_before(number)}; {left_by(part)}; alembic_version still says "
-            f"{start}; recorded in schema_pkg.history; run this file again to resume at step {number}")
+    before = (f"steps 1-{number - 1} stay applied" if number > 2 else
+              "step 1 stays applied" if number == 2 else "no step of it was applied")
+    tail = (f"; {before}; {left_by(part)}; alembic_version still says {start}; recorded in "
+            f"schema_pkg.history; run this file again to resume at step {number}")
     message = (guards.quote(f"schema_pkg: {doing} stopped at step {number} of {count} ({name}): ")
                + f" || failure || {guards.quote(tail)}")
     recorded = guards.quote(f"step {number} of {count} ({name}) failed: ") + " || failure"

@@ -169,7 +169,7 @@ class ScratchDatabases:
 
     def drop(self, url: URL, *, wait: bool = False) -> None:
         """Drop a database this run made (in the background: :class:`BackgroundDrops`;
-        ``wait``: return only once every drop sent so far has finished)."""
+        ``wait``: return only once no drop is pending)."""
         janitor = self.created.pop(url.database, None) or self.janitor(url.database)
         self.dropping.submit(janitor)
         if wait:

@@ -57,6 +57,12 @@ def completed_steps(revision: str, direction: str, digest: str) -> str:
             f"AND attempt.status <> 'completed' AND {since_last_move('attempt')}")
 
 
+def completed_list(revision: str, direction: str, digest: str) -> str:
+    """SQL (text): the numbers of :func:`completed_steps`, '1, 2, 3'; NULL when none."""
+    return (f"(SELECT string_agg(step::text, ', ' ORDER BY step) FROM "
+            f"({completed_steps(revision, direction, digest)}) AS c)")
+
+
 def done(revision: str, direction: str, digest: str, step: int) -> str:
     """SQL (a boolean): step ``step`` completed since the database last moved."""
     return (f"EXISTS (SELECT 1 FROM ({completed_steps(revision, direction, digest)}) AS c "
@@ -98,13 +104,6 @@ def end_row(setting: str, status: str, error: str | None = None) -> str:
 COMPLETE = end_row(STEP_SETTING, "completed")
 
 
-def applied_before(step: int) -> str:
-    """What stays applied of a revision that stopped at ``step``: the steps before it."""
-    if step > 2:
-        return f"steps 1-{step - 1} stay applied"
-    return "step 1 stays applied" if step == 2 else "no step of it was applied"
-
-
 def listed(numbers: list[int]) -> str:
     """'step 2', 'steps 1-4' (from the first, none missing) or 'steps 1, 3, 4'."""
     if len(numbers) == 1:
@@ -121,9 +120,8 @@ def skipped(doing: str, step: int, count: int, name: str) -> str:
 def applied_by_earlier_runs(revision: str, direction: str, digest: str, count: int) -> str:
     """SQL (text): what a run that stops before its first step leaves applied of the
     revision: nothing, or the steps an earlier run completed, which stay."""
-    return (f"coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM "
-            f"({completed_steps(revision, direction, digest)}) AS c) || ' of {count} stay "
-            f"applied from an earlier run; nothing more of {revision} was applied', "
+    return (f"coalesce('steps ' || {completed_list(revision, direction, digest)} || ' of {count} "
+            f"stay applied from an earlier run; nothing more of {revision} was applied', "
             f"'nothing of {revision} was applied')")
 
 
@@ -131,7 +129,6 @@ def what_is_applied(revision: str, direction: str, digest: str, count: int) -> s
     """PL/pgSQL expression: which of the ``count`` steps are applied now."""
     if count == 1:
         return guards.quote("its one transaction rolled back, so nothing of it was applied")
-    return (f"coalesce('steps ' || (SELECT string_agg(step::text, ', ' ORDER BY step) FROM "
-            f"({completed_steps(revision, direction, digest)}) AS c) "
+    return (f"coalesce('steps ' || {completed_list(revision, direction, digest)} "
             f"|| ' of {count} completed and stay applied; this run skips them and resumes at the "
             f"first unfinished one', 'none of its {count} steps completed; this run starts at step 1')")

@@ -217,19 +217,24 @@ def slow_step(revision: str = "0008") -> int:
         committed_parts(packaged_statements()[(revision, "upgrade")]), 1) if SLOW_INDEX in name)
 
 
+def step_count(revision: str) -> int:
+    """How many steps the revision's upgrade has (its parts that commit on their own)."""
+    return len(committed_parts(packaged_statements()[(revision, "upgrade")]))
+
+
 def completed_once(url, revision: str) -> bool:
     """Each step of the revision completed exactly once (none was repeated)."""
     rows = sql(url, "SELECT step, count(*) FROM schema_pkg.history WHERE revision = %s AND "
                     "step IS NOT NULL AND status = 'completed' GROUP BY step ORDER BY step",
                [revision])
-    count = len(committed_parts(packaged_statements()[(revision, "upgrade")]))
+    count = step_count(revision)
     return rows == [(n, 1) for n in range(1, count + 1)]
 
 
 def applied_line(revision: str, completed: int) -> str:
     """What a failed online run says of ``revision`` when its steps 1 to ``completed`` stay
     applied (its other steps did not run or rolled back)."""
-    count = len(committed_parts(packaged_statements()[(revision, "upgrade")]))
+    count = step_count(revision)
     applied = f"steps 1-{completed}" if completed > 1 else "step 1"
     return (f"upgrade {revision} has {applied} of {count} applied (recorded in schema_pkg.history; "
             "a rerun skips them)")
@@ -288,7 +293,7 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
 
 def test_an_online_run_stopped_after_its_last_step_says_every_step_stays_applied(scratch_url):
     migrate(scratch_url, "0007")
-    count = len(committed_parts(packaged_statements()[("0008", "upgrade")]))
+    count = step_count("0008")
     with psycopg.connect(libpq_url(scratch_url)) as holder:
         # Reads of alembic_version pass; the UPDATE recording 0008, after its last step, waits.
         holder.execute("LOCK TABLE alembic_version IN EXCLUSIVE MODE")
@@ -337,7 +342,7 @@ def test_an_online_rerun_skips_the_steps_a_failed_run_completed(at_0008_with_a_p
     by_file = psql(url, FILE_0009, "-v", "concurrent_prewait=1")
     holder.release()
     assert by_file.returncode == 3, by_file.stderr
-    count = len(committed_parts(packaged_statements()[("0009", "upgrade")]))
+    count = step_count("0009")
     assert (f"steps {', '.join(map(str, range(1, stopped)))} of {count} stay applied from an "
             "earlier run; nothing more of 0009 was applied") in by_file.stderr, by_file.stderr
     third = schema_pkg("--url", url_text(url), "upgrade", "0009")
