@@ -2,17 +2,22 @@
 
 A fixed sample of the mutants tests/rls/mutants.py generates (the generator of
 ``make mutants``), at least 30 the pytest suite kills and at least one for every
-table: each is committed to its own clone of a head database (pgTAP installed in
-its own schema), and pg_prove runs the exported files of the tables and functions
-the mutant touches.  Any mutant one side kills and the other does not is reported.
+table: pg_prove runs the exported files of the tables and functions the mutant
+touches on a clone of a head database (pgTAP installed in its own schema), each file
+with the mutant's DDL right after its BEGIN, so the file proves the mutated schema and
+its rollback restores the clone for the next mutant.  Any mutant one side kills and the
+other does not is reported.
 """
 
 from __future__ import annotations
 
 import random
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from queue import Queue
 
 import psycopg
 import pytest
@@ -25,7 +30,7 @@ from tests.rls.mutants import Mutant, generate
 from tests.rls.pgprove import pg_prove
 
 MINIMUM_KILLED = 30
-PROVERS = 4  # pg_prove runs at once, each on its own clone
+PROVERS = 4  # pg_prove runs at once, each on a clone of its own
 TABLES = [key for key in EXPECTATIONS if not key.endswith("()")]
 
 
@@ -71,17 +76,30 @@ def pgtap_head(pgtap_server, schema_pkg_scratch):
     return url
 
 
-def pgtap_kills(scratch, template, mutant: Mutant) -> tuple[bool, str]:
-    clone = scratch.create(template=template)
+def with_mutant(mutant: Mutant, exported: Path, folder: Path) -> Path:
+    """A copy of an exported file with the mutant's DDL first in its transaction."""
+    text = exported.read_text()
+    begin = text.index("\nBEGIN;\n") + len("\nBEGIN;\n")
+    copy = folder / exported.name
+    copy.write_text(f"{text[:begin]}\n-- the mutant: {mutant.id}\n{mutant.ddl};\n{text[begin:]}")
+    return copy
+
+
+def pgtap_kills(clones: Queue, mutant: Mutant) -> tuple[bool, str]:
+    """Whether pg_prove fails the files of the tables the mutant touches, on a clone no
+    other prover uses meanwhile (the files lock the world's tables)."""
+    clone = clones.get()
     try:
-        with psycopg.connect(libpq_url(clone), autocommit=True) as conn:
+        with psycopg.connect(libpq_url(clone)) as conn:  # the DDL is valid here; undone
             conn.execute(mutant.ddl)
-        files = [pgtap.COMMITTED / pgtap.file_name(key) for key in sorted(mutant.tables)
-                 if key in EXPECTATIONS]
-        proof = pg_prove(clone, files)
+            conn.rollback()
+        with tempfile.TemporaryDirectory() as folder:
+            files = [with_mutant(mutant, pgtap.COMMITTED / pgtap.file_name(key), Path(folder))
+                     for key in sorted(mutant.tables) if key in EXPECTATIONS]
+            proof = pg_prove(clone, files)
         return not proof.passed, proof.output
     finally:
-        scratch.drop(clone)
+        clones.put(clone)
 
 
 @pytest.fixture(scope="session")
@@ -96,10 +114,17 @@ def sample(rls_conn, pgtap_head, schema_pkg_scratch, request):
         results.append(mutation.run_mutant(rls_conn, mutant, grouped))
         if results[-1].verdict == "killed":
             covered |= mutant.tables
-    # The sample depends on the pytest verdicts alone, and each mutant has a clone of its own,
-    # so pg_prove runs over several clones at once (it and the server mostly wait).
-    with ThreadPoolExecutor(max_workers=PROVERS) as pool:
-        proofs = list(pool.map(lambda r: pgtap_kills(schema_pkg_scratch, pgtap_head, r.mutant), results))
+    # The sample depends on the pytest verdicts alone, so pg_prove runs over several clones
+    # at once (it and the server mostly wait), each clone serving one prover at a time.
+    clones: Queue = Queue()
+    for _ in range(PROVERS):
+        clones.put(schema_pkg_scratch.create(template=pgtap_head))
+    try:
+        with ThreadPoolExecutor(max_workers=PROVERS) as pool:
+            proofs = list(pool.map(lambda r: pgtap_kills(clones, r.mutant), results))
+    finally:
+        while not clones.empty():
+            schema_pkg_scratch.drop(clones.get())
     verdicts = [Verdicts(r.mutant, r.verdict, killed, output)
                 for r, (killed, output) in zip(results, proofs, strict=True)]
     both = sum(v.pytest == "killed" and v.pgtap_killed for v in verdicts)
