@@ -99,11 +99,12 @@ def schema_pkg_server(request):
 
 
 @pytest.fixture(scope="session")
-def schema_pkg_scratch(schema_pkg_server):
+def schema_pkg_scratch(schema_pkg_server, request):
     if not installed("pytest_postgresql"):
         stop_session("pytest-postgresql is missing: pip install 'schema_pkg[testing]'")
     try:
-        scratch = ScratchDatabases(schema_pkg_server.url)
+        run = getattr(request.config, "workerinput", {}).get("testrunuid")  # pytest-xdist's run
+        scratch = ScratchDatabases(schema_pkg_server.url, shared_by=run[:8] if run else None)
         scratch.drop_dead_runs()
     except psycopg.Error as exc:
         stop_session(f"cannot manage scratch databases on {redact(schema_pkg_server.url)}: "

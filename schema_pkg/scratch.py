@@ -13,8 +13,12 @@ Migrated states are built once per session as template databases
 (:meth:`ScratchDatabases.clone`), instead of re-running the migrations.
 
 Under pytest-xdist each worker is a session of its own: its own ``<run>``
-(random, followed by the worker id, e.g. ``schema_pkg_test_1a2b3c4dgw1``), its
-own lock and templates.  What workers share on the server is serialized by
+(random, followed by the worker id, e.g. ``schema_pkg_test_1a2b3c4dgw1``) and
+its own lock.  The workers of one xdist run share its templates
+(``shared_by``: the run's id): they are named for the run
+(``schema_pkg_test_<id>x_tpl_head``), each worker holds a shared lock on that
+name while it lives, the first to need a template builds it, and the last
+worker to end drops them.  What workers share on the server is serialized by
 server-wide advisory locks: template builds (revision 0001 creates and grants
 the cluster-wide API roles, and two first runs racing on a fresh server fail
 with "tuple concurrently updated") and the dropping of dead runs.
@@ -127,10 +131,13 @@ class BackgroundDrops:
 
 
 class ScratchDatabases:
-    def __init__(self, server_url: URL):
+    def __init__(self, server_url: URL, shared_by: str | None = None):
+        """``shared_by``: an id the sessions of one run share (pytest-xdist's run id), whose
+        templates they build once and share."""
         self.server_url = server_url
         worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ... under pytest-xdist
         self.prefix = f"{NAME_PREFIX}{secrets.token_hex(4)}{worker}"
+        self.shared = f"{NAME_PREFIX}{shared_by}x" if shared_by else None
         self.counter = itertools.count(1)
         self.created: dict = {}  # name -> its DatabaseJanitor
         self.templates: dict[str, URL] = {}
@@ -138,6 +145,8 @@ class ScratchDatabases:
         self.dropping = BackgroundDrops()
         self.lock = psycopg.connect(libpq_url(server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         self.lock.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [self.prefix])
+        if self.shared:  # this session uses the run's templates until it closes
+            self.lock.execute("SELECT pg_advisory_lock_shared(hashtextextended(%s, 0))", [self.shared])
 
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(libpq_url(self.server_url), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
@@ -176,13 +185,44 @@ class ScratchDatabases:
             self.dropping.wait()
 
     def template(self, revision: str = "head") -> URL:
-        """A template database migrated to ``revision``, built once per session."""
+        """A template database migrated to ``revision``, built once per session (once per
+        run when the run's sessions share templates)."""
         if revision not in self.templates:
-            url = self.create(name=f"{self.prefix}_tpl_{revision}", as_template=True)
-            with self.server_lock(TEMPLATE_BUILD_LOCK):
-                migrate(url, revision)
-            self.templates[revision] = url
+            self.templates[revision] = (self.shared_template(revision) if self.shared else
+                                        self.own_template(revision))
         return self.templates[revision]
+
+    def own_template(self, revision: str) -> URL:
+        url = self.create(name=f"{self.prefix}_tpl_{revision}", as_template=True)
+        with self.server_lock(TEMPLATE_BUILD_LOCK):
+            migrate(url, revision)
+        return url
+
+    def shared_template(self, revision: str) -> URL:
+        """The run's template at ``revision``: built by the first session to ask, under the
+        build lock (a session asking meanwhile waits, then finds it built)."""
+        name = f"{self.shared}_tpl_{revision}"
+        with self.server_lock(TEMPLATE_BUILD_LOCK) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                janitor = self.janitor(name, as_template=True)
+                janitor.init()
+                try:
+                    migrate(self.server_url.set(database=name), revision)
+                except BaseException:
+                    janitor.drop()  # never a half-built template for the other sessions
+                    raise
+        return self.server_url.set(database=name)
+
+    def drop_shared_templates(self) -> None:
+        """Drop the run's templates if this is the last of its sessions: it then gets the
+        exclusive lock, which a session still at work (holding the shared one) denies."""
+        self.lock.execute("SELECT pg_advisory_unlock_shared(hashtextextended(%s, 0))", [self.shared])
+        last = self.lock.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))",
+                                 [self.shared]).fetchone()[0]
+        if last:
+            for (name,) in self.lock.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                             [self.shared.replace("_", "\\_") + "\\_%"]).fetchall():
+                self.dropping.submit(self.janitor(name, as_template=True))
 
     def clone(self, revision: str = "head") -> URL:
         """A fresh database at ``revision``, copied from its template."""
@@ -200,6 +240,8 @@ class ScratchDatabases:
         """Drop everything this run made, then release its lock."""
         for name in list(self.created):
             self.drop(self.server_url.set(database=name))
+        if self.shared:
+            self.drop_shared_templates()
         try:
             self.dropping.finish()
         finally:

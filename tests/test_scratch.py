@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 import time
@@ -79,6 +80,32 @@ def test_a_run_drops_its_databases_and_roles_when_it_ends(schema_pkg_server):
     run.close()
     remaining = names(schema_pkg_server.url, "pg_database") | names(schema_pkg_server.url, "pg_roles")
     assert not made & remaining
+
+
+@pytest.mark.slow  # builds a template of its own
+def test_the_sessions_of_one_run_build_a_template_once_and_the_last_to_end_drops_it(schema_pkg_server):
+    run_id = secrets.token_hex(4)
+    first, second = (ScratchDatabases(schema_pkg_server.url, shared_by=run_id) for _ in range(2))
+    template = first.template("0002")
+    try:
+        assert second.template("0002") == template  # found built, not built again
+        with psycopg.connect(libpq_url(second.clone("0002"))) as conn:
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+    finally:
+        first.close()
+        assert template.database in names(schema_pkg_server.url, "pg_database")  # second still at work
+        second.close()
+    assert template.database not in names(schema_pkg_server.url, "pg_database")
+
+
+def test_a_run_whose_sessions_all_ended_leaves_no_shared_template_to_drop(schema_pkg_server, other_run):
+    """A run's shared templates are a dead run's leftovers once no session holds its lock."""
+    gone = ScratchDatabases(schema_pkg_server.url, shared_by=secrets.token_hex(4))
+    name = f"{gone.shared}_tpl_head"
+    with psycopg.connect(libpq_url(schema_pkg_server.url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" IS_TEMPLATE true')  # as if built, then crashed
+    gone.lock.close()  # the session died: its locks went with its connection
+    assert name in other_run.drop_dead_runs()
 
 
 @pytest.mark.slow  # a process of its own
