@@ -386,9 +386,10 @@ def interrupted(args: argparse.Namespace | None) -> int:
 
 
 def revision_after_interrupt(args: argparse.Namespace) -> str:
-    """The recorded revision, read over a fresh connection through SQLAlchemy; through
-    psycopg alone when the Ctrl-C cut an import of SQLAlchemy's short (a half-imported
-    package cannot load its dialect again)."""
+    """The recorded revision, and the steps that stay applied of the revision the run
+    was in (if it commits step by step), read over a fresh connection through SQLAlchemy;
+    the revision alone, through psycopg alone, when the Ctrl-C cut an import of
+    SQLAlchemy's short (a half-imported package cannot load its dialect again)."""
     from schema_pkg import settings
 
     url = settings.resolve_target(args.url).url
@@ -397,7 +398,7 @@ def revision_after_interrupt(args: argparse.Namespace) -> str:
         from schema_pkg.deploy import current_revision
 
         with connection(url, connect_args={"connect_timeout": 3}) as conn:
-            return current_revision(conn)
+            return current_revision(conn) + steps_after_interrupt(conn, args)
     except (ImportError, AttributeError):
         import psycopg
 
@@ -406,6 +407,36 @@ def revision_after_interrupt(args: argparse.Namespace) -> str:
                 return "base (no alembic_version table)"
             found = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
             return ", ".join(found) or "base"
+
+
+def steps_after_interrupt(conn, args: argparse.Namespace) -> str:
+    """What stays applied of the revision an interrupted upgrade or downgrade was in, when
+    it commits step by step ('' otherwise, or when that cannot be read: the line is about
+    where the database is)."""
+    from schema_pkg.deploy import recorded_revisions
+    from schema_pkg.migration_env import packaged_partly_applied
+
+    try:
+        in_progress = revision_in_progress(args.command, recorded_revisions(conn))
+        return packaged_partly_applied(conn, *in_progress) if in_progress else ""
+    except Exception:
+        return ""
+
+
+def revision_in_progress(command: str, recorded: list[str] | None) -> tuple[str, str] | None:
+    """(revision, direction) a run of ``command`` stopped in, from the revision recorded
+    after it: the next one for an upgrade, the recorded one for a downgrade."""
+    from schema_pkg.config import revisions_in_order
+
+    order = [script.revision for script in revisions_in_order()]
+    if recorded and (len(recorded) > 1 or recorded[0] not in order):
+        return None  # several heads, or a revision this package does not have
+    at = order.index(recorded[0]) if recorded else -1  # -1: base
+    if command == "upgrade" and at + 1 < len(order):
+        return order[at + 1], "upgrade"
+    if command == "downgrade" and at >= 0:
+        return order[at], "downgrade"
+    return None
 
 
 def parse_quietly(argv: list[str] | None) -> argparse.Namespace | None:

@@ -321,7 +321,19 @@ def partly_applied(connection, guard: StepGuards | None) -> str:
     if guard is None or guard.current is None:
         return ""
     key = (guard.current, guard.direction)
-    own, digest = guard.own.get(key), guard.checksums.get(key)
+    return steps_left_applied(connection, key, guard.own.get(key), guard.checksums.get(key))
+
+
+def packaged_partly_applied(connection, revision: str, direction: str) -> str:
+    """:func:`partly_applied` where no guard is left to ask (after a Ctrl-C): for the
+    packaged statements of ``revision``, as an online run applies them."""
+    own = history.packaged_statements()[(revision, direction)]
+    return steps_left_applied(connection, (revision, direction), own, history.checksum(own))
+
+
+def steps_left_applied(connection, key: tuple[str, str], own: str | None, digest: str | None) -> str:
+    """The completed steps of the revision and direction ``key``, whose statements are
+    ``own`` (checksum ``digest``), as :func:`partly_applied` words them."""
     count = len(guards.parts_of(own)) if own is not None else 0
     if digest is None or count < 2:
         return ""
@@ -333,7 +345,7 @@ def partly_applied(connection, guard: StepGuards | None) -> str:
         return ""
     if not done:
         return ""
-    return (f"; {guard.direction} {guard.current} has {steps.listed(done)} of {count} applied "
+    return (f"; {key[1]} {key[0]} has {steps.listed(done)} of {count} applied "
             "(recorded in schema_pkg.history; a rerun skips them)")
 
 

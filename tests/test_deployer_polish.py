@@ -11,11 +11,14 @@ import time
 import psycopg
 import pytest
 
+from schema_pkg.cli import revision_in_progress
+from schema_pkg.config import revisions_in_order
 from schema_pkg.deploy import cut_at_word
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url, redact
 from schema_pkg.verify import recorded_revision
 from tests.clirun import CHECKOUT, assert_one_line_error, environment, schema_pkg, url_text
+from tests.steps import applied_line, completed_steps, step_count
 from tests.test_deploy_safety import wait_for_lock_wait
 
 pytestmark = [pytest.mark.slow, pytest.mark.same_on_every_version]
@@ -45,11 +48,13 @@ def signal_state(pid: int) -> str:
         return f"unreadable ({exc})"
 
 
-def assert_interrupted_at(code: int, stderr: str, revision: str) -> None:
+def assert_interrupted_at(code: int, stderr: str, revision: str, applied: str = "") -> None:
+    """Exit 130 and one line naming the revision (and ``applied``: what stays applied of
+    the revision the run was in)."""
     assert code == 130, stderr
     assert "Traceback" not in stderr, stderr
     lines = [line for line in stderr.splitlines() if line.startswith("schema-pkg: interrupted")]
-    assert lines == [f"schema-pkg: interrupted; database left at {revision}"], stderr
+    assert lines == [f"schema-pkg: interrupted; database left at {revision}{applied}"], stderr
 
 
 def has_loaded_the_driver(run: subprocess.Popen) -> None:
@@ -69,6 +74,23 @@ def test_ctrl_c_while_starting_names_the_revision(scratch_url):
     migrate(scratch_url, "0005")
     code, stderr = interrupt(scratch_url, has_loaded_the_driver)
     assert_interrupted_at(code, stderr, "0005")
+
+
+@pytest.mark.parametrize("command, recorded, in_progress", [
+    ("upgrade", None, "first"), ("upgrade", [], "first"), ("upgrade", ["first"], "second"),
+    ("upgrade", ["head"], None), ("downgrade", ["head"], "head"), ("downgrade", ["first"], "first"),
+    ("downgrade", [], None), ("upgrade", ["first", "second"], None), ("upgrade", ["ffff"], None),
+    ("current", ["first"], None),
+])
+def test_after_a_ctrl_c_the_revision_in_progress_is_read_from_the_recorded_one(command, recorded,
+                                                                              in_progress):
+    """Upgrades stop in the revision after the recorded one, downgrades in the recorded
+    one; several heads or a revision the package lacks name none."""
+    order = [script.revision for script in revisions_in_order()]
+    named = {"first": order[0], "second": order[1], "head": order[-1], "ffff": "ffff"}
+    recorded = None if recorded is None else [named[r] for r in recorded]
+    expected = None if in_progress is None else (named[in_progress], command)
+    assert revision_in_progress(command, recorded) == expected
 
 
 class Holder:
@@ -114,14 +136,16 @@ def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(scratch_url
     assert recorded_revision(scratch_url) == "0005"
 
 
-def test_ctrl_c_during_a_concurrent_index_build_names_the_revision(scratch_url):
+def test_ctrl_c_during_a_concurrent_index_build_names_the_revision_and_the_steps_left_applied(scratch_url):
     migrate(scratch_url, "0007")
     # SHARE UPDATE EXCLUSIVE holds no snapshot (the pre-wait lets it be) but
     # stalls the build on its last table, where the Ctrl-C arrives.
     holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE")
     code, stderr = interrupt(scratch_url, lambda run: wait_for_lock_wait(scratch_url))
     holder.release()
-    assert_interrupted_at(code, stderr, "0007")
+    done = completed_steps(scratch_url, "0008")
+    assert done and done == list(range(1, len(done) + 1)) and len(done) < step_count("0008"), done
+    assert_interrupted_at(code, stderr, "0007", "; " + applied_line("0008", len(done)))
     assert schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head").returncode == 0
 
 

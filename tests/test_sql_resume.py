@@ -14,6 +14,7 @@ from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
+from tests.steps import applied_line, step_count
 from tests.test_lock_schedule import hold_old_snapshot
 from tests.test_migration_lock import run_file_in_background, session_in_this_database, wait_until
 from tests.test_sql_guards import SQL_DIR, invalid_indexes, psql, sql, upgrade_files_from
@@ -217,11 +218,6 @@ def slow_step(revision: str = "0008") -> int:
         committed_parts(packaged_statements()[(revision, "upgrade")]), 1) if SLOW_INDEX in name)
 
 
-def step_count(revision: str) -> int:
-    """How many steps the revision's upgrade has (its parts that commit on their own)."""
-    return len(committed_parts(packaged_statements()[(revision, "upgrade")]))
-
-
 def completed_once(url, revision: str) -> bool:
     """Each step of the revision completed exactly once (none was repeated)."""
     rows = sql(url, "SELECT step, count(*) FROM schema_pkg.history WHERE revision = %s AND "
@@ -229,15 +225,6 @@ def completed_once(url, revision: str) -> bool:
                [revision])
     count = step_count(revision)
     return rows == [(n, 1) for n in range(1, count + 1)]
-
-
-def applied_line(revision: str, completed: int) -> str:
-    """What a failed online run says of ``revision`` when its steps 1 to ``completed`` stay
-    applied (its other steps did not run or rolled back)."""
-    count = step_count(revision)
-    applied = f"steps 1-{completed}" if completed > 1 else "step 1"
-    return (f"upgrade {revision} has {applied} of {count} applied (recorded in schema_pkg.history; "
-            "a rerun skips them)")
 
 
 def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(scratch_url):
