@@ -60,20 +60,9 @@ GRANT EXECUTE ON FUNCTION pg_temp.run_and_undo(text, bigint) TO PUBLIC;
 
 -- Only the world: rows already in its tables (a development database's seed data) are
 -- set aside until the rollback, so each actor sees what the expectations table says.
--- The tables are locked as TRUNCATE locks them.  A table no row was ever written to has
--- no pages and nothing to set aside, so TRUNCATE (new files for every table and index:
--- most of a file's own time on a fresh database) runs only when one of them has pages.
-LOCK TABLE simcore_simulations, mezan_workflows, talai_experiments, optilibria_runs, qmlab_experiments, projects, project_features, project_tech_stack, user_project_preferences, profiles, soc_teams, soc_user_roles IN ACCESS EXCLUSIVE MODE;
-DO $set_aside$
-BEGIN
-  IF EXISTS (SELECT FROM pg_class WHERE oid = ANY ('{simcore_simulations, mezan_workflows, talai_experiments, optilibria_runs, qmlab_experiments, projects, project_features, project_tech_stack, user_project_preferences, profiles, soc_teams, soc_user_roles}'::regclass[])
-             AND (relkind <> 'r' OR pg_relation_size(oid) > 0)) THEN
-    SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to
-    TRUNCATE simcore_simulations, mezan_workflows, talai_experiments, optilibria_runs, qmlab_experiments, projects, project_features, project_tech_stack, user_project_preferences, profiles, soc_teams, soc_user_roles CASCADE;
-    RESET client_min_messages;
-  END IF;
-END
-$set_aside$;
+SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to
+TRUNCATE simcore_simulations, mezan_workflows, talai_experiments, optilibria_runs, qmlab_experiments, projects, project_features, project_tech_stack, user_project_preferences, profiles, soc_teams, soc_user_roles CASCADE;
+RESET client_min_messages;
 
 -- The world of tests/rls/world.py, inserted by the connecting user (the tables' owner).
 INSERT INTO simcore_simulations (id, user_id, name, simulation_type) VALUES ('056d562d-f089-57fe-84d3-ff993bb44583'::uuid, 'cdbb024f-b04e-5473-8488-9f5d9a4307f1'::uuid, 'run', 'md');

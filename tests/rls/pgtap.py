@@ -216,28 +216,12 @@ def world_tables() -> list[str]:
                               for statement, _ in seed_statements()))
 
 
-SET_ASIDE = """
--- Only the world: rows already in its tables (a development database's seed data) are
--- set aside until the rollback, so each actor sees what the expectations table says.
--- The tables are locked as TRUNCATE locks them.  A table no row was ever written to has
--- no pages and nothing to set aside, so TRUNCATE (new files for every table and index:
--- most of a file's own time on a fresh database) runs only when one of them has pages.
-LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE;
-DO $set_aside$
-BEGIN
-  IF EXISTS (SELECT FROM pg_class WHERE oid = ANY ('{{{tables}}}'::regclass[])
-             AND (relkind <> 'r' OR pg_relation_size(oid) > 0)) THEN
-    SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to
-    TRUNCATE {tables} CASCADE;
-    RESET client_min_messages;
-  END IF;
-END
-$set_aside$;
-"""
-
-
 def seed() -> str:
-    lines = [SET_ASIDE.format(tables=", ".join(world_tables())),
+    lines = ["\n-- Only the world: rows already in its tables (a development database's seed data) are\n"
+             "-- set aside until the rollback, so each actor sees what the expectations table says.\n"
+             "SET LOCAL client_min_messages = warning;  -- not a NOTICE per table the TRUNCATE cascades to\n"
+             f"TRUNCATE {', '.join(world_tables())} CASCADE;\n"
+             "RESET client_min_messages;\n",
              "\n-- The world of tests/rls/world.py, inserted by the connecting user (the tables' owner).\n"]
     lines += [inline(statement, values) + ";\n" for statement, values in seed_statements()]
     return "".join(lines)
