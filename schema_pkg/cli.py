@@ -417,24 +417,29 @@ def steps_after_interrupt(conn, args: argparse.Namespace) -> str:
     from schema_pkg.migration_env import packaged_partly_applied
 
     try:
-        in_progress = revision_in_progress(args.command, recorded_revisions(conn))
+        in_progress = revision_in_progress(args.command, args.revision, recorded_revisions(conn))
         return packaged_partly_applied(conn, *in_progress) if in_progress else ""
     except Exception:
         return ""
 
 
-def revision_in_progress(command: str, recorded: list[str] | None) -> tuple[str, str] | None:
-    """(revision, direction) a run of ``command`` stopped in, from the revision recorded
-    after it: the next one for an upgrade, the recorded one for a downgrade."""
+def revision_in_progress(command: str, target: str, recorded: list[str] | None) -> tuple[str, str] | None:
+    """(revision, direction) a run of ``command`` toward ``target`` stopped in, from the
+    revision recorded after it: the next one for an upgrade, the recorded one for a
+    downgrade, when the run's way to its target goes through it."""
     from schema_pkg.config import revisions_in_order
 
     order = [script.revision for script in revisions_in_order()]
+    ends = {"base": -1, "head": len(order) - 1, "heads": len(order) - 1}
     if recorded and (len(recorded) > 1 or recorded[0] not in order):
         return None  # several heads, or a revision this package does not have
     at = order.index(recorded[0]) if recorded else -1  # -1: base
-    if command == "upgrade" and at + 1 < len(order):
+    end = ends[target] if target in ends else order.index(target) if target in order else None
+    if end is None:
+        return None
+    if command == "upgrade" and at < end:
         return order[at + 1], "upgrade"
-    if command == "downgrade" and at >= 0:
+    if command == "downgrade" and end < at:
         return order[at], "downgrade"
     return None
 

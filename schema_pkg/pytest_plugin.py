@@ -30,7 +30,7 @@ import psycopg
 import pytest
 
 from schema_pkg import testing
-from schema_pkg.scratch import ScratchDatabases
+from schema_pkg.scratch import ScratchDatabases, shared_run_id
 from schema_pkg.settings import libpq_url, redact
 from schema_pkg.testserver import NoServerError, answers, installed, start_server
 
@@ -104,7 +104,7 @@ def schema_pkg_scratch(schema_pkg_server, request):
         stop_session("pytest-postgresql is missing: pip install 'schema_pkg[testing]'")
     try:
         run = getattr(request.config, "workerinput", {}).get("testrunuid")  # pytest-xdist's run
-        scratch = ScratchDatabases(schema_pkg_server.url, shared_by=run[:8] if run else None)
+        scratch = ScratchDatabases(schema_pkg_server.url, shared_by=shared_run_id(run) if run else None)
         scratch.drop_dead_runs()
     except psycopg.Error as exc:
         stop_session(f"cannot manage scratch databases on {redact(schema_pkg_server.url)}: "

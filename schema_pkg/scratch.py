@@ -27,6 +27,7 @@ with "tuple concurrently updated") and the dropping of dead runs.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import os
 import queue
@@ -42,7 +43,7 @@ from alembic import command
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from schema_pkg.config import make_config
+from schema_pkg.config import make_config, resource_dir
 from schema_pkg.settings import Target, libpq_url
 
 NAME_PREFIX = "schema_pkg_test_"
@@ -200,25 +201,29 @@ class ScratchDatabases:
 
     def shared_template(self, revision: str) -> URL:
         """The run's template at ``revision``: built by the first session to ask, under the
-        build lock (a session asking meanwhile waits, then finds it built)."""
+        build lock (a session asking meanwhile waits, then finds it built).  It is built
+        under this session's own name and renamed once complete, so a session that dies
+        mid-build leaves a leftover of its own (a dead run's), never a half-built template
+        the other sessions would clone."""
         name = f"{self.shared}_tpl_{revision}"
         with self.server_lock(TEMPLATE_BUILD_LOCK) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                janitor = self.janitor(name, as_template=True)
-                janitor.init()
-                try:
-                    migrate(self.server_url.set(database=name), revision)
-                except BaseException:
-                    janitor.drop()  # never a half-built template for the other sessions
-                    raise
+                url = self.create(name=f"{self.prefix}_tpl_{revision}", as_template=True)
+                migrate(url, revision)  # on failure, close() drops it with this session's own
+                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(url.database), sql.Identifier(name)))
+                del self.created[url.database]
         return self.server_url.set(database=name)
 
     def drop_shared_templates(self) -> None:
-        """Drop the run's templates if this is the last of its sessions: it then gets the
-        exclusive lock, which a session still at work (holding the shared one) denies."""
-        self.lock.execute("SELECT pg_advisory_unlock_shared(hashtextextended(%s, 0))", [self.shared])
-        last = self.lock.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))",
-                                 [self.shared]).fetchone()[0]
+        """Drop the run's templates if this is the last of its sessions: only then is the
+        exclusive lock free (this session's own shared lock does not stand in its way; a
+        session still at work holds one that does).  Asked before this session's shared lock
+        is released, so the run's name is never left unlocked for another run to take for
+        dead while its templates are dropped here."""
+        key = [self.shared]
+        last = self.lock.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", key).fetchone()[0]
+        self.lock.execute("SELECT pg_advisory_unlock_shared(hashtextextended(%s, 0))", key)
         if last:
             for (name,) in self.lock.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                              [self.shared.replace("_", "\\_") + "\\_%"]).fetchall():
@@ -240,9 +245,9 @@ class ScratchDatabases:
         """Drop everything this run made, then release its lock."""
         for name in list(self.created):
             self.drop(self.server_url.set(database=name))
-        if self.shared:
-            self.drop_shared_templates()
         try:
+            if self.shared:
+                self.drop_shared_templates()
             self.dropping.finish()
         finally:
             with self.admin() as conn:
@@ -268,6 +273,17 @@ class ScratchDatabases:
                 if run_of(role) in dead and drop_role(conn, role):
                     dropped.append(role)
         return dropped
+
+
+def shared_run_id(run: str) -> str:
+    """8 hex digits naming the templates the sessions of run ``run`` (pytest-xdist's run
+    id) share: the same in every session of the run, free of the underscores that end a
+    run's prefix, and different for revisions of other content (a run id given by hand
+    never finds templates built from other migrations)."""
+    digest = hashlib.sha256(run.encode())
+    for path in sorted(resource_dir("versions").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def url_as_role(url: URL, role: str) -> URL:

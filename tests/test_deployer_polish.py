@@ -76,21 +76,25 @@ def test_ctrl_c_while_starting_names_the_revision(scratch_url):
     assert_interrupted_at(code, stderr, "0005")
 
 
-@pytest.mark.parametrize("command, recorded, in_progress", [
-    ("upgrade", None, "first"), ("upgrade", [], "first"), ("upgrade", ["first"], "second"),
-    ("upgrade", ["head"], None), ("downgrade", ["head"], "head"), ("downgrade", ["first"], "first"),
-    ("downgrade", [], None), ("upgrade", ["first", "second"], None), ("upgrade", ["ffff"], None),
-    ("current", ["first"], None),
+@pytest.mark.parametrize("command, target, recorded, in_progress", [
+    ("upgrade", "head", None, "first"), ("upgrade", "head", [], "first"),
+    ("upgrade", "head", ["first"], "second"), ("upgrade", "second", ["first"], "second"),
+    ("upgrade", "head", ["head"], None), ("upgrade", "first", ["first"], None),
+    ("downgrade", "base", ["head"], "head"), ("downgrade", "first", ["second"], "second"),
+    ("downgrade", "second", ["second"], None), ("downgrade", "base", [], None),
+    ("upgrade", "head", ["first", "second"], None), ("upgrade", "head", ["ffff"], None),
+    ("current", "head", ["first"], None),
 ])
-def test_after_a_ctrl_c_the_revision_in_progress_is_read_from_the_recorded_one(command, recorded,
-                                                                              in_progress):
+def test_after_a_ctrl_c_the_revision_in_progress_is_the_next_on_the_way_to_the_target(
+        command, target, recorded, in_progress):
     """Upgrades stop in the revision after the recorded one, downgrades in the recorded
-    one; several heads or a revision the package lacks name none."""
+    one, if the way to the target goes through it; several heads or a revision the
+    package lacks name none."""
     order = [script.revision for script in revisions_in_order()]
-    named = {"first": order[0], "second": order[1], "head": order[-1], "ffff": "ffff"}
+    named = {"first": order[0], "second": order[1], "head": order[-1], "ffff": "ffff", "base": "base"}
     recorded = None if recorded is None else [named[r] for r in recorded]
     expected = None if in_progress is None else (named[in_progress], command)
-    assert revision_in_progress(command, recorded) == expected
+    assert revision_in_progress(command, named[target], recorded) == expected
 
 
 class Holder:

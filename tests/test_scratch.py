@@ -9,8 +9,9 @@ import time
 
 import psycopg
 import pytest
+from alembic.util import CommandError
 
-from schema_pkg.scratch import ScratchDatabases, run_of
+from schema_pkg.scratch import ScratchDatabases, run_of, shared_run_id
 from schema_pkg.settings import libpq_url
 
 DEAD = "schema_pkg_test_deadbeef"
@@ -96,6 +97,25 @@ def test_the_sessions_of_one_run_build_a_template_once_and_the_last_to_end_drops
         assert template.database in names(schema_pkg_server.url, "pg_database")  # second still at work
         second.close()
     assert template.database not in names(schema_pkg_server.url, "pg_database")
+
+
+def test_a_shared_template_whose_build_fails_is_never_left_for_the_other_sessions(schema_pkg_server):
+    run = ScratchDatabases(schema_pkg_server.url, shared_by=secrets.token_hex(4))
+    try:
+        with pytest.raises(CommandError, match="Can't locate revision"):
+            run.template("ffff")  # no such revision: the migration fails
+        databases = names(schema_pkg_server.url, "pg_database")
+        assert f"{run.shared}_tpl_ffff" not in databases
+        assert f"{run.prefix}_tpl_ffff" in databases  # the session's own leftover...
+    finally:
+        run.close()
+    assert f"{run.prefix}_tpl_ffff" not in names(schema_pkg_server.url, "pg_database")  # ...dropped with it
+
+
+def test_the_shared_name_is_the_same_for_one_run_and_never_ends_a_run_prefix():
+    assert shared_run_id("ci_1") == shared_run_id("ci_1") != shared_run_id("ci_2")
+    assert run_of(f"schema_pkg_test_{shared_run_id('ci_1')}x_tpl_head") == \
+        f"schema_pkg_test_{shared_run_id('ci_1')}x"
 
 
 def test_a_run_whose_sessions_all_ended_leaves_no_shared_template_to_drop(schema_pkg_server, other_run):
