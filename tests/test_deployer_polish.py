@@ -14,7 +14,6 @@ import pytest
 from schema_pkg.cli import revision_in_progress
 from schema_pkg.config import revisions_in_order
 from schema_pkg.deploy import cut_at_word
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url, redact
 from schema_pkg.verify import recorded_revision
 from tests.clirun import CHECKOUT, assert_one_line_error, environment, schema_pkg, url_text
@@ -70,8 +69,8 @@ def has_loaded_the_driver(run: subprocess.Popen) -> None:
     raise AssertionError("schema-pkg never loaded psycopg")
 
 
-def test_ctrl_c_while_starting_names_the_revision(scratch_url):
-    migrate(scratch_url, "0005")
+def test_ctrl_c_while_starting_names_the_revision(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0005")  # the run's template, cloned
     code, stderr = interrupt(scratch_url, has_loaded_the_driver)
     assert_interrupted_at(code, stderr, "0005")
 
@@ -130,8 +129,8 @@ def hold(url, statement: str, seconds: float = 30, release_when=None) -> Holder:
     return Holder(url, statement, seconds, release_when)
 
 
-def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(scratch_url):
-    migrate(scratch_url, "0005")
+def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0005")  # the run's template, cloned
     holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS EXCLUSIVE MODE")
     code, stderr = interrupt(scratch_url, lambda run: wait_for_lock_wait(scratch_url),
                              SCHEMA_PKG_LOCK_TIMEOUT="60s")
@@ -140,8 +139,9 @@ def test_ctrl_c_while_a_revision_waits_for_a_lock_names_the_revision(scratch_url
     assert recorded_revision(scratch_url) == "0005"
 
 
-def test_ctrl_c_during_a_concurrent_index_build_names_the_revision_and_the_steps_left_applied(scratch_url):
-    migrate(scratch_url, "0007")
+def test_ctrl_c_during_a_concurrent_index_build_names_the_revision_and_the_steps_left_applied(
+        schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     # SHARE UPDATE EXCLUSIVE holds no snapshot (the pre-wait lets it be) but
     # stalls the build on its last table, where the Ctrl-C arrives.
     holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE")
@@ -175,8 +175,8 @@ def test_bad_revisions_and_ranges_exit_2(args, fragment):
     assert_one_line_error(schema_pkg("-q", *args), 2, fragment)
 
 
-def test_downgrade_to_head_from_below_head_exits_2(scratch_url):
-    migrate(scratch_url, "0005")
+def test_downgrade_to_head_from_below_head_exits_2(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0005")  # the run's template, cloned
     result = schema_pkg("-q", "--url", url_text(scratch_url), "downgrade", "head")
     assert_one_line_error(result, 2, "not a valid downgrade target")
 
@@ -187,8 +187,8 @@ def test_downgrade_to_head_from_below_head_exits_2(scratch_url):
     (("advise",), "advising on {}"),
     (("history", "--applied"), "deployment record of {}"),
 ])
-def test_every_command_names_its_target(scratch_url, args, announced):
-    migrate(scratch_url, "0005")
+def test_every_command_names_its_target(schema_pkg_database_at, args, announced):
+    scratch_url = schema_pkg_database_at("0005")  # the run's template, cloned
     result = schema_pkg("--url", url_text(scratch_url), *args)
     assert announced.format(redact(scratch_url)) in result.stderr, result.stderr
 

@@ -12,7 +12,6 @@ import pytest
 from schema_pkg import concurrent
 from schema_pkg.config import script_directory
 from schema_pkg.deploy import lock_schedule, pause_seconds
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import Timeouts, libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
@@ -87,8 +86,8 @@ def after_a_retry():
     return retried
 
 
-def test_every_retry_is_printed_and_the_upgrade_completes_once_the_blocker_ends(scratch_url):
-    migrate(scratch_url, "0005")
+def test_every_retry_is_printed_and_the_upgrade_completes_once_the_blocker_ends(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0005")  # the run's template, cloned
     holder = hold(scratch_url, "LOCK TABLE profiles IN ACCESS SHARE MODE", release_when=after_a_retry())
     result = schema_pkg("--url", url_text(scratch_url), "upgrade", "head")
     holder.release()
@@ -99,8 +98,8 @@ def test_every_retry_is_printed_and_the_upgrade_completes_once_the_blocker_ends(
     assert recorded_revision(scratch_url) == HEAD
 
 
-def test_concurrent_builds_ignore_lock_timeout(scratch_url):
-    migrate(scratch_url, "0007")
+def test_concurrent_builds_ignore_lock_timeout(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     # Held until the build has waited on it for longer than the 50 ms lock_timeout it ignores.
     holder = hold(scratch_url, "LOCK TABLE soc_user_roles IN SHARE UPDATE EXCLUSIVE MODE",
                   release_when=waited_on_for(0.3))
@@ -158,8 +157,8 @@ def hold_old_snapshot(url, release_when=None):
     return holder
 
 
-def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url):
-    migrate(scratch_url, "0007")
+def test_an_old_transaction_is_listed_and_waited_for_before_building(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     # Released once the migration polls for old transactions: it lists it, then waits for it.
     holder = hold_old_snapshot(scratch_url, release_when=lambda conn: conn.execute(PRE_WAITING).fetchone()[0])
     result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")  # the revision under test
@@ -170,8 +169,8 @@ def test_an_old_transaction_is_listed_and_waited_for_before_building(scratch_url
     assert "idle in transaction" in result.stderr
 
 
-def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
-    migrate(scratch_url, "0007")
+def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     holder = hold_old_snapshot(scratch_url)
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0008",
                         SCHEMA_PKG_CONCURRENT_PREWAIT="1.5")
@@ -181,8 +180,8 @@ def test_the_wait_is_bounded_and_nothing_is_built_when_it_runs_out(scratch_url):
     assert recorded_revision(scratch_url) == "0007"
 
 
-def test_the_sessions_waited_for_are_listed_once_however_long_the_wait(scratch_url):
-    migrate(scratch_url, "0007")
+def test_the_sessions_waited_for_are_listed_once_however_long_the_wait(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     holder = hold_old_snapshot(scratch_url)
     result = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008",
                         SCHEMA_PKG_CONCURRENT_PREWAIT="1")  # about 4 polls, 0.25 s apart

@@ -185,8 +185,8 @@ def index_oids(url) -> dict:
                          "WHERE indexrelid::regclass::text LIKE %s", ["%_idx"]))
 
 
-def test_rerunning_0008_over_an_invalid_index_rebuilds_it_and_keeps_the_valid_ones(scratch_url):
-    migrate(scratch_url, "0007")
+def test_rerunning_0008_over_an_invalid_index_rebuilds_it_and_keeps_the_valid_ones(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     assert psql(scratch_url, INDEX_0008).returncode == 0
     oids = index_oids(scratch_url)
     leave_invalid_index(scratch_url)
@@ -206,8 +206,8 @@ def make_foreign_invalid_index(url) -> None:
     sql(url, "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'app_audit_k_key'::regclass")
 
 
-def test_an_applications_invalid_index_never_blocks_the_files(scratch_url):
-    migrate(scratch_url, "0007")
+def test_an_applications_invalid_index_never_blocks_the_files(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     make_foreign_invalid_index(scratch_url)
     for path in upgrade_files_from("0008"):
         result = psql(scratch_url, path)
@@ -215,17 +215,17 @@ def test_an_applications_invalid_index_never_blocks_the_files(scratch_url):
     assert invalid_indexes(scratch_url) == [("app_audit_k_key",)]
 
 
-def test_an_applications_invalid_index_never_blocks_the_online_run(scratch_url):
-    migrate(scratch_url, "0007")
+def test_an_applications_invalid_index_never_blocks_the_online_run(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     make_foreign_invalid_index(scratch_url)
     migrate(scratch_url, "head")
     assert recorded_revision(scratch_url) == HEAD
     assert invalid_indexes(scratch_url) == [("app_audit_k_key",)]
 
 
-def test_online_0008_rebuilds_an_invalid_index_and_keeps_the_valid_ones(scratch_url):
+def test_online_0008_rebuilds_an_invalid_index_and_keeps_the_valid_ones(schema_pkg_database_at):
     """Replays 0008 alone (pinned), so no later revision is ever run twice."""
-    migrate(scratch_url, "0008")
+    scratch_url = schema_pkg_database_at("0008")  # the run's template, cloned
     valid = sql(scratch_url, "SELECT 'public.soc_user_roles_team_id_idx'::regclass::oid::int")
     leave_invalid_index(scratch_url)
     sql(scratch_url, "UPDATE alembic_version SET version_num = '0007'")

@@ -78,8 +78,8 @@ def test_full_script_completes_from_wherever_the_database_is(baseline_url):
 
 
 @pytest.fixture
-def at_0008_with_a_preference(scratch_url):
-    migrate(scratch_url, "0008")
+def at_0008_with_a_preference(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0008")  # the run's template, cloned
     sql(scratch_url, "INSERT INTO projects (id, name, slug, category) VALUES "
                      "('00000000-0000-0000-0000-0000000000a1', 'p', 'p', 'portfolio')")
     sql(scratch_url, "INSERT INTO user_project_preferences (user_id, project_id) VALUES "
@@ -227,8 +227,8 @@ def completed_once(url, revision: str) -> bool:
     return rows == [(n, 1) for n in range(1, count + 1)]
 
 
-def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(scratch_url):
-    migrate(scratch_url, "0007")
+def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     sql(scratch_url, slow_build_of(SLOW_INDEX))
     run = run_file_in_background(scratch_url, upgrade_files_from("0008")[0])
     terminate_the_build(scratch_url)
@@ -252,8 +252,8 @@ def test_a_file_whose_backend_is_terminated_mid_build_resumes_at_that_step(scrat
         scratch_url, "0008")
 
 
-def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(scratch_url):
-    migrate(scratch_url, "0007")
+def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     sql(scratch_url, slow_build_of(SLOW_INDEX))
     run = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008", wait=False)
     terminate_the_build(scratch_url)
@@ -278,8 +278,8 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     assert completed_once(scratch_url, "0008")
 
 
-def test_an_online_run_stopped_after_its_last_step_says_every_step_stays_applied(scratch_url):
-    migrate(scratch_url, "0007")
+def test_an_online_run_stopped_after_its_last_step_says_every_step_stays_applied(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     count = step_count("0008")
     with psycopg.connect(libpq_url(scratch_url)) as holder:
         # Reads of alembic_version pass; the UPDATE recording 0008, after its last step, waits.
