@@ -6,7 +6,6 @@ import os
 import subprocess
 
 from schema_pkg.config import script_directory
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
@@ -29,8 +28,8 @@ CREATE EVENT TRIGGER slow_index_builds ON ddl_command_start WHEN TAG IN ('CREATE
 
 
 def test_a_backend_terminated_during_an_index_build_gives_one_line_and_the_rerun_completes(
-        scratch_url):
-    migrate(scratch_url, "0007")
+        schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     sql(scratch_url, SLOW_INDEX_BUILDS)
     run = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "head", wait=False)
     wait_until(scratch_url, f"SELECT EXISTS ({BUILDING})")

@@ -40,8 +40,8 @@ def test_temp_table_hijack_fools_the_verbatim_function_at_the_baseline(baseline_
     assert hijack_succeeds(baseline_database) is True
 
 
-def test_temp_table_hijack_fails_once_0007_pins_the_search_path(scratch_url):
-    migrate(scratch_url, "0008")  # the last revision where authenticated may call it
+def test_temp_table_hijack_fails_once_0007_pins_the_search_path(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0008")  # the last revision where authenticated may call it
     assert hijack_succeeds(scratch_url) is False
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, schema_pkg, url_text
@@ -20,9 +19,9 @@ FK_ACTION = ("SELECT confdeltype FROM pg_constraint "
 
 
 @pytest.fixture
-def at_0008_with_preferences(scratch_url):
+def at_0008_with_preferences(schema_pkg_database_at):
     """A database at 0008 with one project and alice's preference for it."""
-    migrate(scratch_url, "0008")
+    scratch_url = schema_pkg_database_at("0008")  # the run's template, cloned
     with psycopg.connect(libpq_url(scratch_url), autocommit=True) as conn:
         project = conn.execute("INSERT INTO projects (name, slug, category) "
                                "VALUES ('p', 'p', 'portfolio') RETURNING id").fetchone()[0]

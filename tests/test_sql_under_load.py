@@ -9,7 +9,6 @@ import pytest
 
 from schema_pkg.guards import parts_of
 from schema_pkg.history import packaged_statements
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.test_deploy_path import slow_ddl
@@ -26,8 +25,8 @@ IN_PREWAIT = session_in_this_database("dba-psql", "query LIKE 'DO $prewait$%%'")
 
 
 @pytest.fixture
-def at_0007(scratch_url):
-    migrate(scratch_url, "0007")
+def at_0007(schema_pkg_database_at):
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     return scratch_url
 
 

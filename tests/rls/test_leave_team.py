@@ -12,7 +12,6 @@ import threading
 import psycopg
 import pytest
 
-from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.testing import as_service_role, as_user
 from tests.rls.world import ROWS, USERS
@@ -48,9 +47,9 @@ def test_service_role_deletes_a_whole_team_with_its_roles(rls_conn):
 
 
 @pytest.fixture
-def team_of_two_owners(scratch_url):
+def team_of_two_owners(schema_pkg_database_at):
     """A database at head where team t has exactly two owners, u1 and u2 (committed)."""
-    migrate(scratch_url, "head")
+    scratch_url = schema_pkg_database_at("head")  # the run's template, cloned
     url = libpq_url(scratch_url)
     with psycopg.connect(url, autocommit=True) as conn:
         team = conn.execute("INSERT INTO soc_teams (name) VALUES ('t') RETURNING id").fetchone()[0]
