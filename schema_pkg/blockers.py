@@ -107,11 +107,15 @@ class BlockerWatch:
             return
 
     def look(self, conn) -> None:
+        """Read the blockers and the relation waited on.  The two come from two reads of
+        the lock table: when the try ends between them (its lock_timeout), the blockers
+        are seen but the wait is already gone, so a relation seen earlier in the same try
+        is kept rather than forgotten."""
         rows = conn.execute(BLOCKERS_SQL, {"pid": self.pid}).fetchall()
         if rows:
             self.seen = describe(rows)
             self.blocker = f"pid {rows[0].pid} ({rows[0].application})"
-            self.waiting_on = rows[0].waiting_on
+            self.waiting_on = rows[0].waiting_on or self.waiting_on
 
     def clear(self) -> None:
         self.waiting_on = self.blocker = None

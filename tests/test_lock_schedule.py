@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from schema_pkg import concurrent
+from schema_pkg.blockers import BlockerWatch
 from schema_pkg.config import script_directory
 from schema_pkg.deploy import lock_schedule, pause_seconds
 from schema_pkg.settings import Timeouts, libpq_url
@@ -66,6 +67,39 @@ def test_the_sessions_waited_for_are_named_one_by_one_with_application_state_and
             SimpleNamespace(pid=9, application="psql", state="active", age=3)]
     assert concurrent.describe(rows) == ("pid 7 (api, idle in transaction, open 12 s); "
                                          "pid 9 (psql, active, open 3 s)")
+
+
+class LockTableReads:
+    """Stands in for the watch's connection: each read of the blockers returns the next
+    sighting (a list of rows), as the server would at each poll."""
+
+    def __init__(self, *sightings):
+        self.sightings = list(sightings)
+
+    def execute(self, sql, params):
+        return SimpleNamespace(fetchall=lambda: self.sightings.pop(0))
+
+
+def sighting(waiting_on):
+    return [SimpleNamespace(pid=42, application="api", state="idle in transaction",
+                            query="LOCK TABLE profiles", locks="AccessShareLock on public.profiles",
+                            waiting_on=waiting_on)]
+
+
+def test_a_relation_seen_waited_on_is_kept_when_the_try_ends_between_two_reads_of_the_lock_table():
+    # Seen in CI: the blockers were read while the migration waited, the relation just
+    # after its 50 ms try had ended, and the retry line said "lock on a relation".
+    watch = BlockerWatch(url=None, pid=7)
+    watch.look(LockTableReads(sighting("public.profiles")))
+    watch.look(LockTableReads(sighting(None)))
+    assert (watch.waiting_on, watch.blocker) == ("public.profiles", "pid 42 (api)")
+
+
+def test_a_new_try_forgets_the_relation_and_blocker_of_the_last():
+    watch = BlockerWatch(url=None, pid=7)
+    watch.look(LockTableReads(sighting("public.profiles")))
+    watch.clear()
+    assert (watch.waiting_on, watch.blocker) == (None, None)
 
 
 WAITING_ON_A_LOCK = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
