@@ -88,16 +88,17 @@ def test_every_stale_legacy_setting_the_auth_functions_read_is_refused(rls_conn,
 
 @pytest.mark.parametrize("setting", sorted(STALE_LEGACY))
 @pytest.mark.parametrize("kind", ["sees", "rejected"])  # the statement succeeds, or fails
+@pytest.mark.parametrize("pipeline", [False, True], ids=["round-trips", "pipeline"])
 def test_the_case_runner_refuses_every_stale_legacy_setting_whatever_the_case_ends_in(
-        rls_conn, setting, kind):
+        rls_conn, setting, kind, pipeline):
     case = next(c for c in cases() if c.expected.kind == kind and c.actor.role == "authenticated")
     rls_conn.execute("SELECT set_config(%s, %s, false)", [setting, STALE_LEGACY[setting]])
     try:
         with pytest.raises(StaleLegacyClaimError, match=setting.replace(".", r"\.") + " is set"):
-            observe(rls_conn, case)
+            observe(rls_conn, case, pipeline)
     finally:
         rls_conn.execute(f'RESET "{setting}"')
-    assert observe(rls_conn, case) == case.expected
+    assert observe(rls_conn, case, pipeline) == case.expected
 
 
 COMMITS = {"commit()": lambda db: db.commit(), "rollback()": lambda db: db.rollback(),

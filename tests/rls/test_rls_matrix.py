@@ -23,6 +23,13 @@ def test_rls(rls_conn, case: Case):
         "tests/rls/expectations.py is what is wrong, the row")
 
 
+def test_every_case_ends_the_same_in_one_round_trip(rls_conn):
+    """The pipeline a server on another machine gets (observe's default there) changes no
+    outcome: every case, sent in one round trip, still ends as expected."""
+    differing = [case.id for case in CASES if observe(rls_conn, case, pipeline=True) != case.expected]
+    assert differing == []
+
+
 def test_suite_has_at_least_300_cases():
     assert len(CASES) >= 300
 
