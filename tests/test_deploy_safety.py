@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
+from alembic.util import CommandError
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.pool import NullPool
@@ -187,6 +188,46 @@ def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
 def test_transaction_pooler_port_is_refused_with_advice():
     result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:6543/postgres", "upgrade", "head")
     assert_one_line_error(result, 1, "transaction pooler")
+
+
+def test_only_port_6543_is_refused_as_the_transaction_pooler_and_the_refusal_says_what_to_use():
+    with pytest.raises(CommandError) as refused:
+        deploy.refuse_transaction_pooler(6543)
+    assert str(refused.value) == (
+        "port 6543 is Supabase's transaction pooler, which breaks the migration lock; "
+        "use the direct connection (port 5432) or the session pooler")
+    for port in (None, 5432, 6542, 6544):
+        deploy.refuse_transaction_pooler(port)
+
+
+@pytest.mark.parametrize("flag, setting, allowed", [
+    (True, None, True), (True, "0", True),  # --allow-data-loss
+    (False, "1", True),  # SCHEMA_PKG_ALLOW_DATA_LOSS=1, for bare alembic
+    (False, None, False), (False, "0", False), (False, "yes", False), (False, "", False),
+])
+def test_data_loss_is_allowed_by_the_flag_or_by_the_setting_1_and_nothing_else(
+        monkeypatch, flag, setting, allowed):
+    if setting is None:
+        monkeypatch.delenv(deploy.ALLOW_DATA_LOSS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(deploy.ALLOW_DATA_LOSS_ENV, setting)
+    assert deploy.allows_data_loss(flag) is allowed
+
+
+def test_the_revision_a_message_names_is_base_without_the_table_or_a_row_else_every_row(scratch_url):
+    engine = create_engine(scratch_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            assert deploy.recorded_revisions(conn) is None
+            assert deploy.current_revision(conn) == "base (no alembic_version table)"
+            conn.execute(text("CREATE TABLE public.alembic_version (version_num varchar(32) PRIMARY KEY)"))
+            assert deploy.recorded_revisions(conn) == []
+            assert deploy.current_revision(conn) == "base"
+            conn.execute(text("INSERT INTO public.alembic_version VALUES ('0007'), ('0008')"))
+            assert deploy.recorded_revisions(conn) == ["0007", "0008"]  # two heads: each named
+            assert deploy.current_revision(conn) == "0007, 0008"
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize("sqlstate, ended", [("57P01", True), ("57P02", True), ("55P03", False),

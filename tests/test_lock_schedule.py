@@ -8,6 +8,9 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from schema_pkg import concurrent
 from schema_pkg.blockers import BlockerWatch
@@ -222,3 +225,24 @@ def test_the_sessions_waited_for_are_listed_once_however_long_the_wait(schema_pk
     holder.release()
     assert result.returncode == 1, result.stderr
     assert result.stderr.count("0008 builds indexes CONCURRENTLY; waiting up to 1 s") == 1
+
+
+def test_an_invalid_index_left_by_a_failed_build_is_dropped_before_the_build_and_the_lock_timeout_comes_back(
+        scratch_url):
+    """concurrent.install on its own (no packaged revision leaves an INVALID index where a
+    rerun builds it again: the step record skips a completed build)."""
+    engine = create_engine(scratch_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("CREATE TABLE public.t (v int); INSERT INTO public.t VALUES (1), (1)"))
+            with pytest.raises(DBAPIError, match="could not create unique index"):
+                conn.execute(text("CREATE UNIQUE INDEX CONCURRENTLY t_v ON public.t (v)"))
+            invalid = "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass('public.t_v')"
+            assert conn.execute(text(invalid)).scalar() is True  # the failed build's leftover
+            conn.execute(text("DELETE FROM public.t WHERE ctid IN (SELECT ctid FROM public.t LIMIT 1)"))
+            concurrent.install(conn, lambda: 250)
+            conn.execute(text('CREATE UNIQUE INDEX CONCURRENTLY "t_v" ON public.t (v)'))
+            assert conn.execute(text(invalid)).scalar() is False  # dropped, then built afresh
+            assert conn.execute(text("SHOW lock_timeout")).scalar() == "250ms"
+    finally:
+        engine.dispose()
