@@ -277,6 +277,55 @@ def test_the_run_lost_its_connection_when_the_server_ended_it_the_driver_saw_it_
     assert connection.invalidations == invalidations
 
 
+class UnreadableConnection:
+    """A run's connection whose reads fail (its transaction aborted); counts its rollbacks,
+    which fail too when ``rollback_fails``."""
+
+    def __init__(self, invalidated=False, closed=False, rollback_fails=False):
+        self.invalidated, self.closed, self.rollback_fails, self.rollbacks = (
+            invalidated, closed, rollback_fails, 0)
+
+    def execute(self, statement, parameters=None):
+        raise DBAPIError(str(statement), {}, psycopg.errors.InFailedSqlTransaction(ABORTED))
+
+    def rollback(self):
+        self.rollbacks += 1
+        if self.rollback_fails:
+            raise psycopg.OperationalError("the connection is closed")
+
+
+ABORTED = "current transaction is aborted, commands ignored until end of transaction block"
+
+
+def test_an_unreadable_alembic_version_is_named_in_the_failure_line_and_its_transaction_rolled_back():
+    from schema_pkg.migration_env import revision_for_the_message
+
+    connection = UnreadableConnection()
+    assert revision_for_the_message(connection) == (
+        f"an unknown revision (alembic_version unreadable: {ABORTED})")
+    assert connection.rollbacks == 1
+
+
+def test_an_unreadable_record_adds_no_steps_to_the_failure_line_and_its_transaction_is_rolled_back():
+    from schema_pkg.history import checksum, packaged_statements
+    from schema_pkg.migration_env import steps_left_applied
+
+    own = packaged_statements()[("0008", "upgrade")]  # commits step by step
+    connection = UnreadableConnection()
+    assert steps_left_applied(connection, ("0008", "upgrade"), own, checksum(own)) == ""
+    assert connection.rollbacks == 1
+
+
+@pytest.mark.parametrize("invalidated, closed, rollbacks", [
+    (False, False, 1), (True, False, 0), (False, True, 0), (True, True, 0)])
+def test_a_quiet_rollback_leaves_a_lost_connection_alone_and_never_raises(invalidated, closed, rollbacks):
+    from schema_pkg.migration_env import rollback_quietly
+
+    connection = UnreadableConnection(invalidated, closed, rollback_fails=True)
+    rollback_quietly(connection)
+    assert connection.rollbacks == rollbacks
+
+
 def test_the_database_error_behind_sqlalchemys_refusal_to_go_on_is_found():
     """After the connection died, SQLAlchemy refuses to go on ("Can't reconnect until
     invalid transaction is rolled back"); the error that killed it is behind that."""
