@@ -278,6 +278,27 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     assert completed_once(scratch_url, "0008")
 
 
+def test_an_online_run_failing_mid_revision_says_which_of_its_steps_stay_applied(schema_pkg_database_at):
+    """Neither a lock timeout nor a lost connection: the plain failure line."""
+    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
+    sql(scratch_url, f"""
+CREATE FUNCTION failing_build() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF position('{SLOW_INDEX} ON' in current_query()) > 0 THEN RAISE EXCEPTION 'build refused'; END IF;
+END $$;
+CREATE EVENT TRIGGER failing_build ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
+  EXECUTE FUNCTION failing_build();
+""")
+    run = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")
+    sql(scratch_url, "DROP EVENT TRIGGER failing_build")
+    stopped = slow_step()
+    assert run.returncode == 1 and stopped > 1, run.stderr
+    assert run.stderr.rstrip().endswith(
+        "migration failed: build refused; database left at 0007; "
+        + applied_line("0008", stopped - 1)), run.stderr
+    assert recorded_revision(scratch_url) == "0007"
+
+
 def test_an_online_run_stopped_after_its_last_step_says_every_step_stays_applied(schema_pkg_database_at):
     scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
     count = step_count("0008")
