@@ -4,14 +4,18 @@ Each message is checked against the state it describes (real psql, real sessions
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import psycopg
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import script_directory
 from schema_pkg.guards import committed_parts
-from schema_pkg.history import packaged_checksum, packaged_statements
+from schema_pkg.history import checksum, packaged_checksum, packaged_statements
 from schema_pkg.scratch import migrate
-from schema_pkg.settings import libpq_url
+from schema_pkg.settings import Target, Timeouts, libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import schema_pkg, url_text
 from tests.steps import applied_line, step_count
@@ -278,25 +282,58 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     assert completed_once(scratch_url, "0008")
 
 
-def test_an_online_run_failing_mid_revision_says_which_of_its_steps_stay_applied(schema_pkg_database_at):
-    """Neither a lock timeout nor a lost connection: the plain failure line."""
-    scratch_url = schema_pkg_database_at("0007")  # the run's template, cloned
-    sql(scratch_url, f"""
+FAILING_BUILD = f"""
 CREATE FUNCTION failing_build() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF position('{SLOW_INDEX} ON' in current_query()) > 0 THEN RAISE EXCEPTION 'build refused'; END IF;
 END $$;
 CREATE EVENT TRIGGER failing_build ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
   EXECUTE FUNCTION failing_build();
-""")
-    run = schema_pkg("--url", url_text(scratch_url), "upgrade", "0008")
-    sql(scratch_url, "DROP EVENT TRIGGER failing_build")
-    stopped = slow_step()
-    assert run.returncode == 1 and stopped > 1, run.stderr
+"""
+
+
+def failed_mid_0008(schema_pkg_database_at):
+    """A database at 0007 whose online upgrade to 0008 failed at the build of SLOW_INDEX
+    (an event trigger refuses it), neither a lock timeout nor a lost connection: the
+    database's URL and the run."""
+    url = schema_pkg_database_at("0007")  # the run's template, cloned
+    sql(url, FAILING_BUILD)
+    run = schema_pkg("--url", url_text(url), "upgrade", "0008")
+    sql(url, "DROP EVENT TRIGGER failing_build")
+    assert run.returncode == 1 and slow_step() > 1, run.stderr
+    return url, run
+
+
+def test_an_online_run_failing_mid_revision_says_which_of_its_steps_stay_applied(schema_pkg_database_at):
+    url, run = failed_mid_0008(schema_pkg_database_at)
     assert run.stderr.rstrip().endswith(
         "migration failed: build refused; database left at 0007; "
-        + applied_line("0008", stopped - 1)), run.stderr
-    assert recorded_revision(scratch_url) == "0007"
+        + applied_line("0008", slow_step() - 1)), run.stderr
+    assert recorded_revision(url) == "0007"
+
+
+def test_the_steps_left_applied_read_the_same_over_a_new_connection_or_from_the_packaged_statements(
+        schema_pkg_database_at):
+    """The lost connection's line reads them over a new connection, the Ctrl-C line from
+    the packaged statements (no guard is left then); a new connection that fails says so."""
+    from schema_pkg.migration_env import packaged_partly_applied, revision_after_lost_connection
+
+    url, _ = failed_mid_0008(schema_pkg_database_at)
+    left = "; " + applied_line("0008", slow_step() - 1)
+    key = ("0008", "upgrade")
+    own = packaged_statements()[key]
+    guard = SimpleNamespace(current="0008", direction="upgrade", own={key: own},
+                            checksums={key: checksum(own)})
+    timeouts = Timeouts.from_env({})
+    assert revision_after_lost_connection(Target(url, "--url"), timeouts, guard) == ("0007", left)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            assert packaged_partly_applied(conn, *key) == left
+    finally:
+        engine.dispose()
+    gone = Target(url.set(port=1), "--url")  # nothing listens there
+    assert revision_after_lost_connection(gone, timeouts, guard) == ("unknown (cannot reconnect)", "")
 
 
 def test_an_online_run_stopped_after_its_last_step_says_every_step_stays_applied(schema_pkg_database_at):
