@@ -285,7 +285,10 @@ class UnreadableConnection:
         self.invalidated, self.closed, self.rollback_fails, self.rollbacks = (
             invalidated, closed, rollback_fails, 0)
 
+    reads = 0
+
     def execute(self, statement, parameters=None):
+        self.reads += 1
         raise DBAPIError(str(statement), {}, psycopg.errors.InFailedSqlTransaction(ABORTED))
 
     def rollback(self):
@@ -314,6 +317,44 @@ def test_an_unreadable_record_adds_no_steps_to_the_failure_line_and_its_transact
     connection = UnreadableConnection()
     assert steps_left_applied(connection, ("0008", "upgrade"), own, checksum(own)) == ""
     assert connection.rollbacks == 1
+
+
+TWO_STEPS = ("COMMIT;\nCREATE INDEX CONCURRENTLY a_idx ON public.a (x);\n"  # as alembic renders
+             "CREATE INDEX CONCURRENTLY b_idx ON public.b (y);\nBEGIN;\n")  # an autocommit block
+
+
+def test_the_record_is_read_for_the_steps_left_applied_only_when_the_revision_commits_step_by_step():
+    from schema_pkg.guards import parts_of
+    from schema_pkg.history import checksum, packaged_statements
+    from schema_pkg.migration_env import steps_left_applied
+
+    one_step = packaged_statements()[("0006", "upgrade")]
+    assert len(parts_of(one_step)) == 1 and len(parts_of(TWO_STEPS)) == 2
+    for own, digest, reads in [(one_step, checksum(one_step), 0),  # one transaction: nothing left
+                               (TWO_STEPS, None, 0),  # no checksum: no steps to match
+                               (None, "abc", 0),  # statements unknown
+                               (TWO_STEPS, checksum(TWO_STEPS), 1)]:
+        connection = UnreadableConnection()
+        assert steps_left_applied(connection, ("0099", "upgrade"), own, digest) == ""
+        assert connection.reads == reads, own
+
+
+def test_without_a_revision_under_way_the_failure_line_names_no_steps():
+    from schema_pkg.migration_env import partly_applied
+
+    for guard in (None, SimpleNamespace(current=None, direction=None)):
+        connection = UnreadableConnection()
+        assert partly_applied(connection, guard) == ""
+        assert connection.reads == 0
+
+
+def test_a_failure_that_cannot_be_recorded_is_rolled_back_and_still_told():
+    from schema_pkg.migration_env import record_failure
+
+    connection = UnreadableConnection()
+    guard = SimpleNamespace(current="0008", direction="upgrade", checksums={}, failed_step=None)
+    record_failure(connection, guard, None, None, "migration failed: x")  # raises nothing
+    assert connection.reads == 1 and connection.rollbacks == 1
 
 
 @pytest.mark.parametrize("invalidated, closed, rollbacks", [

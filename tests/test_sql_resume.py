@@ -330,6 +330,7 @@ def test_the_steps_left_applied_read_the_same_over_a_new_connection_or_from_the_
     try:
         with engine.connect() as conn:
             assert packaged_partly_applied(conn, *key) == left
+            assert packaged_partly_applied(conn, "0009", "upgrade") == ""  # no step of it ran
     finally:
         engine.dispose()
     gone = Target(url.set(port=1), "--url")  # nothing listens there
