@@ -170,6 +170,25 @@ def test_bare_alembic_downgrade_is_guarded_too(head_url):
     assert recorded_revision(head_url) == HEAD
 
 
+def test_bare_alembic_names_its_command_from_its_command_line_so_the_downgrade_is_checked_first(head_url):
+    """alembic's own command line, in this process (the test above runs it in another,
+    which mutmut cannot follow): no schema-pkg attributes, so env.py reads the command
+    from alembic's parsed argv and checks the whole downgrade before any revision runs."""
+    from alembic.config import CommandLine, Config
+
+    from schema_pkg.config import CHECKOUT_DIR
+
+    insert_rows(head_url)
+    options = CommandLine().parser.parse_args(["-x", f"url={url_text(head_url)}", "downgrade", "base"])
+    config = Config(str(CHECKOUT_DIR / "alembic.ini"), cmd_opts=options)
+    config.attributes["configure_logging"] = False  # leave this process's logging alone
+    function, positional, keywords = options.cmd
+    with pytest.raises(CommandError, match="downgrade 0003 would drop tables holding data"):
+        function(config, *[getattr(options, name) for name in positional],
+                 **{name: getattr(options, name, None) for name in keywords})
+    assert recorded_revision(head_url) == HEAD  # refused before the first revision ran
+
+
 def test_bare_alembic_current_can_check_the_heads_and_say_where_it_looked(head_url):
     # alembic's current reads its migration context only with --verbose or --check-heads
     result = bare_alembic("-x", f"url={url_text(head_url)}", "current", "--verbose", "--check-heads")
