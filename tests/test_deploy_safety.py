@@ -315,6 +315,9 @@ class UnreadableConnection:
         if self.rollback_fails:
             raise psycopg.OperationalError("the connection is closed")
 
+    def in_transaction(self):
+        return True
+
 
 ABORTED = "current transaction is aborted, commands ignored until end of transaction block"
 
@@ -374,6 +377,19 @@ def test_a_failure_that_cannot_be_recorded_is_rolled_back_and_still_told():
     guard = SimpleNamespace(current="0008", direction="upgrade", checksums={}, failed_step=None)
     record_failure(connection, guard, None, None, "migration failed: x")  # raises nothing
     assert connection.reads == 1 and connection.rollbacks == 1
+
+
+@pytest.mark.parametrize("invalidated, closed, rollbacks_and_reads", [
+    (False, False, (1, 1)), (True, False, (0, 0)), (False, True, (0, 0)), (True, True, (0, 0))])
+def test_giving_the_migration_lock_back_leaves_a_lost_connection_alone_and_never_raises(
+        invalidated, closed, rollbacks_and_reads):
+    """A live connection: its transaction rolled back, then the lease released (here the
+    release fails, quietly); a lost one gave the lease back by ending."""
+    from schema_pkg.migration_env import release_quietly
+
+    connection = UnreadableConnection(invalidated, closed)
+    release_quietly(connection)
+    assert (connection.rollbacks, connection.reads) == rollbacks_and_reads
 
 
 @pytest.mark.parametrize("invalidated, closed, rollbacks", [
