@@ -170,23 +170,36 @@ def test_bare_alembic_downgrade_is_guarded_too(head_url):
     assert recorded_revision(head_url) == HEAD
 
 
-def test_bare_alembic_names_its_command_from_its_command_line_so_the_downgrade_is_checked_first(head_url):
-    """alembic's own command line, in this process (the test above runs it in another,
-    which mutmut cannot follow): no schema-pkg attributes, so env.py reads the command
-    from alembic's parsed argv and checks the whole downgrade before any revision runs."""
+def alembic_in_this_process(*argv: str):
+    """What the ``alembic`` console script runs for ``argv``, in this process (the tests
+    above run it in another, which mutmut cannot follow): alembic's own command line, no
+    schema-pkg attributes; its CommandError raised rather than printed."""
     from alembic.config import CommandLine, Config
 
     from schema_pkg.config import CHECKOUT_DIR
 
-    insert_rows(head_url)
-    options = CommandLine().parser.parse_args(["-x", f"url={url_text(head_url)}", "downgrade", "base"])
+    options = CommandLine().parser.parse_args(list(argv))
     config = Config(str(CHECKOUT_DIR / "alembic.ini"), cmd_opts=options)
     config.attributes["configure_logging"] = False  # leave this process's logging alone
     function, positional, keywords = options.cmd
+    function(config, *[getattr(options, name) for name in positional],
+             **{name: getattr(options, name, None) for name in keywords})
+
+
+def test_bare_alembic_names_its_command_from_its_command_line_so_the_downgrade_is_checked_first(head_url):
+    """env.py reads the command from alembic's parsed argv and checks the whole downgrade
+    before any revision runs."""
+    insert_rows(head_url)
     with pytest.raises(CommandError, match="downgrade 0003 would drop tables holding data"):
-        function(config, *[getattr(options, name) for name in positional],
-                 **{name: getattr(options, name, None) for name in keywords})
+        alembic_in_this_process("-x", f"url={url_text(head_url)}", "downgrade", "base")
     assert recorded_revision(head_url) == HEAD  # refused before the first revision ran
+
+
+def test_bare_alembic_with_a_malformed_url_says_why_without_the_password():
+    with pytest.raises(CommandError) as refused:
+        alembic_in_this_process("-x", "url=postgresql://u:hunter2@h:notaport/d", "upgrade", "head")
+    assert "malformed database URL" in str(refused.value)
+    assert "hunter2" not in str(refused.value)
 
 
 def test_bare_alembic_current_can_check_the_heads_and_say_where_it_looked(head_url):
