@@ -217,6 +217,19 @@ def test_allow_data_loss_lets_the_downgrade_proceed(head_url):
     assert recorded_revision(head_url) is None
 
 
+def test_an_online_run_leaves_no_session_of_its_own_behind(scratch_url):
+    """Its connections are closed, not kept in a pool, when it ends (this process goes on)."""
+    result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0002")
+    assert result.returncode == 0, result.stderr
+    others = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+              "AND pid <> pg_backend_pid()")
+    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as conn:
+        deadline = time.monotonic() + 3  # a closed session's backend ends a moment later
+        while conn.execute(others).fetchone()[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert conn.execute(others).fetchone()[0] == 0
+
+
 def test_transaction_pooler_port_is_refused_with_advice():
     result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:6543/postgres", "upgrade", "head")
     assert_one_line_error(result, 1, "transaction pooler")
