@@ -202,6 +202,18 @@ def test_bare_alembic_with_a_malformed_url_says_why_without_the_password():
     assert "hunter2" not in str(refused.value)
 
 
+def test_a_caller_that_says_configure_logging_false_keeps_its_own_logging():
+    import logging
+
+    def state():
+        return list(logging.getLogger().handlers), logging.getLogger("alembic").level
+
+    before = state()
+    with pytest.raises(CommandError):  # env.py configures logging, if at all, before this
+        alembic_in_this_process("-x", "url=postgresql://u@h:notaport/d", "upgrade", "head")
+    assert state() == before  # alembic.ini's [loggers] and handlers were not applied
+
+
 def test_bare_alembic_current_can_check_the_heads_and_say_where_it_looked(head_url):
     # alembic's current reads its migration context only with --verbose or --check-heads
     result = bare_alembic("-x", f"url={url_text(head_url)}", "current", "--verbose", "--check-heads")
