@@ -122,3 +122,10 @@ def test_offline_range_renders_just_that_step():
     assert result.returncode == 0, result.stderr
     assert "DROP FUNCTION has_soc_role(soc_role, uuid);" in result.stdout
     assert "DROP TABLE" not in result.stdout
+
+
+@NO_SERVER
+def test_a_bad_timeout_setting_is_refused_in_one_line_before_connecting():
+    result = schema_pkg("-q", "--url", "postgresql://postgres@127.0.0.1:1/x", "upgrade", "head",
+                        SCHEMA_PKG_LOCK_TIMEOUT="soon")
+    assert_one_line_error(result, 1, "bad SCHEMA_PKG_* setting: not a duration: 'soon'")
