@@ -13,12 +13,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.pool import NullPool
 
-from schema_pkg import deploy
+from schema_pkg import db, deploy
 from schema_pkg.config import script_directory
 from schema_pkg.scratch import migrate
 from schema_pkg.settings import libpq_url
 from schema_pkg.verify import recorded_revision
 from tests.clirun import assert_one_line_error, bare_alembic, schema_pkg, url_text
+from tests.test_migration_lock import wait_until
 
 pytestmark = pytest.mark.slow
 HEAD = script_directory().get_current_head()
@@ -173,17 +174,16 @@ def test_bare_alembic_downgrade_is_guarded_too(head_url):
 def alembic_in_this_process(*argv: str):
     """What the ``alembic`` console script runs for ``argv``, in this process (the tests
     above run it in another, which mutmut cannot follow): alembic's own command line, no
-    schema-pkg attributes; its CommandError raised rather than printed."""
+    schema-pkg attributes; its CommandError raised (``--raiseerr``) rather than printed."""
     from alembic.config import CommandLine, Config
 
     from schema_pkg.config import CHECKOUT_DIR
 
-    options = CommandLine().parser.parse_args(list(argv))
+    command_line = CommandLine()
+    options = command_line.parser.parse_args(["--raiseerr", *argv])
     config = Config(str(CHECKOUT_DIR / "alembic.ini"), cmd_opts=options)
     config.attributes["configure_logging"] = False  # leave this process's logging alone
-    function, positional, keywords = options.cmd
-    function(config, *[getattr(options, name) for name in positional],
-             **{name: getattr(options, name, None) for name in keywords})
+    command_line.run_cmd(config, options)
 
 
 def test_bare_alembic_names_its_command_from_its_command_line_so_the_downgrade_is_checked_first(head_url):
@@ -233,13 +233,10 @@ def test_an_online_run_leaves_no_session_of_its_own_behind(scratch_url):
     """Its connections are closed, not kept in a pool, when it ends (this process goes on)."""
     result = schema_pkg("-q", "--url", url_text(scratch_url), "upgrade", "0002")
     assert result.returncode == 0, result.stderr
-    others = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-              "AND pid <> pg_backend_pid()")
-    with psycopg.connect(libpq_url(scratch_url), autocommit=True) as conn:
-        deadline = time.monotonic() + 3  # a closed session's backend ends a moment later
-        while conn.execute(others).fetchone()[0] and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert conn.execute(others).fetchone()[0] == 0
+    # a closed session's backend ends a moment later
+    wait_until(scratch_url, "SELECT NOT EXISTS (SELECT FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid())",
+               timeout=3)
 
 
 def test_transaction_pooler_port_is_refused_with_advice():
@@ -272,19 +269,15 @@ def test_data_loss_is_allowed_by_the_flag_or_by_the_setting_1_and_nothing_else(
 
 
 def test_the_revision_a_message_names_is_base_without_the_table_or_a_row_else_every_row(scratch_url):
-    engine = create_engine(scratch_url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            assert deploy.recorded_revisions(conn) is None
-            assert deploy.current_revision(conn) == "base (no alembic_version table)"
-            conn.execute(text("CREATE TABLE public.alembic_version (version_num varchar(32) PRIMARY KEY)"))
-            assert deploy.recorded_revisions(conn) == []
-            assert deploy.current_revision(conn) == "base"
-            conn.execute(text("INSERT INTO public.alembic_version VALUES ('0007'), ('0008')"))
-            assert deploy.recorded_revisions(conn) == ["0007", "0008"]  # two heads: each named
-            assert deploy.current_revision(conn) == "0007, 0008"
-    finally:
-        engine.dispose()
+    with db.connection(scratch_url) as conn:
+        assert deploy.recorded_revisions(conn) is None
+        assert deploy.current_revision(conn) == "base (no alembic_version table)"
+        conn.execute(text("CREATE TABLE public.alembic_version (version_num varchar(32) PRIMARY KEY)"))
+        assert deploy.recorded_revisions(conn) == []
+        assert deploy.current_revision(conn) == "base"
+        conn.execute(text("INSERT INTO public.alembic_version VALUES ('0007'), ('0008')"))
+        assert deploy.recorded_revisions(conn) == ["0007", "0008"]  # two heads: each named
+        assert deploy.current_revision(conn) == "0007, 0008"
 
 
 @pytest.mark.parametrize("sqlstate, ended", [("57P01", True), ("57P02", True), ("55P03", False),
@@ -339,10 +332,8 @@ class UnreadableConnection:
     which fail too when ``rollback_fails``."""
 
     def __init__(self, invalidated=False, closed=False, rollback_fails=False):
-        self.invalidated, self.closed, self.rollback_fails, self.rollbacks = (
-            invalidated, closed, rollback_fails, 0)
-
-    reads = 0
+        self.invalidated, self.closed, self.rollback_fails = invalidated, closed, rollback_fails
+        self.reads = self.rollbacks = 0
 
     def execute(self, statement, parameters=None):
         self.reads += 1

@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
 from schema_pkg import concurrent
 from schema_pkg.blockers import BlockerWatch
 from schema_pkg.config import script_directory
+from schema_pkg.db import connection
 from schema_pkg.deploy import lock_schedule, pause_seconds
 from schema_pkg.settings import Timeouts, libpq_url
 from schema_pkg.verify import recorded_revision
@@ -231,18 +231,14 @@ def test_an_invalid_index_left_by_a_failed_build_is_dropped_before_the_build_and
         scratch_url):
     """concurrent.install on its own (no packaged revision leaves an INVALID index where a
     rerun builds it again: the step record skips a completed build)."""
-    engine = create_engine(scratch_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("CREATE TABLE public.t (v int); INSERT INTO public.t VALUES (1), (1)"))
-            with pytest.raises(DBAPIError, match="could not create unique index"):
-                conn.execute(text("CREATE UNIQUE INDEX CONCURRENTLY t_v ON public.t (v)"))
-            invalid = "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass('public.t_v')"
-            assert conn.execute(text(invalid)).scalar() is True  # the failed build's leftover
-            conn.execute(text("DELETE FROM public.t WHERE ctid IN (SELECT ctid FROM public.t LIMIT 1)"))
-            concurrent.install(conn, lambda: 250)
-            conn.execute(text('CREATE UNIQUE INDEX CONCURRENTLY "t_v" ON public.t (v)'))
-            assert conn.execute(text(invalid)).scalar() is False  # dropped, then built afresh
-            assert conn.execute(text("SHOW lock_timeout")).scalar() == "250ms"
-    finally:
-        engine.dispose()
+    with connection(scratch_url, isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CREATE TABLE public.t (v int); INSERT INTO public.t VALUES (1), (1)"))
+        with pytest.raises(DBAPIError, match="could not create unique index"):
+            conn.execute(text("CREATE UNIQUE INDEX CONCURRENTLY t_v ON public.t (v)"))
+        invalid = "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass('public.t_v')"
+        assert conn.execute(text(invalid)).scalar() is True  # the failed build's leftover
+        conn.execute(text("DELETE FROM public.t WHERE ctid IN (SELECT ctid FROM public.t LIMIT 1)"))
+        concurrent.install(conn, lambda: 250)
+        conn.execute(text('CREATE UNIQUE INDEX CONCURRENTLY "t_v" ON public.t (v)'))
+        assert conn.execute(text(invalid)).scalar() is False  # dropped, then built afresh
+        assert conn.execute(text("SHOW lock_timeout")).scalar() == "250ms"

@@ -8,10 +8,9 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 
 from schema_pkg.config import script_directory
+from schema_pkg.db import connection
 from schema_pkg.guards import committed_parts
 from schema_pkg.history import checksum, packaged_checksum, packaged_statements
 from schema_pkg.scratch import migrate
@@ -194,17 +193,23 @@ def test_an_online_failure_is_recorded_with_its_error(scratch_url):
     assert checksum == packaged_checksum("0006", "upgrade")  # the revision that failed, as packaged
 
 
-def slow_build_of(index: str) -> str:
-    """An event trigger that holds the build of ``index`` (only) for 30 s before it starts:
-    time to terminate the backend mid-step."""
+def build_trap(name: str, index: str, action: str) -> str:
+    """An event trigger ``name`` that runs the PL/pgSQL ``action`` before the build of
+    ``index`` (only) starts."""
     return f"""
-CREATE FUNCTION slow_build() RETURNS event_trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION {name}() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF position('{index} ON' in current_query()) > 0 THEN PERFORM pg_sleep(30); END IF;
+  IF position('{index} ON' in current_query()) > 0 THEN {action}; END IF;
 END $$;
-CREATE EVENT TRIGGER slow_build ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
-  EXECUTE FUNCTION slow_build();
+CREATE EVENT TRIGGER {name} ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
+  EXECUTE FUNCTION {name}();
 """
+
+
+def slow_build_of(index: str) -> str:
+    """Holds the build of ``index`` for 30 s before it starts: time to terminate the
+    backend mid-step."""
+    return build_trap("slow_build", index, "PERFORM pg_sleep(30)")
 
 
 SLOW_INDEX = "projects_owner_id_idx"
@@ -282,14 +287,7 @@ def test_an_online_run_terminated_mid_build_records_the_step_and_resumes_there(s
     assert completed_once(scratch_url, "0008")
 
 
-FAILING_BUILD = f"""
-CREATE FUNCTION failing_build() RETURNS event_trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF position('{SLOW_INDEX} ON' in current_query()) > 0 THEN RAISE EXCEPTION 'build refused'; END IF;
-END $$;
-CREATE EVENT TRIGGER failing_build ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
-  EXECUTE FUNCTION failing_build();
-"""
+FAILING_BUILD = build_trap("failing_build", SLOW_INDEX, "RAISE EXCEPTION 'build refused'")
 
 
 def failed_mid_0008(schema_pkg_database_at):
@@ -326,13 +324,9 @@ def test_the_steps_left_applied_read_the_same_over_a_new_connection_or_from_the_
                             checksums={key: checksum(own)})
     timeouts = Timeouts.from_env({})
     assert revision_after_lost_connection(Target(url, "--url"), timeouts, guard) == ("0007", left)
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            assert packaged_partly_applied(conn, *key) == left
-            assert packaged_partly_applied(conn, "0009", "upgrade") == ""  # no step of it ran
-    finally:
-        engine.dispose()
+    with connection(url) as conn:
+        assert packaged_partly_applied(conn, *key) == left
+        assert packaged_partly_applied(conn, "0009", "upgrade") == ""  # no step of it ran
     gone = Target(url.set(port=1), "--url")  # nothing listens there
     assert revision_after_lost_connection(gone, timeouts, guard) == ("unknown (cannot reconnect)", "")
 
